@@ -1,0 +1,185 @@
+"""Command line: chat, ask, validate, run, and the staff commands. Thin over the same services."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+from bot.config import ConfigError, Settings
+from bot.engine import Result
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.replies import render
+from bot.services import Services, build_services
+
+log = logging.getLogger("bot")
+
+
+def result_json(result: Result, text: str) -> dict:
+    """The JSON contract of `ask --json` / `--jsonl`: other tools rely on these exact keys."""
+    return {
+        "question": result.question,
+        "status": result.status.value,
+        "lang": result.lang,
+        "text": text,
+        "entry": result.entry,
+        "score": result.score,
+        "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
+    }
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-12-02") from None
+
+
+def _ask_one(services: Services, question: str, lang: str | None, today: dt.date) -> tuple[Result, str]:
+    result = services.engine.answer(question, lang_hint=lang, today=today)
+    if services.question_log is not None:
+        services.question_log.record(result, channel="cli")
+    return result, render(result, services.knowledge, today).text
+
+
+def cmd_ask(args: argparse.Namespace, services: Services, stdin: TextIO, stdout: TextIO) -> int:
+    today = args.today or services.today()
+    if args.jsonl:
+        for line in stdin:
+            result, text = _ask_one(services, line.rstrip("\n"), args.lang, today)
+            stdout.write(json.dumps(result_json(result, text), ensure_ascii=False) + "\n")
+            stdout.flush()
+        return 0
+    if args.question is None:
+        print("ask: give a QUESTION, or --jsonl to read questions from standard input", file=sys.stderr)
+        return 2
+    result, text = _ask_one(services, args.question, args.lang, today)
+    stdout.write((json.dumps(result_json(result, text), ensure_ascii=False) if args.json else text) + "\n")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, services: Services, stdin: TextIO, stdout: TextIO) -> int:
+    lang = args.lang or services.settings.default_lang
+    today = args.today or services.today()
+    intro = {"fr": "Assistant BIOVALIANCE (console). Posez une question ; « quit » pour sortir.",
+             "en": "BIOVALIANCE assistant (console). Ask a question; 'quit' to leave."}
+    stdout.write(intro[lang] + "\n")
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        line = stdin.readline()
+        if not line or line.strip().lower() in ("quit", "exit", "q", "quitter"):
+            return 0
+        if not line.strip():
+            continue
+        result, text = _ask_one(services, line.strip(), lang, today)
+        lang = result.lang
+        stdout.write(text + "\n\n")
+        stdout.flush()
+
+
+def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
+    try:
+        knowledge = load_knowledge(args.directory) if args.directory else load_knowledge()
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    stdout.write(f"knowledge base is valid: {len(knowledge)} entries\n")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, services: Services) -> int:
+    from bot.app import run_bot  # Telegram is only imported when the bot really runs
+
+    if not services.settings.telegram_bot_token:
+        print("run: set TELEGRAM_BOT_TOKEN (see README)", file=sys.stderr)
+        return 2
+    run_bot(services.settings, services, webhook=args.webhook)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="biovaliance-bot", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lang", choices=("fr", "en"), help="language to use when the question does not tell")
+        p.add_argument("--today", type=_date, help="pretend today is this date (YYYY-MM-DD)")
+        p.add_argument("--no-log", action="store_true", help="do not log unanswered questions")
+
+    chat = sub.add_parser("chat", help="interactive console chat")
+    common(chat)
+    ask = sub.add_parser("ask", help="answer one question, or one per line of standard input")
+    ask.add_argument("question", nargs="?")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print one JSON object")
+    mode.add_argument("--jsonl", action="store_true", help="read questions from standard input, print JSON lines")
+    common(ask)
+    validate = sub.add_parser("validate", help="check the knowledge base and list every problem")
+    validate.add_argument("directory", nargs="?")
+    run = sub.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
+
+    try:
+        from bot import cli_staff
+    except ImportError:  # the staff commands ship with the database layer
+        cli_staff = None
+    if cli_staff is not None:
+        cli_staff.register(sub, None)
+    return parser
+
+
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
+         stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    env = os.environ if env is None else env
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or ("run" if settings.telegram_bot_token else "chat")
+    if command == "validate":
+        return cmd_validate(args, stdout)
+    if args.command is None:
+        args = parser.parse_args([command])
+    try:
+        services = build_services(settings, log_questions=not getattr(args, "no_log", False))
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("the knowledge base is invalid: fix it, then run `biovaliance-bot validate`", file=sys.stderr)
+        return 1
+    try:
+        if command == "ask":
+            return cmd_ask(args, services, stdin, stdout)
+        if command == "chat":
+            return cmd_chat(args, services, stdin, stdout)
+        if command == "run":
+            return cmd_run(args, services)
+        return args.func(args, services)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if services.question_log is not None:
+            services.question_log.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

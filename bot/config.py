@@ -1,0 +1,72 @@
+"""Settings, read once from the environment in `main` and passed everywhere else."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable; the message names the variable, never its value."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+
+
+def _ids(raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in raw.replace(";", ",").replace(" ", ",").split(",") if part)
+    except ValueError:
+        raise ConfigError("STAFF_USER_IDS must be Telegram user ids separated by commas") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Secrets are kept out of repr so they never reach a log."""
+
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_api_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    port: int = 8443
+    data_dir: Path = Path("data")
+    database_url: str | None = field(default=None, repr=False)
+    pseudonym_secret: str | None = field(default=None, repr=False)
+    staff_user_ids: frozenset[int] = frozenset()
+    log_retention_days: int = 180
+    default_lang: str = "fr"
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        default_lang = env.get("DEFAULT_LANG", "fr").strip().lower() or "fr"
+        if default_lang not in ("fr", "en"):
+            raise ConfigError("DEFAULT_LANG must be fr or en")
+        return cls(
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_api_url=(env.get("TELEGRAM_API_URL") or "").rstrip("/") or None,
+            webhook_url=env.get("WEBHOOK_URL") or None,
+            webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            port=_int(env, "PORT", 8443),
+            data_dir=Path(env.get("DATA_DIR") or "data"),
+            database_url=env.get("DATABASE_URL") or None,
+            pseudonym_secret=env.get("PSEUDONYM_SECRET") or None,
+            staff_user_ids=_ids(env.get("STAFF_USER_IDS", "")),
+            log_retention_days=_int(env, "LOG_RETENTION_DAYS", 180),
+            default_lang=default_lang,
+            knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR),
+        )
+
+    @property
+    def effective_database_url(self) -> str:
+        """DATABASE_URL, or a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'biovaliance.sqlite3').resolve()}"

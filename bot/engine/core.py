@@ -1,0 +1,447 @@
+"""The answer engine: reads a question, finds what it is about and what is asked, decides.
+
+It returns a `Result` (status, intent, entry, items, suggestions); `bot.replies` turns that into
+words. Thresholds are chosen so the engine declines rather than guesses: a lone common word never
+names an entry, unknown words lower confidence, and an attribute the sources lack is declined.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.engine import lexicon as lx
+from bot.engine.matching import AliasIndex, Mention, Vocabulary, Word
+from bot.engine.result import Result, Status, Suggestion
+from bot.knowledge import Actor, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
+from bot.text import detect_language, normalise
+
+MAX_QUESTION_CHARS = 500
+ANSWER_SCORE = 80.0        # below this a name match is only a suggestion
+PARTIAL_SCORE = 60.0       # one distinctive word of a longer name
+LEARNED_SCORE = 90.0       # how close a question must be to one staff linked before
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_GENERAL_WORDS = frozenset().union(
+    lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS,
+    *lx.INTENT_CUES.values(), *lx.KIND_NOUNS.values(), *lx.MISSING_ATTRIBUTES.values(), *lx.CONCEPTS.values(),
+    *(p.split()[0] for phrases in lx.SMALLTALK.values() for p in phrases),
+    "launched launch lanced lance lancee created creee started year annee region regional".split(),
+)
+_LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cree founded fonde fondee started "
+                          "year annee depuis since".split())
+_RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
+_KIND_OF_ENTRY = {
+    Actor: "actor", Person: "person", Event: "event", Speciality: "speciality",
+    Objective: "objective", Figure: "figure", Initiative: "initiative",
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the engine noticed in one question, before deciding."""
+
+    words: list[Word]
+    mentions: list[Mention]
+    intents: set[str]
+    kinds: set[str]
+    missing: str | None
+    places: list[str]
+    concepts: set[str]
+    unknown: float
+    off_topic: bool
+    partial: list[tuple[str, float]]
+
+
+class Engine:
+    """Answers questions from one knowledge base; holds no per-user state, safe to share."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self._aliases = AliasIndex(lx.STOP)
+        self._learned: dict[str, str] = {}
+        self._known = Vocabulary()
+        self._places: dict[str, str] = {}
+        self._figure_concepts: dict[str, set[str]] = {}
+        for entry in knowledge:
+            for alias in entry.all_names():
+                self._aliases.add(alias, entry.id)
+        for word in _GENERAL_WORDS:
+            self._known.add(word)
+        for word in self._aliases.vocabulary.words:
+            self._known.add(word)
+        for entry in knowledge:
+            city = getattr(entry, "city", None)
+            if city:
+                self._places.setdefault(normalise(city), city)
+            for text in _texts_of(entry):
+                for word in normalise(text).split():
+                    self._known.add(word)
+            if isinstance(entry, Figure):
+                words = set()
+                for text in entry.all_names() + (entry.unit.fr, entry.unit.en):
+                    words |= set(normalise(text).split())
+                self._figure_concepts[entry.id] = self._concepts(words)
+        for place in self._places:
+            for word in place.split():
+                self._known.add(word)
+        # A word naming three or more entries is generic ("therapy"): it never suggests an entry alone.
+        self._generic_limit = 3
+
+    # ----------------------------------------------------------------- public API
+    def learn_alias(self, phrase: str, entry_id: str) -> None:
+        """Remember a question staff linked to an entry, so it and close variants are answered."""
+        if entry_id not in self.knowledge.entries:
+            raise KeyError(entry_id)
+        key = normalise(phrase)
+        if key:
+            self._learned[key] = entry_id
+
+    def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date) -> Result:
+        """Read one question and decide: answered, clarify, unanswered or smalltalk."""
+        default = lang_hint if lang_hint in ("fr", "en") else "fr"
+        text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+        lang = detect_language(text, default)
+        base = {"question": text, "lang": lang}
+        if len(text) > MAX_QUESTION_CHARS:
+            return Result(**base, normalised=normalise(text[:MAX_QUESTION_CHARS]), status=Status.UNANSWERED,
+                          intent="too_long")
+        folded = normalise(text)
+        if not folded:
+            return Result(**base, normalised="", status=Status.SMALLTALK, intent="empty")
+        smalltalk = self._smalltalk(folded)
+        if smalltalk:
+            return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
+        folded = self._strip_greeting(folded)
+        if _matches_phrase(folded, lx.HELP):
+            return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
+        reading = self._read(text, folded)
+        return self._decide(reading, base | {"normalised": folded}, today, self._learned_entry(folded))
+
+    def suggestions_for(self, text: str, limit: int = 3) -> tuple[Suggestion, ...]:
+        """Entries whose names come closest to a text, for 'did you mean' buttons."""
+        names = {alias: e.id for e in self.knowledge for alias in e.all_names()}
+        found = process.extract(normalise(text), {a: normalise(a) for a in names}, scorer=fuzz.WRatio,
+                                limit=limit * 3, score_cutoff=70)
+        seen: dict[str, Suggestion] = {}
+        for _, _, alias in found:
+            entry_id = names[alias]
+            seen.setdefault(entry_id, self._suggestion(entry_id))
+        return tuple(seen.values())[:limit]
+
+    # ----------------------------------------------------------------- reading
+    def _smalltalk(self, folded: str) -> str | None:
+        for intent, phrases in lx.SMALLTALK.items():
+            if _matches_phrase(folded, phrases):
+                return intent
+        return None
+
+    @staticmethod
+    def _strip_greeting(folded: str) -> str:
+        words = folded.split()
+        while len(words) > 1 and words[0] in ("bonjour", "salut", "hello", "hi", "hey", "bonsoir", "coucou"):
+            words = words[1:]
+        return " ".join(words)
+
+    def _learned_entry(self, folded: str) -> str | None:
+        if not self._learned:
+            return None
+        found = process.extractOne(folded, self._learned.keys(), scorer=fuzz.token_sort_ratio,
+                                   score_cutoff=LEARNED_SCORE)
+        return self._learned[found[0]] if found else None
+
+    def _repair(self, word: str, position: int) -> Word:
+        if word in self._known or word.isdigit() or len(word) < 4:
+            return Word(word, word, 100.0, position)
+        repaired = self._known.repair(word)
+        if repaired is None:
+            return Word(word, word, 0.0, position)  # unknown word: kept, scored 0
+        return Word(word, repaired[0], repaired[1], position)
+
+    def _read(self, raw: str, folded: str) -> Reading:
+        all_words = folded.split()
+        capitalised = _capitalised_words(raw)
+        words = [self._repair(w, i) for i, w in enumerate(all_words) if w not in lx.STOP]
+        mentions = self._aliases.find(words)
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        rest = [w for i, w in enumerate(words) if i not in covered]
+        rest_texts = {w.text for w in rest}
+        folded_rest = " ".join(w.text for w in rest)
+
+        intents = {name for name, cues in lx.INTENT_CUES.items() if rest_texts & cues}
+        if "où" in raw.casefold() or all_words[:1] == ["ou"]:
+            intents.add("where")
+        if "how" in intents and "how_many" in intents and not rest_texts & {"work", "works", "fonctionne"}:
+            intents.discard("how")
+        if rest_texts & {"how", "comment"} and not rest_texts & {"many", "much"}:
+            intents.discard("how_many")
+        kinds = {kind for kind, nouns in lx.KIND_NOUNS.items() if rest_texts & nouns}
+        missing = next((attr for attr, cues in lx.MISSING_ATTRIBUTES.items() if rest_texts & cues), None)
+        if missing is None:
+            missing = next((attr for attr, phrases in lx.MISSING_PHRASES.items()
+                            if any(f" {p} " in f" {folded_rest} " for p in phrases)), None)
+        if rest_texts & _LAUNCH_WORDS and ("when" in intents or rest_texts & {"year", "annee", "depuis", "since"}):
+            intents.add("launched")
+            if missing == "founder":
+                missing = None
+        places = [self._places[w.text] for w in rest if w.text in self._places]
+        concepts = self._concepts(rest_texts)
+        off_topic = bool(rest_texts & lx.OFF_TOPIC)
+
+        unknown = 0.0
+        for w in rest:
+            if w.score == 0.0 and not w.text.isdigit():
+                unknown += 2.0 if w.raw in capitalised else 1.0
+        partial = self._partial_candidates(rest)
+        return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial)
+
+    def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
+        """Entries sharing a distinctive (non-generic, non-question) word with the question."""
+        scores: Counter[str] = Counter()
+        for w in rest:
+            if w.text in _GENERAL_WORDS or len(w.text) < 4 or w.score < ANSWER_SCORE:
+                continue
+            entries = self._aliases.entries_with_word(w.text)
+            if 0 < len(entries) < self._generic_limit:
+                for entry_id in entries:
+                    scores[entry_id] = max(scores[entry_id], PARTIAL_SCORE * w.score / 100)
+        return scores.most_common(3)
+
+    @staticmethod
+    def _concepts(words: set[str]) -> set[str]:
+        return {name for name, members in lx.CONCEPTS.items() if words & members}
+
+    # ----------------------------------------------------------------- deciding
+    def _decide(self, r: Reading, base: dict, today: dt.date, learned: str | None) -> Result:
+        kb = self.knowledge
+        intent = _main_intent(r.intents)
+        entries = list(dict.fromkeys(m.entry for m in r.mentions))
+        score = min((m.score for m in r.mentions), default=0.0)
+        if learned and learned not in entries:
+            entries.insert(0, learned)
+            score = max(score, LEARNED_SCORE)
+
+        def answered(intent: str, entry: str | None = None, items=(), **extra) -> Result:
+            return Result(**base, status=Status.ANSWERED, intent=intent, entry=entry,
+                          score=round(score or 90.0, 1), items=tuple(items), **extra)
+
+        def declined(intent: str, entry: str | None = None, **extra) -> Result:
+            suggestions = (self._suggestion(entry),) if entry else ()
+            return Result(**base, status=Status.UNANSWERED, intent=intent, entry=entry,
+                          score=round(score, 1), suggestions=suggestions, **extra)
+
+        if r.off_topic:
+            return declined("off_topic")
+        if r.unknown >= 2 or (r.unknown and ("member" in r.intents or not entries)):
+            return declined("unknown_words", entries[0] if entries else None)
+
+        if entries and score < ANSWER_SCORE:
+            return self._clarify(base, [(e, score) for e in entries] + r.partial)
+
+        if entries:
+            main = kb.get(entries[0])
+            if r.missing and not (r.missing == "headcount" and not isinstance(main, Actor)):
+                return declined("missing", main.id, missing=r.missing)
+            if len(entries) > 1 and (r.intents & {"member", "partners"} or r.words and
+                                     {w.text for w in r.words} & _RELATION_WORDS):
+                return answered("relation", main.id, entries[1:])
+            results = [self._about(kb.get(e), intent, r, today) for e in entries[:3]]
+            first = results[0]
+            if first[0] is None:
+                return declined("missing", main.id, missing=first[2])
+            extra = tuple(e for e in entries[1:3] if results[entries.index(e)][0] is not None)
+            return answered(first[0], main.id, first[1], detail={"also": extra} if extra else {})
+
+        # No entry named: the question may still be about a kind of entry, a place or a figure.
+        if r.missing and r.missing != "headcount":
+            return declined("missing", missing=r.missing)
+        if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
+            found = self._in_place(r.places[0], r.kinds)
+            if found:
+                return answered("in_place", None, found, place=r.places[0])
+            return declined("in_place", place=r.places[0])
+        if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
+            return self._figure_answer(r, base, answered, declined)
+        if "jobs" in r.intents or r.kinds & {"company"}:
+            return answered("employers", None, self._companies())
+        if r.kinds:
+            kind = _main_kind(r.kinds)
+            return answered(f"list_{kind}", None, self._list_kind(kind, r.intents, today))
+        if "objectives" in r.intents:
+            return answered("objectives", kb.initiative.id, self._list_kind("objective", r.intents, today))
+        if "partners" in r.intents or "member" in r.intents:
+            return answered("partners", kb.initiative.id, self._partners())
+        if r.partial:
+            return self._clarify(base, r.partial)
+        if "how_many" in r.intents and r.concepts:
+            return self._figure_answer(r, base, answered, declined)
+        if r.intents & {"define", "how", "who"} and {w.text for w in r.words} & lx.INITIATIVE_WORDS:
+            main = kb.initiative
+            return answered(*self._about(main, intent, r, today)[:1], main.id)
+        return declined("not_understood")
+
+    def _clarify(self, base: dict, candidates: list[tuple[str, float]]) -> Result:
+        best: dict[str, float] = {}
+        for entry_id, score in candidates:
+            best[entry_id] = max(best.get(entry_id, 0.0), score)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:3]
+        return Result(**base, status=Status.CLARIFY, intent="clarify", entry=ranked[0][0],
+                      score=round(ranked[0][1], 1), suggestions=tuple(self._suggestion(e) for e, _ in ranked))
+
+    def _about(self, entry, intent: str, r: Reading, today: dt.date) -> tuple[str | None, tuple[str, ...], str | None]:
+        """(intent answered, item ids, missing attribute) for a question about one entry."""
+        kb = self.knowledge
+        if isinstance(entry, Initiative):
+            if r.kinds & {"event"} or (intent in ("when", "upcoming") and not r.intents & {"launched"}):
+                return "list_event", self._list_kind("event", r.intents, today), None
+            if intent == "objectives" or r.kinds & {"objective"}:
+                return "objectives", self._list_kind("objective", r.intents, today), None
+            if r.kinds & {"company"} or intent == "jobs":
+                return "employers", self._companies(), None
+            if r.kinds & {"speciality"}:
+                return "list_speciality", tuple(entry.specialities), None
+            if intent == "how_many" or r.kinds & {"figure"}:
+                return "list_figure", tuple(f.id for f in kb.of_type(Figure)), None
+            if intent in ("partners", "member") or r.kinds & {"actor"}:
+                return "partners", self._partners(), None
+            if intent == "who":
+                return "initiative_who", tuple(entry.launched_by) + tuple(entry.partners), None
+            if intent == "how":
+                return "initiative_how", (), None
+            if intent in ("launched", "when"):
+                return "launched", (), None
+            if intent == "where":
+                return "initiative_where", tuple(entry.launched_by), None
+            return "define", (), None
+        if isinstance(entry, Actor):
+            people = tuple(p.id for p in kb.of_type(Person) if p.organisation == entry.id)
+            if intent == "where":
+                return ("where", (), None) if entry.city or entry.area else (None, (), "location")
+            if intent in ("launched", "when"):
+                return ("launched", (), None) if entry.launched else (None, (), "launch date")
+            if intent == "who":
+                return ("people", people, None) if people else (None, (), "leader")
+            if intent == "how_many":
+                figures = tuple(f.id for f in kb.of_type(Figure) if entry.id in f.about)
+                return ("figures", figures, None) if figures else (None, (), "figure")
+            if r.kinds & {"company", "actor"} or intent in ("partners", "member"):
+                related = tuple(e for e in entry.related if isinstance(kb.get(e), Actor))
+                if related:
+                    return "related", related, None
+            if intent == "jobs" and entry.kind == "company":
+                return "employer", (), None
+            return "define", tuple(entry.related), None
+        if isinstance(entry, Person):
+            if intent == "where":
+                return "person_where", (entry.organisation,), None
+            return "define", (entry.organisation,), None
+        if isinstance(entry, Event):
+            if intent == "where":
+                return "where", (), None
+            if intent in ("when", "launched"):
+                return "when", (), None
+            return "define", (), None
+        if isinstance(entry, Speciality):
+            actors = self._actors_with(entry.id)
+            if intent in ("who", "jobs", "list", "where") or r.kinds & {"company", "actor"}:
+                return "speciality_actors", actors, None
+            return "define", actors, None
+        return "define", (), None
+
+    # ----------------------------------------------------------------- lists
+    def _companies(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.knowledge.of_type(Actor) if a.kind == "company")
+
+    def _partners(self) -> tuple[str, ...]:
+        initiative = self.knowledge.initiative
+        international = [a.id for a in self.knowledge.of_type(Actor)
+                         if initiative.id in a.related and a.id not in initiative.partners and a.kind in ("cluster", "network")]
+        return tuple(initiative.partners) + tuple(international)
+
+    def _actors_with(self, speciality_id: str) -> tuple[str, ...]:
+        actors = [a for a in self.knowledge.of_type(Actor) if speciality_id in a.specialities]
+        actors.sort(key=lambda a: a.kind != "company")
+        return tuple(a.id for a in actors)
+
+    def _in_place(self, place: str, kinds: set[str]) -> tuple[str, ...]:
+        actors = [a for a in self.knowledge.of_type(Actor) if a.city == place]
+        if kinds & {"company"}:
+            actors = [a for a in actors if a.kind == "company"]
+        actors.sort(key=lambda a: a.kind != "company")
+        events = [] if kinds & {"company", "actor"} else [e for e in self.knowledge.of_type(Event) if e.city == place]
+        return tuple(a.id for a in actors) + tuple(e.id for e in events)
+
+    def _list_kind(self, kind: str, intents: set[str], today: dt.date) -> tuple[str, ...]:
+        kb = self.knowledge
+        if kind == "event":
+            events = sorted(kb.of_type(Event), key=lambda e: e.start)
+            upcoming = [e for e in events if e.end >= today]
+            past = [e for e in events if e.end < today]
+            if "past" in intents:
+                return tuple(e.id for e in reversed(past))
+            return tuple(e.id for e in upcoming + past[::-1])
+        if kind == "objective":
+            return tuple(o.id for o in sorted(kb.of_type(Objective), key=lambda o: o.order))
+        if kind == "company":
+            return self._companies()
+        model = {"actor": Actor, "speciality": Speciality, "figure": Figure, "person": Person}[kind]
+        return tuple(e.id for e in kb.of_type(model))
+
+    def _figure_answer(self, r: Reading, base: dict, answered, declined) -> Result:
+        wanted = set(r.concepts)
+        best: list[tuple[float, str]] = []
+        for figure_id, concepts in self._figure_concepts.items():
+            if not wanted & concepts:
+                continue
+            overlap = len(wanted & concepts) - 0.5 * len(concepts - wanted)
+            best.append((overlap, figure_id))
+        if not best:
+            return declined("figure")
+        best.sort(reverse=True)
+        top = best[0][0]
+        winners = [f for s, f in best if s == top]
+        if len(winners) > 1:
+            return self._clarify(base, [(f, 70.0) for f in winners])
+        return answered("figure", winners[0])
+
+    def _suggestion(self, entry_id: str) -> Suggestion:
+        return Suggestion(entry_id, self.knowledge.entries[entry_id].name)
+
+
+def _texts_of(entry) -> list[str]:
+    """Every free text of an entry, both languages, so the words in them count as known."""
+    texts = []
+    for value in entry.__dict__.values():
+        if hasattr(value, "fr") and hasattr(value, "en"):
+            texts += [value.fr, value.en]
+    return texts
+
+
+def _matches_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
+    found = process.extractOne(folded, phrases, scorer=fuzz.ratio, score_cutoff=88)
+    return found is not None
+
+
+def _capitalised_words(raw: str) -> set[str]:
+    """Folded words written with a capital inside the sentence: likely names of things."""
+    words = re.findall(r"[\w'’-]+", raw)
+    return {normalise(w) for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
+
+
+_INTENT_PRIORITY = ("launched", "how_many", "objectives", "when", "where", "who", "jobs", "partners",
+                    "member", "how", "upcoming", "past", "list", "define")
+
+
+def _main_intent(intents: set[str]) -> str:
+    return next((i for i in _INTENT_PRIORITY if i in intents), "define")
+
+
+_KIND_PRIORITY = ("event", "company", "speciality", "objective", "figure", "person", "actor")
+
+
+def _main_kind(kinds: set[str]) -> str:
+    return next(k for k in _KIND_PRIORITY if k in kinds)

@@ -1,0 +1,191 @@
+"""Words that carry the question rather than the entity, in French and English (all normalised).
+
+Every word here is already folded by `bot.text.normalise` (no accents, lower case).
+"""
+from __future__ import annotations
+
+STOP = frozenset("""
+a an the of to in on at by for from with and or but is are was were be been being do does did
+it its this that these those there here me my i you your we our us he she they them his her their
+as if so than then too very just please pls plz can could would should will shall may might must
+some any all also about into over more most such only own same other s t d ll m re ve
+le la les l un une des du de d et ou mais est sont etait etaient etre ete ce cet cette ces c
+ca cela ceci ici y en au aux a je j moi me m tu te toi t il elle ils elles on nous vous lui leur
+leurs son sa ses mon ma mes ton ta tes notre nos votre vos qu que qui quoi se s sur sous dans par
+pour avec sans plus tres aussi donc alors ne n pas si bien svp stp merci peux pouvez peut pourrais
+pourriez voudrais veux vouloir dire dis dites moi donner donne
+""".split())
+
+# Cue words per intent. A question may carry several; the engine resolves them by priority.
+INTENT_CUES: dict[str, frozenset[str]] = {
+    "where": frozenset("""
+        where wheres located location locate situated based city town place venue
+        situe situee situes situees localisation localise localisee ville trouve trouver
+        basee base implantee implante siege
+    """.split()),
+    "when": frozenset("""
+        when whens date dates day days schedule period month happening start starts
+        quand jour jours calendrier periode mois commence debut
+    """.split()),
+    "who": frozenset("""
+        who whos whom lead leads leader leads heads head runs director president chair behind
+        qui dirige dirigeant dirigeante preside preside presidee responsable chef porte portee porteur
+        initie initiee derriere
+    """.split()),
+    "how_many": frozenset("""
+        how many much number numbers count figure figures amount total
+        combien nombre chiffre chiffres montant
+    """.split()),
+    "list": frozenset("""
+        which list lists what are name names all every
+        quels quelles quel quelle liste lister tous toutes cite citer
+    """.split()),
+    "jobs": frozenset("""
+        job jobs work working career careers employer employers hire hiring hires recruit recruits
+        recruiting recruitment position positions vacancy vacancies apply internship employ employs
+        emploi emplois travail travailler travaille recrute recrutent recrutement embauche embauchent
+        carriere employeur employeurs poste postes postuler stage alternance
+    """.split()),
+    "define": frozenset("""
+        what whats tell about describe description explain introduce present presentation info
+        information informations role do does make makes made produce produces offer offers
+        quoi quest cest presente presenter presentez parle parlez decris decrire explique expliquer
+        fait font fabrique fabriquent produit produisent propose role infos renseignements sait
+    """.split()),
+    "objectives": frozenset("""
+        objective objectives goal goals aim aims purpose mission missions ambition ambitions target
+        objectif objectifs but buts vise visent vocation finalite
+    """.split()),
+    "partners": frozenset("""
+        partner partners partnership partnerships cooperation cooperations collaboration
+        collaborations ally allies supporter supporters support supports
+        partenaire partenaires partenariat partenariats cooperation soutien soutiens soutient soutenu
+        soutenue allies
+    """.split()),
+    "how": frozenset("""
+        how works work operate operates action actions means
+        comment fonctionne fonctionnement agit agir moyens
+    """.split()),
+    "member": frozenset("""
+        member members membership part belong belongs involved join joined participate
+        membre membres adherent adherents partie appartient appartiennent participe rejoindre
+    """.split()),
+    "upcoming": frozenset("""
+        upcoming next future coming soon planned
+        venir prochain prochains prochaine prochaines futur futurs bientot prevu prevus
+    """.split()),
+    "past": frozenset("""
+        past previous last earlier former
+        passe passes precedent precedents dernier derniers
+    """.split()),
+}
+
+# Nouns naming a kind of entry: "which companies", "quels événements".
+KIND_NOUNS: dict[str, frozenset[str]] = {
+    "company": frozenset("""
+        company companies firm firms business businesses startup startups employer employers
+        industrial industrials manufacturer manufacturers
+        entreprise entreprises societe societes firme firmes startups employeur employeurs
+        industriel industriels fabricant fabricants boite boites
+    """.split()),
+    "actor": frozenset("""
+        actor actors player players stakeholder stakeholders organisation organisations
+        organization organizations institution institutions member members structure structures
+        acteur acteurs organisme organismes structure structures membres
+    """.split()),
+    "event": frozenset("""
+        event events fair fairs show shows trade conference conferences congress summit summits
+        meeting meetings exhibition exhibitions salon salons evenement evenements congres sommet
+        conference rencontre rencontres rendez vous manifestation manifestations
+    """.split()),
+    "speciality": frozenset("""
+        speciality specialities specialty specialties specialisation expertise expertises field
+        fields area areas domain domains skill skills strength strengths know knowhow
+        specialite specialites domaine domaines competence competences savoir faire filiere
+        excellence
+    """.split()),
+    "objective": frozenset("""
+        objective objectives goal goals aim aims objectif objectifs but buts
+    """.split()),
+    "figure": frozenset("""
+        figure figures statistic statistics stats number numbers key chiffre chiffres cles
+        statistique statistiques
+    """.split()),
+    "person": frozenset("""
+        people person persons personality personalities speaker speakers contact contacts
+        personnes personne personnalite personnalites intervenant intervenants
+    """.split()),
+}
+
+# Attributes the articles never give. Asking for one of them about a known entry is answered
+# honestly with "the sources don't say", never with the entry's description.
+MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "founder": frozenset("founder founders founded cofounder fondateur fondateurs fondatrice fonde fondee fondation creator createur".split()),
+    "ceo": frozenset("ceo boss ceos pdg patron patronne dg".split()),
+    "phone": frozenset("phone telephone tel appeler joindre".split()),
+    "email": frozenset("email mail courriel adresse_mail".split()),
+    "website": frozenset("website site web url internet homepage webpage linkedin".split()),
+    "address": frozenset("address adresse street rue postcode postal".split()),
+    "price": frozenset("price prices cost costs ticket tickets fee fees entry admission registration "
+                       "prix tarif tarifs billet billets cout coute payant gratuit free inscription entree".split()),
+    "salary": frozenset("salary salaries wage wages pay salaire salaires remuneration".split()),
+    "revenue": frozenset("revenue revenues turnover sales profit profits affaires benefice benefices".split()),
+    "hours": frozenset("hour hours time times opening clock heure heures horaire horaires ouverture".split()),
+    "headcount": frozenset("employees employee staff headcount workforce salaries effectif effectifs collaborateurs".split()),
+}
+
+# Multi-word forms of the same attributes, matched on the normalised question.
+MISSING_PHRASES: dict[str, tuple[str, ...]] = {
+    "ceo": ("chief executive", "managing director", "directeur general", "directrice generale"),
+    "website": ("site web", "site internet"),
+    "revenue": ("chiffre d affaires",),
+    "price": ("how much does", "how much is", "combien coute", "combien ca coute"),
+    "email": ("e mail",),
+}
+
+# Topics a trade-fair visitor may ask that this assistant never covers.
+OFF_TOPIC = frozenset("""
+weather forecast rain restaurant restaurants food eat lunch dinner hotel hotels parking taxi train
+trains bus flight flights airport wifi toilet toilets football soccer match score cup world
+bitcoin crypto recipe movie movies film films music song joke jokes president_usa election
+meteo pluie manger dejeuner diner hotel hotels gare avion aeroport toilettes coupe monde match
+recette blague chanson politique election
+""".split())
+
+SMALLTALK: dict[str, tuple[str, ...]] = {
+    "hello": ("hello", "hi", "hey", "good morning", "good afternoon", "good evening", "bonjour",
+              "salut", "bonsoir", "coucou", "hello there", "hi there", "yo", "hey there"),
+    "thanks": ("thanks", "thank you", "thx", "thank you very much", "thanks a lot", "merci",
+               "merci beaucoup", "merci bien", "super merci", "great thanks", "cool merci", "parfait merci",
+               "top merci", "ok merci", "ok thanks"),
+    "bye": ("bye", "goodbye", "good bye", "see you", "see you later", "au revoir", "a bientot",
+            "bonne journee", "bonne soiree", "ciao", "a plus", "have a nice day"),
+    "how_are_you": ("how are you", "how are you doing", "ca va", "comment ca va", "comment vas tu",
+                    "comment allez vous"),
+    "who_are_you": ("who are you", "what are you", "qui es tu", "tu es qui", "qui etes vous",
+                    "are you a bot", "es tu un robot"),
+}
+
+HELP = ("help", "aide", "aidez moi", "help me", "what can you do", "que sais tu faire", "que peux tu faire",
+        "comment ca marche", "how does this work", "menu", "commands", "commandes", "start", "options")
+
+# Words marking the question as about the whole initiative when no entry is named.
+INITIATIVE_WORDS = frozenset("initiative brand marque programme program network reseau ecosystem ecosysteme".split())
+
+# Synonyms folded to one concept, to match key figures whatever words the visitor uses.
+CONCEPTS: dict[str, frozenset[str]] = {
+    "jobs": frozenset("job jobs emploi emplois work workers working travaillent travaillant travailler "
+                      "employees employes salaries people personnes workforce postes".split()),
+    "companies": frozenset("company companies entreprise entreprises firm firms business businesses "
+                           "societes societe startups industriels".split()),
+    "money": frozenset("money funding funded fund funds financement finance finances financed euros eur "
+                       "budget invest investment investissement investir million millions billion billions "
+                       "milliard milliards argent subvention subventions".split()),
+    "health": frozenset("health healthcare sante medical medicale".split()),
+    "biotherapy": frozenset("biotherapy biotherapies biotherapie".split()),
+    "biotech": frozenset("biotech biotechs medtech medtechs biotechnology biotechnologies".split()),
+    "micro": frozenset("micro microelectronics microelectronique microtechnology microtechnologies "
+                       "microtechniques electronics electronique precision".split()),
+    "eu": frozenset("eu europe european europeen europeenne ue".split()),
+    "specialised": frozenset("specialised specialized specialisees specialisee specialises".split()),
+}

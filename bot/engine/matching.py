@@ -1,0 +1,143 @@
+"""Find which entries a question names, tolerating typos, word order and missing accents.
+
+Names are matched as whole aliases, never as a lone shared word: a question must contain every
+distinctive word of an alias (in any order) to name its entry. Typos are repaired one word at a
+time against the vocabulary of known words with rapidfuzz, inside blocks of words sharing a first
+or last letter and a similar length, so the cost stays flat as the knowledge base grows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.text import normalise
+
+MAX_ALIAS_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the question's words that names an entry."""
+
+    entry: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Word:
+    """A question word, possibly repaired: `text` is what matching uses, `score` how sure the repair is."""
+
+    raw: str
+    text: str
+    score: float
+    position: int
+
+
+def content_words(text: str, stop: frozenset[str]) -> list[str]:
+    """Normalised words minus stop words; all words when nothing else is left."""
+    words = normalise(text).split()
+    content = [w for w in words if w not in stop]
+    return content or words
+
+
+def alias_key(words: Iterable[str]) -> str:
+    """Order-free key: 'medfit biofit' and 'biofit medfit' are the same name."""
+    return " ".join(sorted(words))
+
+
+def min_similarity(length: int) -> float | None:
+    """How close a repaired word must be; very short words are never repaired."""
+    if length < 4:
+        return None
+    return 75.0 if length == 4 else 80.0
+
+
+class Vocabulary:
+    """Known words, blocked by (first letter, length) and (last letter, length) for fast repair."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self._blocks: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+
+    def add(self, word: str) -> None:
+        if word in self.words or len(word) < 3:
+            self.words.add(word)
+            return
+        self.words.add(word)
+        self._blocks[("first", word[0], len(word))].append(word)
+        self._blocks[("last", word[-1], len(word))].append(word)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words
+
+    def repair(self, word: str) -> tuple[str, float] | None:
+        """The closest known word and its 0-100 similarity, or None when nothing is close enough."""
+        cutoff = min_similarity(len(word))
+        if cutoff is None:
+            return None
+        best: tuple[str, float] | None = None
+        for length in range(len(word) - 2, len(word) + 3):
+            for block in (("first", word[0], length), ("last", word[-1], length)):
+                choices = self._blocks.get(block)
+                if not choices:
+                    continue
+                found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+                if found and (best is None or found[1] > best[1]):
+                    best = (found[0], found[1])
+        return best
+
+
+class AliasIndex:
+    """Every name and alias of every entry, keyed so that lookups are dictionary hits."""
+
+    def __init__(self, stop: frozenset[str]) -> None:
+        self._stop = stop
+        self._keys: dict[str, str] = {}
+        self._compact: dict[str, str] = {}
+        self._longest = 1
+        self.vocabulary = Vocabulary()
+        self._entries_by_word: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, alias: str, entry_id: str) -> None:
+        words = content_words(alias, self._stop)
+        if not words:
+            return
+        self._keys.setdefault(alias_key(words), entry_id)
+        compact = "".join(words)
+        self._compact.setdefault(compact, entry_id)
+        self._longest = max(self._longest, min(len(words), MAX_ALIAS_WORDS))
+        for word in words:
+            self.vocabulary.add(word)
+            self._entries_by_word[word].add(entry_id)
+        if len(words) > 1:
+            self.vocabulary.add(compact)
+            self._entries_by_word[compact].add(entry_id)
+
+    def entries_with_word(self, word: str) -> set[str]:
+        return self._entries_by_word.get(word, set())
+
+    def find(self, words: list[Word]) -> list[Mention]:
+        """Longest non-overlapping spans that are a whole alias, best first by position."""
+        taken = [False] * len(words)
+        mentions: list[Mention] = []
+        for size in range(min(self._longest, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = range(start, start + size)
+                if any(taken[i] for i in span):
+                    continue
+                texts = [words[i].text for i in span]
+                entry = self._keys.get(alias_key(texts))
+                if entry is None and size <= 3:
+                    entry = self._compact.get("".join(texts))
+                if entry is None:
+                    continue
+                score = min(words[i].score for i in span)
+                mentions.append(Mention(entry, start, start + size, score))
+                for i in span:
+                    taken[i] = True
+        return sorted(mentions, key=lambda m: m.start)

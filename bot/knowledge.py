@@ -1,0 +1,308 @@
+"""The knowledge base: YAML files under `knowledge/`, validated into frozen objects.
+
+One file per kind of entry. Every problem found is reported with its file, line, entry id and
+field, so staff editing YAML by hand can fix it without reading Python.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+
+from bot.text import normalise
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+SOURCES = {
+    "000_fd69bd891b5cd6da.txt": "K6FM, 4 October 2025: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
+    "003_a1ebc541b9714908.txt": "Sifted, 28 November 2025: « How BIOVALIANCE is building French biotech sovereignty »",
+}
+
+EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Lang = Literal["fr", "en"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Bilingual(Frozen):
+    """A text in both languages; both are required."""
+
+    fr: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+class Entry(Frozen):
+    """Fields every entry has: identity, how people name it, what it is, where the facts come from."""
+
+    id: EntryId
+    names: tuple[NonEmpty, ...] = Field(min_length=1)
+    aliases: tuple[NonEmpty, ...] = ()
+    text: Bilingual
+    source: tuple[NonEmpty, ...] = Field(min_length=1)
+    examples: tuple[NonEmpty, ...] = ()
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in value if s not in SOURCES]
+        if unknown:
+            raise ValueError(f"unknown source {unknown[0]!r}; expected one of {sorted(SOURCES)}")
+        return value
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    def all_names(self) -> tuple[str, ...]:
+        return self.names + self.aliases
+
+
+class Initiative(Entry):
+    kind: Literal["initiative"] = "initiative"
+    launched: NonEmpty
+    launched_by: tuple[EntryId, ...] = ()
+    partners: tuple[EntryId, ...] = ()
+    how_it_works: Bilingual
+    members: Bilingual
+    specialities: tuple[EntryId, ...] = ()
+
+
+ActorKind = Literal[
+    "company", "institution", "network", "consortium", "cluster", "region",
+    "agency", "technopole", "competitiveness-cluster", "plan", "project", "government", "research",
+]
+
+
+class Actor(Entry):
+    kind: ActorKind
+    city: NonEmpty | None = None
+    area: NonEmpty | None = None  # wider place: region, state or country, when the article gives it
+    specialities: tuple[EntryId, ...] = ()
+    related: tuple[EntryId, ...] = ()
+    launched: NonEmpty | None = None
+
+
+class Person(Entry):
+    kind: Literal["person"] = "person"
+    role: Bilingual
+    organisation: EntryId
+
+
+class Speciality(Entry):
+    kind: Literal["speciality"] = "speciality"
+
+
+class Event(Entry):
+    kind: Literal["event"] = "event"
+    start: dt.date
+    end: dt.date
+    city: NonEmpty | None = None
+    country: Bilingual
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Event:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Objective(Entry):
+    kind: Literal["objective"] = "objective"
+    order: int = Field(ge=1)
+
+
+class Figure(Entry):
+    kind: Literal["figure"] = "figure"
+    value: float
+    unit: Bilingual
+    about: tuple[EntryId, ...] = ()
+
+
+AnyEntry = Initiative | Actor | Person | Speciality | Event | Objective | Figure
+
+# Which model each file holds; the file name is the contract staff follow.
+FILES: dict[str, type[Entry]] = {
+    "initiative.yaml": Initiative,
+    "objectives.yaml": Objective,
+    "actors.yaml": Actor,
+    "people.yaml": Person,
+    "specialities.yaml": Speciality,
+    "events.yaml": Event,
+    "figures.yaml": Figure,
+}
+
+REFERENCE_FIELDS = ("launched_by", "partners", "specialities", "related", "organisation", "about")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the knowledge base, located for a human."""
+
+    file: str
+    line: int | None
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.entry:
+            parts.append(f"entry {self.entry}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return f"{', '.join(parts)}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """Raised when the knowledge base cannot be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All entries, by id, in file order."""
+
+    entries: dict[str, AnyEntry]
+
+    def __iter__(self) -> Iterator[AnyEntry]:
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str | None) -> AnyEntry | None:
+        return self.entries.get(entry_id) if entry_id else None
+
+    def of_type(self, cls: type[Entry]) -> list[Any]:
+        return [e for e in self.entries.values() if isinstance(e, cls)]
+
+    @property
+    def initiative(self) -> Initiative:
+        return self.of_type(Initiative)[0]
+
+
+def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
+    """Follow a pydantic error location through the composed YAML tree to a 1-based line."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _read_file(path: Path, model: type[Entry], problems: list[Problem]) -> list[tuple[AnyEntry, yaml.Node]]:
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, None, None, None, f"cannot read file: {exc}"))
+        return []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(name, line, None, None, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
+        return []
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(name, 1, None, None, "the file must be a YAML list of entries"))
+        return []
+    loaded = []
+    for index, raw in enumerate(data):
+        node = root.value[index] if isinstance(root, yaml.SequenceNode) else None
+        entry_id = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            problems.append(Problem(name, _line_of(node, ()), None, None, "each entry must be a mapping"))
+            continue
+        try:
+            loaded.append((model.model_validate(raw), node))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                problems.append(Problem(
+                    name, _line_of(node, loc), entry_id, ".".join(str(p) for p in loc) or None, err["msg"],
+                ))
+    return loaded
+
+
+def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
+    """Load and validate every file; raise KnowledgeError listing all problems at once."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), None, None, None, "knowledge directory not found")])
+    loaded: list[tuple[str, AnyEntry, yaml.Node]] = []
+    for file_name, model in FILES.items():
+        path = directory / file_name
+        if not path.exists():
+            problems.append(Problem(file_name, None, None, None, "file is missing"))
+            continue
+        loaded += [(file_name, e, n) for e, n in _read_file(path, model, problems)]
+    for path in sorted(directory.glob("*.y*ml")):
+        if path.name not in FILES:
+            problems.append(Problem(path.name, None, None, None, f"unexpected file; expected one of {sorted(FILES)}"))
+
+    entries: dict[str, AnyEntry] = {}
+    origin: dict[str, str] = {}
+    for file_name, entry, node in loaded:
+        if entry.id in entries:
+            problems.append(Problem(file_name, _line_of(node, ("id",)), entry.id, "id",
+                                    f"duplicate id, already used in {origin[entry.id]}"))
+            continue
+        entries[entry.id] = entry
+        origin[entry.id] = file_name
+
+    alias_owner: dict[str, str] = {}
+    for file_name, entry, node in loaded:
+        for field in REFERENCE_FIELDS:
+            value = getattr(entry, field, None)
+            refs = (value,) if isinstance(value, str) else (value or ())
+            for ref in refs:
+                if ref not in entries:
+                    problems.append(Problem(file_name, _line_of(node, (field,)), entry.id, field,
+                                            f"reference to unknown entry {ref!r}"))
+        for field in ("names", "aliases"):
+            for position, alias in enumerate(getattr(entry, field)):
+                key = normalise(alias)
+                if not key:
+                    problems.append(Problem(file_name, _line_of(node, (field, position)), entry.id, field,
+                                            f"{alias!r} has no letters or digits"))
+                    continue
+                owner = alias_owner.setdefault(key, entry.id)
+                if owner != entry.id:
+                    problems.append(Problem(file_name, _line_of(node, (field, position)), entry.id, field,
+                                            f"{alias!r} is also a name of {owner!r}"))
+    if not any(isinstance(e, Initiative) for e in entries.values()) and "initiative.yaml" not in {p.file for p in problems}:
+        problems.append(Problem("initiative.yaml", None, None, None, "the initiative entry is missing"))
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(entries)

@@ -1,0 +1,68 @@
+"""Text normalisation and language detection, shared by the knowledge loader and the engine.
+
+rapidfuzz's own processor keeps accents ("situes" vs "situés" scores 84), so every string is
+folded here first: casefold, accents stripped, apostrophes, hyphens and punctuation to spaces.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Latin letters that NFKD does not decompose.
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "€": " euros "})
+
+# Words that tell French from English. Kept short and unambiguous: "a", "on", "est" can be either.
+_FRENCH = frozenset("""
+le la les des du de un une et est sont pour dans avec au aux qui que quoi quel quelle quels quelles
+sur ce cette ces vous nous je tu il elle ils son sa ses ou où leur leurs par pas aussi entre combien
+quand comment pourquoi salut bonjour bonsoir merci parle moi moi-meme connais travaille travailler
+entreprise entreprises emploi emplois evenement evenements salon objectifs ville trouve situe
+presente presenter cest c qu l d j n s suis veux voudrais peux pouvez chercher cherche recrutent
+recrute lieu ont fait font aide dirige mon ma mes ton ta tes notre votre y a-t-il coucou bonne
+journee soiree revoir beaucoup bien oui non quoi quelles sont partenaires domaines chiffres cles
+annee date dates adresse prix tarif fondateur fonde societe societes personnes region
+travaillent emplois recrutement combien specialisees specialistes sante
+""".split())
+_ENGLISH = frozenset("""
+the and is are of for with to an on at which who whom whose what where when how you we it its this
+that these those by from not has have was were also between tell me about does do did i my your
+there their company companies job jobs event events hello hi thanks thank please city located
+work working find looking want would like can could many much goals aims help who's what's where's
+location good morning evening afternoon bye goodbye see thanks yes no ok okay please
+partners fields areas figures key founded founder price ticket address website phone year
+people employers hiring health region's jobs people's tell give show list all any does
+""".split())
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents and punctuation so that 'Où se trouve RD-Biotech ?' == 'ou se trouve rd biotech'."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words of a text."""
+    return normalise(text).split()
+
+
+def language_votes(text: str) -> tuple[int, int]:
+    """Count French-only and English-only marker words, accents counting for French."""
+    raw = text.casefold()
+    words = re.findall(r"[a-zà-ÿ'’-]+", raw)
+    folded = [normalise(w) for w in words]
+    fr = sum(1 for w in folded if w in _FRENCH)
+    en = sum(1 for w in folded if w in _ENGLISH)
+    fr += sum(1 for c in raw if c in "éèêàùçôîœ") > 0
+    fr += len(re.findall(r"\b(?:qu|l|d|j|n|c|s)['’]", raw))
+    en += len(re.findall(r"\b\w+['’](?:s|re|ll|ve|d|m|t)\b", raw))
+    return fr, en
+
+
+def detect_language(text: str, default: str = "fr") -> str:
+    """'fr' or 'en' for a question; `default` when the text gives no clear sign."""
+    fr, en = language_votes(text)
+    if fr == en:
+        return default
+    return "fr" if fr > en else "en"
