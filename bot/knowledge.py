@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
 
 from bot.text import normalise
 
@@ -46,6 +46,7 @@ class Entry(Frozen):
 
     id: EntryId
     names: tuple[NonEmpty, ...] = Field(min_length=1)
+    label: Bilingual | None = None  # display name per language, when it differs from names[0]
     aliases: tuple[NonEmpty, ...] = ()
     text: Bilingual
     source: tuple[NonEmpty, ...] = Field(min_length=1)
@@ -67,6 +68,10 @@ class Entry(Frozen):
     @property
     def name(self) -> str:
         return self.names[0]
+
+    def display(self, lang: str) -> str:
+        """The name to show a reader of `lang`."""
+        return self.label.get(lang) if self.label else self.names[0]
 
     def all_names(self) -> tuple[str, ...]:
         return self.names + self.aliases
@@ -114,11 +119,13 @@ class Event(Entry):
     city: NonEmpty | None = None
     country: Bilingual
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Event:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _dates_in_order(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"end {end} is before start {start}")
+        return end
 
 
 class Objective(Entry):
@@ -217,7 +224,8 @@ def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _read_file(path: Path, model: type[Entry], problems: list[Problem]) -> list[tuple[AnyEntry, yaml.Node]]:
+def _read_file(path: Path, model: type[Entry], problems: list[Problem],
+               invalid_ids: set[str]) -> list[tuple[AnyEntry, yaml.Node]]:
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -246,6 +254,8 @@ def _read_file(path: Path, model: type[Entry], problems: list[Problem]) -> list[
         try:
             loaded.append((model.model_validate(raw), node))
         except ValidationError as exc:
+            if isinstance(entry_id, str):
+                invalid_ids.add(entry_id)
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 problems.append(Problem(
@@ -258,6 +268,7 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
     """Load and validate every file; raise KnowledgeError listing all problems at once."""
     directory = Path(directory)
     problems: list[Problem] = []
+    invalid_ids: set[str] = set()  # entries already reported: references to them are not errors twice
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, None, None, "knowledge directory not found")])
     loaded: list[tuple[str, AnyEntry, yaml.Node]] = []
@@ -266,7 +277,7 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
         if not path.exists():
             problems.append(Problem(file_name, None, None, None, "file is missing"))
             continue
-        loaded += [(file_name, e, n) for e, n in _read_file(path, model, problems)]
+        loaded += [(file_name, e, n) for e, n in _read_file(path, model, problems, invalid_ids)]
     for path in sorted(directory.glob("*.y*ml")):
         if path.name not in FILES:
             problems.append(Problem(path.name, None, None, None, f"unexpected file; expected one of {sorted(FILES)}"))
@@ -287,7 +298,7 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
             value = getattr(entry, field, None)
             refs = (value,) if isinstance(value, str) else (value or ())
             for ref in refs:
-                if ref not in entries:
+                if ref not in entries and ref not in invalid_ids:
                     problems.append(Problem(file_name, _line_of(node, (field,)), entry.id, field,
                                             f"reference to unknown entry {ref!r}"))
         for field in ("names", "aliases"):

@@ -96,6 +96,7 @@ MISSING_LABELS: dict[str, dict[str, str]] = {
     "revenue": {"fr": "le chiffre d'affaires", "en": "revenue"},
     "hours": {"fr": "les horaires", "en": "times or opening hours"},
     "headcount": {"fr": "l'effectif", "en": "number of employees"},
+    "join": {"fr": "la façon d'adhérer", "en": "membership process"},
     "location": {"fr": "la ville", "en": "location"},
     "launch date": {"fr": "la date de création", "en": "founding date"},
     "leader": {"fr": "le ou la responsable", "en": "leader"},
@@ -165,7 +166,7 @@ def event_sentence(event: Event, lang: str, today: dt.date, w: _Writer) -> str:
     else:
         place = f" ({w.esc(country)})"
     key = "event_past" if event.end < today else "event_now" if event.start <= today else "event_future"
-    return t(key, lang, name=w.bold(event.name), dates=format_dates(event.start, event.end, lang), place=place)
+    return t(key, lang, name=w.bold(event.display(lang)), dates=format_dates(event.start, event.end, lang), place=place)
 
 
 def _item_line(entry, lang: str, today: dt.date, w: _Writer) -> str:
@@ -177,11 +178,11 @@ def _item_line(entry, lang: str, today: dt.date, w: _Writer) -> str:
     if isinstance(entry, Figure):
         return "• " + w.esc(entry.text.get(lang))
     if isinstance(entry, Person):
-        return f"• {w.bold(entry.name)} : {w.esc(entry.role.get(lang))}" if lang == "fr" else f"• {w.bold(entry.name)}: {w.esc(entry.role.get(lang))}"
+        return f"• {w.bold(entry.display(lang))} : {w.esc(entry.role.get(lang))}" if lang == "fr" else f"• {w.bold(entry.display(lang))}: {w.esc(entry.role.get(lang))}"
     city = f" ({w.esc(entry.city)})" if getattr(entry, "city", None) else ""
     summary = _first_sentence(entry.text.get(lang))
     sep = " : " if lang == "fr" else ": "
-    return f"• {w.bold(entry.name)}{city}{sep}{w.esc(summary)}"
+    return f"• {w.bold(entry.display(lang))}{city}{sep}{w.esc(summary)}"
 
 
 def _first_sentence(text: str) -> str:
@@ -191,7 +192,7 @@ def _first_sentence(text: str) -> str:
 
 def _write_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date, w: _Writer) -> None:
     """Everything the knowledge base says about one entry."""
-    w.line(w.bold(entry.name))
+    w.line(w.bold(entry.display(lang)))
     if isinstance(entry, Event):
         w.line(event_sentence(entry, lang, today, w))
     w.line(w.esc(entry.text.get(lang)))
@@ -199,18 +200,18 @@ def _write_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date, w: _
         w.line(f"{t('role', lang)} : {w.esc(entry.role.get(lang))}" if lang == "fr" else f"Role: {w.esc(entry.role.get(lang))}")
     if isinstance(entry, Initiative):
         w.line(w.esc(entry.how_it_works.get(lang)))
-    specialities = [knowledge.entries[s].name for s in getattr(entry, "specialities", ())]
+    specialities = [knowledge.entries[s].display(lang) for s in getattr(entry, "specialities", ())]
     if specialities and not isinstance(entry, Initiative):
         sep = " : " if lang == "fr" else ": "
         w.line(f"{t('specialities', lang)}{sep}{w.esc(', '.join(specialities))}")
 
 
-def _related_buttons(entry, knowledge: KnowledgeBase) -> tuple[Suggestion, ...]:
+def _related_buttons(entry, knowledge: KnowledgeBase, lang: str) -> tuple[Suggestion, ...]:
     ids: list[str] = []
     for field in ("organisation", "related", "specialities", "partners", "about"):
         value = getattr(entry, field, None)
         ids += [value] if isinstance(value, str) else list(value or ())
-    return tuple(Suggestion(i, knowledge.entries[i].name) for i in dict.fromkeys(ids) if i in knowledge.entries)[:6]
+    return tuple(Suggestion(i, knowledge.entries[i].display(lang)) for i in dict.fromkeys(ids) if i in knowledge.entries)[:6]
 
 
 def render_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date) -> Reply:
@@ -219,7 +220,7 @@ def render_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date) -> R
         _write_card(entry, knowledge, lang, today, w)
         sources = ", ".join(SOURCES[s].split(":")[0] for s in entry.source)
         w.line(f"\n{t('source', lang)} : {w.esc(sources)}" if lang == "fr" else f"\nSource: {w.esc(sources)}")
-    return Reply(_both(write)[0], _both(write)[1], _related_buttons(entry, knowledge))
+    return Reply(_both(write)[0], _both(write)[1], _related_buttons(entry, knowledge, lang))
 
 
 def _both(write: Callable[[_Writer], None]) -> tuple[str, str]:
@@ -237,9 +238,9 @@ def render(result: Result, knowledge: KnowledgeBase, today: dt.date) -> Reply:
     if result.status == Status.CLARIFY:
         buttons = result.suggestions
     elif result.status == Status.ANSWERED and entry is not None:
-        buttons = _related_buttons(entry, knowledge)
+        buttons = _related_buttons(entry, knowledge, lang)
     elif result.status == Status.ANSWERED and result.items:
-        buttons = tuple(Suggestion(i, knowledge.entries[i].name) for i in result.items[:6])
+        buttons = tuple(Suggestion(i, knowledge.entries[i].display(lang)) for i in result.items[:6])
 
     def write(w: _Writer) -> None:
         _write_result(result, knowledge, today, w)
@@ -247,15 +248,15 @@ def render(result: Result, knowledge: KnowledgeBase, today: dt.date) -> Reply:
     return Reply(text, rich, buttons)
 
 
-def _names(ids: Iterable[str], knowledge: KnowledgeBase, w: _Writer) -> str:
-    return ", ".join(w.bold(knowledge.entries[i].name) for i in ids)
+def _names(ids: Iterable[str], knowledge: KnowledgeBase, w: _Writer, lang: str) -> str:
+    return ", ".join(w.bold(knowledge.entries[i].display(lang)) for i in ids)
 
 
 def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _Writer) -> None:
     lang, intent = result.lang, result.intent
     entry = knowledge.get(result.entry)
     items = [knowledge.entries[i] for i in result.items]
-    name = w.bold(entry.name) if entry else ""
+    name = w.bold(entry.display(lang)) if entry else ""
 
     if result.status == Status.SMALLTALK:
         w.line(t(intent if intent in CATALOGUE else "hello", lang))
@@ -315,8 +316,9 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
             w.line(_item_line(item, lang, today, w))
         if intent == "speciality_actors" and not items:
             w.line(t("speciality_none", lang, name=name))
+            w.line(w.esc(entry.text.get(lang)))
     elif intent == "person_where" and isinstance(entry, Person):
-        w.line(t("person_where", lang, name=name, organisation=w.bold(knowledge.entries[entry.organisation].name)))
+        w.line(t("person_where", lang, name=name, organisation=w.bold(knowledge.entries[entry.organisation].display(lang))))
         w.line(f"{w.esc(entry.role.get(lang))}.")
     elif intent == "employer" and entry:
         w.line(t("employer", lang, name=name))
@@ -324,7 +326,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
     elif intent == "relation" and entry:
         other = items[0]
         linked = other.id in _links(entry) or entry.id in _links(other)
-        w.line(t("relation_yes" if linked else "relation_no", lang, a=name, b=w.bold(other.name)))
+        w.line(t("relation_yes" if linked else "relation_no", lang, a=name, b=w.bold(other.display(lang))))
         w.line(w.esc(entry.text.get(lang)))
         w.line(w.esc(other.text.get(lang)))
     elif intent == "figures" and entry:
@@ -348,8 +350,8 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
             for item in international:
                 w.line(_item_line(item, lang, today, w))
     elif intent == "initiative_who" and isinstance(entry, Initiative):
-        w.line(t("initiative_who", lang, launched_by=_names(entry.launched_by, knowledge, w),
-                 partners=_names(entry.partners, knowledge, w)))
+        w.line(t("initiative_who", lang, launched_by=_names(entry.launched_by, knowledge, w, lang),
+                 partners=_names(entry.partners, knowledge, w, lang)))
         w.line(w.esc(entry.members.get(lang)))
     elif intent == "initiative_how" and isinstance(entry, Initiative):
         w.line(w.esc(entry.how_it_works.get(lang)))
@@ -358,7 +360,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         w.line(w.esc(entry.text.get(lang)))
     elif intent == "list_event":
         upcoming = [e for e in items if isinstance(e, Event) and e.end >= today]
-        w.line(t("list_event" if upcoming else "no_upcoming", lang))
+        w.line(t("no_upcoming" if result.detail.get("upcoming") and not upcoming else "list_event", lang))
         for item in items:
             w.line(_item_line(item, lang, today, w))
     elif intent in ("employers", "objectives") or intent.startswith("list_"):
@@ -373,7 +375,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         extra = knowledge.entries[extra_id]
         w.line()
         if intent in ("where",) and not isinstance(extra, Event) and getattr(extra, "city", None):
-            w.line(t("where_city", lang, name=w.bold(extra.name), city=w.esc(extra.city)))
+            w.line(t("where_city", lang, name=w.bold(extra.display(lang)), city=w.esc(extra.city)))
         elif intent in ("when", "where") and isinstance(extra, Event):
             w.line(event_sentence(extra, lang, today, w))
         else:

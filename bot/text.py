@@ -60,9 +60,17 @@ def language_votes(text: str) -> tuple[int, int]:
     return fr, en
 
 
-def detect_language(text: str, default: str = "fr") -> str:
-    """'fr' or 'en' for a question; `default` when the text gives no clear sign."""
+def detect_language(text: str, default: str = "fr", frequencies=None) -> str:
+    """'fr' or 'en' for a question; `default` when the text gives no clear sign.
+
+    Marker words decide first. When they tie, `frequencies` (anything with `zipf(word, lang)`,
+    such as the engine's word lists) weighs how French or English the other words are.
+    """
     fr, en = language_votes(text)
+    if fr == en and frequencies is not None:
+        balance = sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in tokens(text))
+        if abs(balance) >= 1.0:
+            return "fr" if balance > 0 else "en"
     if fr == en:
         return default
     return "fr" if fr > en else "en"

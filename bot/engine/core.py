@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.engine import lexicon as lx
+from bot.engine.frequency import WordFrequencies, load_frequencies
 from bot.engine.matching import AliasIndex, Mention, Vocabulary, Word
 from bot.engine.result import Result, Status, Suggestion
 from bot.knowledge import Actor, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
@@ -27,7 +28,7 @@ LEARNED_SCORE = 90.0       # how close a question must be to one staff linked be
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _GENERAL_WORDS = frozenset().union(
-    lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS,
+    lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS, lx.FILLER, lx.MONTHS,
     *lx.INTENT_CUES.values(), *lx.KIND_NOUNS.values(), *lx.MISSING_ATTRIBUTES.values(), *lx.CONCEPTS.values(),
     *(p.split()[0] for phrases in lx.SMALLTALK.values() for p in phrases),
     "launched launch lanced lance lancee created creee started year annee region regional".split(),
@@ -35,10 +36,6 @@ _GENERAL_WORDS = frozenset().union(
 _LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cree founded fonde fondee started "
                           "year annee depuis since".split())
 _RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
-_KIND_OF_ENTRY = {
-    Actor: "actor", Person: "person", Event: "event", Speciality: "speciality",
-    Objective: "objective", Figure: "figure", Initiative: "initiative",
-}
 
 
 @dataclass(frozen=True)
@@ -55,13 +52,15 @@ class Reading:
     unknown: float
     off_topic: bool
     partial: list[tuple[str, float]]
+    months: set[int]
 
 
 class Engine:
     """Answers questions from one knowledge base; holds no per-user state, safe to share."""
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, frequencies: WordFrequencies | None = None) -> None:
         self.knowledge = knowledge
+        self._frequencies = frequencies or load_frequencies()
         self._aliases = AliasIndex(lx.STOP)
         self._learned: dict[str, str] = {}
         self._known = Vocabulary()
@@ -105,7 +104,7 @@ class Engine:
         """Read one question and decide: answered, clarify, unanswered or smalltalk."""
         default = lang_hint if lang_hint in ("fr", "en") else "fr"
         text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
-        lang = detect_language(text, default)
+        lang = detect_language(text, default, self._frequencies)
         base = {"question": text, "lang": lang}
         if len(text) > MAX_QUESTION_CHARS:
             return Result(**base, normalised=normalise(text[:MAX_QUESTION_CHARS]), status=Status.UNANSWERED,
@@ -121,17 +120,6 @@ class Engine:
             return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
         reading = self._read(text, folded)
         return self._decide(reading, base | {"normalised": folded}, today, self._learned_entry(folded))
-
-    def suggestions_for(self, text: str, limit: int = 3) -> tuple[Suggestion, ...]:
-        """Entries whose names come closest to a text, for 'did you mean' buttons."""
-        names = {alias: e.id for e in self.knowledge for alias in e.all_names()}
-        found = process.extract(normalise(text), {a: normalise(a) for a in names}, scorer=fuzz.WRatio,
-                                limit=limit * 3, score_cutoff=70)
-        seen: dict[str, Suggestion] = {}
-        for _, _, alias in found:
-            entry_id = names[alias]
-            seen.setdefault(entry_id, self._suggestion(entry_id))
-        return tuple(seen.values())[:limit]
 
     # ----------------------------------------------------------------- reading
     def _smalltalk(self, folded: str) -> str | None:
@@ -154,18 +142,21 @@ class Engine:
                                    score_cutoff=LEARNED_SCORE)
         return self._learned[found[0]] if found else None
 
-    def _repair(self, word: str, position: int) -> Word:
-        if word in self._known or word.isdigit() or len(word) < 4:
-            return Word(word, word, 100.0, position)
-        repaired = self._known.repair(word)
-        if repaired is None:
-            return Word(word, word, 0.0, position)  # unknown word: kept, scored 0
-        return Word(word, repaired[0], repaired[1], position)
+    def _repair(self, word: str, capitalised: set[str]) -> Word:
+        if word in self._known or word.isdigit() or len(word) < 3:
+            return Word(word, word, 100.0)
+        zipf = self._frequencies.commonest(word)
+        if zipf < 3.0 and len(word) >= 4:  # a real everyday word is never bent into a name
+            repaired = self._known.repair(word)
+            if repaired is not None:
+                return Word(word, repaired[0], repaired[1])
+        weight = 2.0 if word in capitalised or zipf < 3.0 else 1.0
+        return Word(word, word, 0.0, weight)
 
     def _read(self, raw: str, folded: str) -> Reading:
         all_words = folded.split()
         capitalised = _capitalised_words(raw)
-        words = [self._repair(w, i) for i, w in enumerate(all_words) if w not in lx.STOP]
+        words = [self._repair(w, capitalised) for w in all_words if w not in lx.STOP]
         mentions = self._aliases.find(words)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         rest = [w for i, w in enumerate(words) if i not in covered]
@@ -177,6 +168,8 @@ class Engine:
             intents.add("where")
         if "how" in intents and "how_many" in intents and not rest_texts & {"work", "works", "fonctionne"}:
             intents.discard("how")
+        if rest_texts & {"how", "comment"} and rest_texts & {"work", "works", "fonctionne", "marche"}:
+            intents.discard("jobs")
         if rest_texts & {"how", "comment"} and not rest_texts & {"many", "much"}:
             intents.discard("how_many")
         kinds = {kind for kind, nouns in lx.KIND_NOUNS.items() if rest_texts & nouns}
@@ -192,12 +185,11 @@ class Engine:
         concepts = self._concepts(rest_texts)
         off_topic = bool(rest_texts & lx.OFF_TOPIC)
 
-        unknown = 0.0
-        for w in rest:
-            if w.score == 0.0 and not w.text.isdigit():
-                unknown += 2.0 if w.raw in capitalised else 1.0
+        unknown = sum(w.weight for w in rest if w.score == 0.0)
+        months = {lx.MONTHS[w.text] for w in rest if w.text in lx.MONTHS}
         partial = self._partial_candidates(rest)
-        return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial)
+        return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
+                       months)
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
@@ -230,7 +222,7 @@ class Engine:
                           score=round(score or 90.0, 1), items=tuple(items), **extra)
 
         def declined(intent: str, entry: str | None = None, **extra) -> Result:
-            suggestions = (self._suggestion(entry),) if entry else ()
+            suggestions = (self._suggestion(entry, base["lang"]),) if entry else ()
             return Result(**base, status=Status.UNANSWERED, intent=intent, entry=entry,
                           score=round(score, 1), suggestions=suggestions, **extra)
 
@@ -253,14 +245,15 @@ class Engine:
             first = results[0]
             if first[0] is None:
                 return declined("missing", main.id, missing=first[2])
-            extra = tuple(e for e in entries[1:3] if results[entries.index(e)][0] is not None)
-            return answered(first[0], main.id, first[1], detail={"also": extra} if extra else {})
+            extra = tuple(e for e, found in zip(entries[1:3], results[1:]) if found[0] is not None)
+            return answered(first[0], main.id, first[1],
+                            detail={"also": extra, "upcoming": "upcoming" in r.intents})
 
         # No entry named: the question may still be about a kind of entry, a place or a figure.
         if r.missing and r.missing != "headcount":
             return declined("missing", missing=r.missing)
         if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
-            found = self._in_place(r.places[0], r.kinds)
+            found = self._in_place(r.places[0], r.kinds | ({"actor"} if "jobs" in r.intents else set()))
             if found:
                 return answered("in_place", None, found, place=r.places[0])
             return declined("in_place", place=r.places[0])
@@ -270,11 +263,18 @@ class Engine:
             return answered("employers", None, self._companies())
         if r.kinds:
             kind = _main_kind(r.kinds)
-            return answered(f"list_{kind}", None, self._list_kind(kind, r.intents, today))
+            items = self._list_kind(kind, r.intents, today, r.months)
+            if not items:
+                return declined(f"list_{kind}")
+            return answered(f"list_{kind}", None, items, detail={"upcoming": "upcoming" in r.intents})
         if "objectives" in r.intents:
             return answered("objectives", kb.initiative.id, self._list_kind("objective", r.intents, today))
         if "partners" in r.intents or "member" in r.intents:
             return answered("partners", kb.initiative.id, self._partners())
+        if "who" in r.intents:
+            people = self._people_by_role(r)
+            if people:
+                return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
         if r.partial:
             return self._clarify(base, r.partial)
         if "how_many" in r.intents and r.concepts:
@@ -290,7 +290,7 @@ class Engine:
             best[entry_id] = max(best.get(entry_id, 0.0), score)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:3]
         return Result(**base, status=Status.CLARIFY, intent="clarify", entry=ranked[0][0],
-                      score=round(ranked[0][1], 1), suggestions=tuple(self._suggestion(e) for e, _ in ranked))
+                      score=round(ranked[0][1], 1), suggestions=tuple(self._suggestion(e, base["lang"]) for e, _ in ranked))
 
     def _about(self, entry, intent: str, r: Reading, today: dt.date) -> tuple[str | None, tuple[str, ...], str | None]:
         """(intent answered, item ids, missing attribute) for a question about one entry."""
@@ -323,6 +323,8 @@ class Engine:
                 return ("where", (), None) if entry.city or entry.area else (None, (), "location")
             if intent in ("launched", "when"):
                 return ("launched", (), None) if entry.launched else (None, (), "launch date")
+            if intent == "who" and "define" in r.intents:
+                return "define", tuple(entry.related), None
             if intent == "who":
                 return ("people", people, None) if people else (None, (), "leader")
             if intent == "how_many":
@@ -375,10 +377,24 @@ class Engine:
         events = [] if kinds & {"company", "actor"} else [e for e in self.knowledge.of_type(Event) if e.city == place]
         return tuple(a.id for a in actors) + tuple(e.id for e in events)
 
-    def _list_kind(self, kind: str, intents: set[str], today: dt.date) -> tuple[str, ...]:
+    def _people_by_role(self, r: Reading) -> list[str]:
+        """People whose role shares the question's words, for 'who is the minister?'."""
+        stems = {w.text[:5] for w in r.words if len(w.text) >= 4 and w.text not in lx.INTENT_CUES["who"] - {"president", "director", "chef", "responsable"}}
+        scored = []
+        for person in self.knowledge.of_type(Person):
+            role_words = set(normalise(person.role.fr + " " + person.role.en).split())
+            overlap = len(stems & {w[:5] for w in role_words if len(w) >= 4})
+            if overlap:
+                scored.append((overlap, person.id))
+        scored.sort(reverse=True)
+        return [p for s, p in scored if s == scored[0][0]] if scored else []
+
+    def _list_kind(self, kind: str, intents: set[str], today: dt.date, months: set[int] = frozenset()) -> tuple[str, ...]:
         kb = self.knowledge
         if kind == "event":
             events = sorted(kb.of_type(Event), key=lambda e: e.start)
+            if months:
+                events = [e for e in events if e.start.month in months or e.end.month in months]
             upcoming = [e for e in events if e.end >= today]
             past = [e for e in events if e.end < today]
             if "past" in intents:
@@ -408,8 +424,8 @@ class Engine:
             return self._clarify(base, [(f, 70.0) for f in winners])
         return answered("figure", winners[0])
 
-    def _suggestion(self, entry_id: str) -> Suggestion:
-        return Suggestion(entry_id, self.knowledge.entries[entry_id].name)
+    def _suggestion(self, entry_id: str, lang: str = "fr") -> Suggestion:
+        return Suggestion(entry_id, self.knowledge.entries[entry_id].display(lang))
 
 
 def _texts_of(entry) -> list[str]:

@@ -37,7 +37,7 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         combien nombre chiffre chiffres montant
     """.split()),
     "list": frozenset("""
-        which list lists what are name names all every
+        which list lists all every
         quels quelles quel quelle liste lister tous toutes cite citer
     """.split()),
     "jobs": frozenset("""
@@ -51,6 +51,8 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         information informations role do does make makes made produce produces offer offers
         quoi quest cest presente presenter presentez parle parlez decris decrire explique expliquer
         fait font fabrique fabriquent produit produisent propose role infos renseignements sait
+        supply supplies supplier provide provides develop develops developed build builds built
+        fournit fournissent fournisseur developpe developpent concoit travaille
     """.split()),
     "objectives": frozenset("""
         objective objectives goal goals aim aims purpose mission missions ambition ambitions target
@@ -67,8 +69,8 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         comment fonctionne fonctionnement agit agir moyens
     """.split()),
     "member": frozenset("""
-        member members membership part belong belongs involved join joined participate
-        membre membres adherent adherents partie appartient appartiennent participe rejoindre
+        member members membership part belong belongs involved joined participate participates
+        membre membres adherent adherents partie appartient appartiennent participe
     """.split()),
     "upcoming": frozenset("""
         upcoming next future coming soon planned
@@ -131,6 +133,7 @@ MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
     "salary": frozenset("salary salaries wage wages pay salaire salaires remuneration".split()),
     "revenue": frozenset("revenue revenues turnover sales profit profits affaires benefice benefices".split()),
     "hours": frozenset("hour hours time times opening clock heure heures horaire horaires ouverture".split()),
+    "join": frozenset("join joining rejoindre adherer adhesion subscribe".split()),
     "headcount": frozenset("employees employee staff headcount workforce salaries effectif effectifs collaborateurs".split()),
 }
 
@@ -141,15 +144,17 @@ MISSING_PHRASES: dict[str, tuple[str, ...]] = {
     "revenue": ("chiffre d affaires",),
     "price": ("how much does", "how much is", "combien coute", "combien ca coute"),
     "email": ("e mail",),
+    "join": ("become a member", "devenir membre", "devenir partenaire", "become a partner", "sign up"),
 }
 
 # Topics a trade-fair visitor may ask that this assistant never covers.
 OFF_TOPIC = frozenset("""
-weather forecast rain restaurant restaurants food eat lunch dinner hotel hotels parking taxi train
+weather forecast rain restaurant restaurants food eat lunch dinner hotel hotels parking park taxi train
+accommodation accomodation sleep visa tourism tourist museum shopping shop shops beer wine
 trains bus flight flights airport wifi toilet toilets football soccer match score cup world
 bitcoin crypto recipe movie movies film films music song joke jokes president_usa election
 meteo pluie manger dejeuner diner hotel hotels gare avion aeroport toilettes coupe monde match
-recette blague chanson politique election
+recette blague chanson politique election garer stationner logement dormir musee biere vin
 """.split())
 
 SMALLTALK: dict[str, tuple[str, ...]] = {
@@ -188,4 +193,37 @@ CONCEPTS: dict[str, frozenset[str]] = {
                        "microtechniques electronics electronique precision".split()),
     "eu": frozenset("eu europe european europeen europeenne ue".split()),
     "specialised": frozenset("specialised specialized specialisees specialisee specialises".split()),
+}
+
+# Everyday words that carry no topic: a question made of them and a known name is still clear.
+FILLER = frozenset("""
+have has had having get gets got getting see saw seen know knows knew known need needs want wants
+wanted like likes liked find finds found look looks looking search searching seek seeking give
+gives show shows tell told say says said think go goes going went come comes came take takes use
+used let lets make help try trying interested interest interesting curious wonder wondering ask
+asking question questions answer more info detail details something anything everything thing
+things someone anyone somebody really actually exactly currently now today still already again
+happen happens happened happening going new old big small main best good great nice well better
+kind sort type way ways yes no ok okay sure maybe hello there please thank thanks hey
+one two three four five first second third many much lot lots few several each both either
+currently presently nowadays exist exists existing available possible way within without near
+avoir ai as avons avez ont eu voir vu savoir sais sait connaitre connais connait besoin vouloir
+veut voulons voulez aimer aime aimerais aimerait chercher cherche cherchons recherche trouver
+trouve dire dit parler parle montrer montre donner aller va vont venir vient prendre utiliser
+interesse interessee interesses curieux question questions reponse plus infos detail details
+quelque chose chose choses quelqu quelqun vraiment actuellement maintenant aujourd hui
+deja encore existe existent disponible possible nouveau nouvelle grand grande petit petite bon
+bonne meilleur meilleure oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
+se passe passent souhaite souhaiterais merci svp est il y a
+""".split())
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate((
+        ("january", "janvier", "jan"), ("february", "fevrier", "feb"), ("march", "mars"), ("april", "avril"),
+        ("may", "mai"), ("june", "juin"), ("july", "juillet"), ("august", "aout"),
+        ("september", "septembre", "sept"), ("october", "octobre", "oct"), ("november", "novembre", "nov"),
+        ("december", "decembre", "dec"),
+    ), start=1)
+    for name in names
 }

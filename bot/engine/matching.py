@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.text import normalise
 
@@ -30,12 +31,16 @@ class Mention:
 
 @dataclass(frozen=True)
 class Word:
-    """A question word, possibly repaired: `text` is what matching uses, `score` how sure the repair is."""
+    """A question word, possibly repaired: `text` is what matching uses, `score` how sure the repair is.
+
+    A word that is neither known nor repairable has score 0; `weight` then says how much it
+    should worry the engine (2 for a likely name of something unknown, 1 for an ordinary word).
+    """
 
     raw: str
     text: str
     score: float
-    position: int
+    weight: float = 0.0
 
 
 def content_words(text: str, stop: frozenset[str]) -> list[str]:
@@ -50,11 +55,14 @@ def alias_key(words: Iterable[str]) -> str:
     return " ".join(sorted(words))
 
 
-def min_similarity(length: int) -> float | None:
-    """How close a repaired word must be; very short words are never repaired."""
+def max_edits(length: int) -> int:
+    """Typos tolerated in a word: none under 4 letters, one up to 7, two beyond.
+
+    Edits are counted with transpositions as one (OSA distance): "cellquets" is one edit away.
+    """
     if length < 4:
-        return None
-    return 75.0 if length == 4 else 80.0
+        return 0
+    return 1 if length <= 7 else 2
 
 
 class Vocabulary:
@@ -76,20 +84,22 @@ class Vocabulary:
         return word in self.words
 
     def repair(self, word: str) -> tuple[str, float] | None:
-        """The closest known word and its 0-100 similarity, or None when nothing is close enough."""
-        cutoff = min_similarity(len(word))
-        if cutoff is None:
+        """The closest known word and a 0-100 similarity, or None when nothing is close enough."""
+        limit = max_edits(len(word))
+        if not limit:
             return None
-        best: tuple[str, float] | None = None
-        for length in range(len(word) - 2, len(word) + 3):
+        best: tuple[str, int] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
             for block in (("first", word[0], length), ("last", word[-1], length)):
                 choices = self._blocks.get(block)
                 if not choices:
                     continue
-                found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if found and (best is None or found[1] > best[1]):
+                found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+                if found and (best is None or found[1] < best[1]):
                     best = (found[0], found[1])
-        return best
+        if best is None:
+            return None
+        return best[0], round(100.0 * (1 - best[1] / max(len(word), len(best[0]))), 1)
 
 
 class AliasIndex:

@@ -1,0 +1,252 @@
+"""Staff commands: db upgrade, review, stats, aliases export, purge. Thin over `db.log.QuestionLog`.
+
+Each handler takes (args, services) and returns an exit code: 0 done, 1 the database or a file
+could not be used, 2 the command was wrong (unknown group, unknown entry, logging turned off).
+Errors are one line on standard error, never a traceback. The --json formats are documented in
+docs/staff.md and kept stable.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from rapidfuzz import process
+
+from bot.text import normalise
+from db.log import Group, LogUnavailable, QuestionLog, UnknownQuestion
+from db.models import OPEN, STATES
+
+Handler = Callable[[argparse.Namespace, Any], int]
+
+
+class _UsageError(Exception):
+    """A mistake in the command: exit code 2."""
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return number
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _staff_command(handler: Callable[[argparse.Namespace, Any, QuestionLog], int]) -> Handler:
+    """Give the handler the question log, and turn expected failures into one-line errors."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace, services: Any) -> int:
+        log = getattr(services, "question_log", None)
+        if log is None:
+            return _fail("the question log is turned off for this command", 2)
+        try:
+            return handler(args, services, log)
+        except LogUnavailable as exc:
+            return _fail(f"{exc}; check DATABASE_URL and that the database server is running", 1)
+        except UnknownQuestion as exc:
+            return _fail(f"{exc.args[0]}; see `biovaliance-bot review list`", 2)
+        except _UsageError as exc:
+            return _fail(str(exc), 2)
+        except OSError as exc:
+            return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", 1)
+
+    return run
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- handlers ------------------------------------------------------------------------------------
+
+@_staff_command
+def db_upgrade(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    revision = log.upgrade()
+    print(f"database schema at revision {revision} (latest)")
+    return 0
+
+
+def _format_group(group: Group) -> str:
+    last = group.last_asked.strftime("%Y-%m-%d %H:%M UTC")
+    candidates = f"  candidates: {', '.join(group.candidates)}" if group.candidates else ""
+    lines = [f"{group.key:<7} {group.count:>4}x  last {last}  [{'/'.join(group.langs)}]{candidates}"]
+    lines += [f"        « {sample} »" for sample in group.samples]
+    return "\n".join(lines)
+
+
+@_staff_command
+def review_list(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    groups = log.groups(status=args.status, limit=args.limit)
+    if args.json:
+        _print_json({"status": args.status, "groups": [g.to_json() for g in groups]})
+        return 0
+    if not groups:
+        print(f"no {args.status} questions")
+        return 0
+    print("\n".join(_format_group(g) for g in groups))
+    return 0
+
+
+def _check_entry(services: Any, entry_id: str) -> None:
+    entries = services.knowledge.entries
+    if entry_id in entries:
+        return
+    close = process.extractOne(entry_id, list(entries), score_cutoff=70)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise _UsageError(f"unknown entry {entry_id!r}{hint}")
+
+
+@_staff_command
+def review_link(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    _check_entry(services, args.entry)
+    count = log.link(args.ref, args.entry)
+    print(f"linked {count} question(s) to {args.entry}; their phrasings are now learned aliases")
+    return 0
+
+
+@_staff_command
+def review_dismiss(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    count = log.dismiss(args.ref)
+    print(f"dismissed {count} question(s); the same questions will not come back to review")
+    return 0
+
+
+@_staff_command
+def review_resolve(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    count = log.resolve(args.ref)
+    print(f"marked {count} question(s) resolved")
+    return 0
+
+
+@_staff_command
+def review_export(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    if args.csv == "-":
+        log.export_csv(sys.stdout)
+        return 0
+    with open(args.csv, "w", encoding="utf-8", newline="") as out:
+        rows = log.export_csv(out)
+    print(f"exported {rows} question(s) to {args.csv}")
+    return 0
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f} %"
+
+
+@_staff_command
+def stats(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    figures = log.stats(services.today(), days=args.days)
+    if args.json:
+        _print_json(figures.to_json())
+        return 0
+    print(f"{figures.first_day} to {figures.last_day} (UTC): {figures.questions} question(s), "
+          f"answered {_percent(figures.answered_rate)}")
+    print(f"{'day':<12}{'questions':>10}{'answered':>10}{'unanswered':>12}{'clarify':>9}{'smalltalk':>11}")
+    for d in figures.days:
+        print(f"{d.day.isoformat():<12}{d.questions:>10}{d.answered:>10}{d.unanswered:>12}{d.clarify:>9}{d.smalltalk:>11}")
+    if figures.top_unanswered:
+        print("top unanswered:")
+        for text, count in figures.top_unanswered:
+            print(f"  {count:>4}  {text}")
+    print(f"feedback: {figures.helpful} helpful, {figures.not_helpful} not helpful "
+          f"({_percent(figures.feedback_ratio)} helpful)")
+    print(f"open questions awaiting review: {figures.open_questions}")
+    return 0
+
+
+@_staff_command
+def aliases_export(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    entries = services.knowledge.entries
+    export = []
+    for entry_id, phrases in sorted(log.aliases_by_entry().items()):
+        entry = entries.get(entry_id)
+        if entry is None:
+            print(f"warning: skipped aliases of {entry_id!r}, no longer in the knowledge base", file=sys.stderr)
+            continue
+        known = {normalise(name) for name in entry.all_names()}
+        new = []
+        for phrase in phrases:
+            key = normalise(phrase)
+            if key and key not in known:
+                known.add(key)
+                new.append(phrase)
+        if new:
+            export.append({"id": entry_id, "aliases": new})
+    text = yaml.safe_dump(export, allow_unicode=True, sort_keys=False, width=1000) if export else "[]\n"
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(f"wrote aliases of {len(export)} entr{'y' if len(export) == 1 else 'ies'} to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+@_staff_command
+def purge(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+    days = services.settings.log_retention_days
+    count = log.purge(days)
+    print(f"purged {count} record(s) older than {days} days (LOG_RETENTION_DAYS)")
+    return 0
+
+
+# --- registration ----------------------------------------------------------------------------------
+
+def register(subparsers: argparse._SubParsersAction, build: Callable[[argparse.Namespace], Any] | None = None) -> None:
+    """Add the staff commands to the main parser; each sets `func(args, services) -> int`.
+
+    `build` (args -> Services) is accepted for the caller's convenience and not needed here: the
+    main command line builds the services once and passes them to `args.func`.
+    """
+    db = subparsers.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    db_commands.add_parser("upgrade", help="apply pending database migrations (also done at start)") \
+        .set_defaults(func=db_upgrade)
+
+    review = subparsers.add_parser("review", help="review questions the bot could not answer")
+    review_commands = review.add_subparsers(dest="review_command", metavar="COMMAND", required=True)
+    listing = review_commands.add_parser("list", help="questions grouped by similarity, most frequent first")
+    listing.add_argument("--status", choices=STATES, default=OPEN, help="review state to list (default: open)")
+    listing.add_argument("--limit", type=_positive, default=None, help="show at most this many groups")
+    listing.add_argument("--json", action="store_true", help="print JSON (format in docs/staff.md)")
+    listing.set_defaults(func=review_list)
+    ref_help = "g<ID> for a whole group (as listed), or a plain question id"
+    link = review_commands.add_parser("link", help="answer a group with an entry: its phrasings become aliases")
+    link.add_argument("ref", metavar="GROUP_OR_ID", help=ref_help)
+    link.add_argument("entry", metavar="ENTRY", help="id of a knowledge base entry")
+    link.set_defaults(func=review_link)
+    dismiss = review_commands.add_parser("dismiss", help="set a group aside; it never comes back to review")
+    dismiss.add_argument("ref", metavar="GROUP_OR_ID", help=ref_help)
+    dismiss.set_defaults(func=review_dismiss)
+    resolve = review_commands.add_parser("resolve", help="mark a group handled, without learning an alias")
+    resolve.add_argument("ref", metavar="GROUP_OR_ID", help=ref_help)
+    resolve.set_defaults(func=review_resolve)
+    export = review_commands.add_parser("export", help="write every logged question as CSV")
+    export.add_argument("--csv", required=True, metavar="FILE", help="file to write ('-' for standard output)")
+    export.set_defaults(func=review_export)
+
+    stats_parser = subparsers.add_parser("stats", help="questions per day, answered rate, top unanswered, feedback")
+    stats_parser.add_argument("--days", type=_positive, default=7, help="how many days, ending today (default 7)")
+    stats_parser.add_argument("--json", action="store_true", help="print JSON (format in docs/staff.md)")
+    stats_parser.set_defaults(func=stats)
+
+    aliases = subparsers.add_parser("aliases", help="learned aliases")
+    aliases_commands = aliases.add_subparsers(dest="aliases_command", metavar="COMMAND", required=True)
+    aliases_out = aliases_commands.add_parser("export", help="learned aliases as YAML to merge into knowledge/")
+    aliases_out.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    aliases_out.set_defaults(func=aliases_export)
+
+    subparsers.add_parser("purge", help="delete logged questions older than LOG_RETENTION_DAYS") \
+        .set_defaults(func=purge)

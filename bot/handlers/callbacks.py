@@ -1,0 +1,121 @@
+"""Inline-button payloads: typed, frozen, encoded in Telegram's 64-byte callback data.
+
+Every button the bot produces is one of these objects; `parse` turns the raw string back into it
+once, in the handler, and returns None for anything stale or foreign.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+
+Section = Literal["actors", "specialities", "events", "objectives", "figures"]
+SECTIONS: tuple[Section, ...] = ("actors", "specialities", "events", "objectives", "figures")
+_ID = r"[a-z0-9][a-z0-9-]{0,40}"
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+@dataclass(frozen=True)
+class OpenSection:
+    """A menu button: send the first page of a section as a new message."""
+
+    section: Section
+
+    @property
+    def data(self) -> str:
+        return _checked(f"s:{self.section}")
+
+
+@dataclass(frozen=True)
+class ShowPage:
+    """Previous / Next: redraw the list message at another page (page 0 is the first)."""
+
+    section: Section
+    page: int = 0
+
+    @property
+    def data(self) -> str:
+        return _checked(f"p:{self.section}:{self.page}")
+
+
+@dataclass(frozen=True)
+class ShowCard:
+    """The card of one knowledge-base entry."""
+
+    entry: str
+
+    @property
+    def data(self) -> str:
+        return _checked(f"e:{self.entry}")
+
+
+@dataclass(frozen=True)
+class SendCalendar:
+    """The .ics file of an event."""
+
+    entry: str
+
+    @property
+    def data(self) -> str:
+        return _checked(f"ics:{self.entry}")
+
+
+@dataclass(frozen=True)
+class GiveFeedback:
+    """Helpful / not helpful on an answer about `entry` (None when the answer had no main entry)."""
+
+    helpful: bool
+    entry: str | None
+
+    @property
+    def data(self) -> str:
+        return _checked(f"fb:{int(self.helpful)}:{self.entry or '-'}")
+
+
+@dataclass(frozen=True)
+class ChooseLanguage:
+    """Switch to `lang`, or show the choice when lang is None."""
+
+    lang: str | None = None
+
+    @property
+    def data(self) -> str:
+        return _checked(f"lang:{self.lang}" if self.lang else "lang")
+
+
+Action = OpenSection | ShowPage | ShowCard | SendCalendar | GiveFeedback | ChooseLanguage
+
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Action]], ...] = (
+    (re.compile(rf"s:({'|'.join(SECTIONS)})"), lambda m: OpenSection(m[1])),  # type: ignore[arg-type]
+    (re.compile(rf"p:({'|'.join(SECTIONS)}):(\d{{1,3}})"), lambda m: ShowPage(m[1], int(m[2]))),  # type: ignore[arg-type]
+    (re.compile(rf"e:({_ID})"), lambda m: ShowCard(m[1])),
+    (re.compile(rf"ics:({_ID})"), lambda m: SendCalendar(m[1])),
+    (re.compile(rf"fb:([01]):({_ID}|-)"), lambda m: GiveFeedback(m[1] == "1", None if m[2] == "-" else m[2])),
+    (re.compile(r"lang(?::(fr|en))?"), lambda m: ChooseLanguage(m[1])),
+)
+
+
+def parse(data: object) -> Action | None:
+    """The action a button carries, or None for data this bot did not produce."""
+    if not isinstance(data, str):
+        return None
+    for pattern, build in _PATTERNS:
+        match = pattern.fullmatch(data)
+        if match:
+            return build(match)
+    return None
+
+
+def is_a(kind: type) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern accepting the buttons of one kind of action."""
+    def matches(data: object) -> bool:
+        return isinstance(parse(data), kind)
+    return matches

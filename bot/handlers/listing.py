@@ -1,0 +1,98 @@
+"""Browsing lists: which entries each section shows, in which order, a page at a time.
+
+Pure functions over the knowledge base (no Telegram types), so they are tested directly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from dataclasses import dataclass
+
+from bot.engine.result import Suggestion
+from bot.handlers.strings import ui
+from bot.knowledge import Actor, Event, Figure, KnowledgeBase, Objective, Speciality
+from bot.replies import format_dates
+
+PAGE_SIZE = 6
+
+
+@dataclass(frozen=True)
+class Page:
+    section: str
+    number: int  # 0-based
+    count: int
+    html: str
+    items: tuple[Suggestion, ...]
+
+
+def event_status(event: Event, today: dt.date) -> str:
+    """'past', 'now_on' or 'upcoming', relative to `today`."""
+    if event.end < today:
+        return "past"
+    return "now_on" if event.start <= today else "upcoming"
+
+
+def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> list:
+    """The entries of a section: actors A-Z, events upcoming first (soonest first) then past
+    (latest first), objectives in their order, the rest in knowledge-base order."""
+    if section == "actors":
+        return sorted(knowledge.of_type(Actor), key=lambda e: e.name.casefold())
+    if section == "specialities":
+        return knowledge.of_type(Speciality)
+    if section == "events":
+        events = knowledge.of_type(Event)
+        coming = sorted((e for e in events if e.end >= today), key=lambda e: e.start)
+        past = sorted((e for e in events if e.end < today), key=lambda e: e.start, reverse=True)
+        return coming + past
+    if section == "objectives":
+        return sorted(knowledge.of_type(Objective), key=lambda e: e.order)
+    if section == "figures":
+        return knowledge.of_type(Figure)
+    raise ValueError(f"unknown section {section!r}")
+
+
+def _line(entry, lang: str, today: dt.date) -> str:
+    name = f"<b>{html.escape(entry.name, quote=False)}</b>"
+    if isinstance(entry, Event):
+        where = ", ".join(p for p in (entry.city, entry.country.get(lang)) if p)
+        status = ui(event_status(entry, today), lang)
+        return f"• {name} — {format_dates(entry.start, entry.end, lang)}, {html.escape(where, quote=False)} ({status})"
+    if isinstance(entry, Actor) and entry.city:
+        return f"• {name} ({html.escape(entry.city, quote=False)})"
+    if isinstance(entry, Objective):
+        return f"{entry.order}. {html.escape(entry.text.get(lang), quote=False)}"
+    if isinstance(entry, Figure):
+        return f"• {html.escape(entry.text.get(lang), quote=False)}"
+    return f"• {name}"
+
+
+def _button_label(entry, lang: str, today: dt.date) -> str:
+    if isinstance(entry, Event) and event_status(entry, today) == "past":
+        return f"{entry.name} ({ui('past', lang)})"
+    if isinstance(entry, Objective):
+        return f"{entry.order}. {entry.name}"
+    return entry.name
+
+
+def page_of(section: str, number: int, knowledge: KnowledgeBase, lang: str, today: dt.date) -> Page:
+    """Page `number` of a section (clamped to the pages that exist)."""
+    entries = section_entries(section, knowledge, today)
+    count = max(1, math.ceil(len(entries) / PAGE_SIZE))
+    number = min(max(number, 0), count - 1)
+    shown = entries[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+    lines = [ui(f"title_{section}", lang)]
+    lines += [_line(e, lang, today) for e in shown]
+    footer = ui("pick_one", lang)
+    if count > 1:
+        footer = f"{ui('page', lang, page=str(number + 1), pages=str(count))} · {footer}"
+    lines += ["", footer]
+    items = tuple(Suggestion(e.id, _button_label(e, lang, today)) for e in shown)
+    return Page(section, number, count, "\n".join(lines), items)
+
+
+def actors_working_on(speciality: Speciality, knowledge: KnowledgeBase) -> tuple[Suggestion, ...]:
+    """Who works on a speciality: the actors listing it, A-Z."""
+    actors = sorted((a for a in knowledge.of_type(Actor) if speciality.id in a.specialities),
+                    key=lambda a: a.name.casefold())
+    return tuple(Suggestion(a.id, a.name) for a in actors)

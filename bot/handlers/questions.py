@@ -1,0 +1,64 @@
+"""Free text: the question goes to the engine, the reply comes back with buttons; feedback."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+
+from bot.engine.result import Result
+from bot.handlers import keyboards
+from bot.handlers.addressing import question_text
+from bot.handlers.callbacks import GiveFeedback, parse
+from bot.handlers.context import BotContext
+from bot.handlers.delivery import send_html
+from bot.handlers.strings import ui
+from bot.replies import render
+
+logger = logging.getLogger(__name__)
+
+
+async def _log_question(context: BotContext, result: Result, *, user_id: int | None, chat_type: str) -> None:
+    """Record the question (pseudonymised user) off the event loop; a no-op when logging is off."""
+    log = context.services.question_log
+    if log is None:
+        return
+    user_key = log.user_key(user_id) if user_id is not None else None
+    await asyncio.to_thread(log.record, result, channel="telegram", chat_type=chat_type, user_key=user_key)
+
+
+async def answer_question(update: Update, context: BotContext) -> None:
+    """A question in a private chat, or addressed to the bot in a group."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    services = context.services
+    today = services.today()
+    result = services.engine.answer(question_text(message), lang_hint=context.lang(user), today=today)
+    context.note_written_lang(result.lang)
+    reply = render(result, services.knowledge, today)
+    markup = keyboards.for_result(result, reply.buttons)
+    user_id = user.id if user else None
+    if result.needs_review:
+        # Logged before replying: the reply says the question was passed on, so it must be.
+        await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
+        await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
+    else:
+        await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
+        await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
+
+
+async def record_feedback(update: Update, context: BotContext) -> None:
+    """Helpful / Not helpful: thank the user, record it, and drop the feedback buttons."""
+    query = update.callback_query
+    assert query is not None
+    action = parse(query.data)
+    assert isinstance(action, GiveFeedback)
+    lang = context.lang(query.from_user)
+    await query.answer(ui("thanks_feedback" if action.helpful else "sorry_feedback", lang))
+    log = context.services.question_log
+    if log is not None:
+        await asyncio.to_thread(log.feedback, entry=action.entry or "", helpful=action.helpful,
+                                user_key=log.user_key(query.from_user.id), lang=lang)
+    message = query.message
+    if message is not None and hasattr(message, "reply_markup"):
+        await query.edit_message_reply_markup(keyboards.without_feedback(message.reply_markup))

@@ -1,0 +1,98 @@
+"""Fixed strings of the Telegram interface (menus, welcome, paging, manners), in French and English.
+
+Answers themselves come from `bot.replies`; this catalogue only holds what is specific to the
+Telegram front end. Placeholders are filled with `str.format`; values that may contain user or
+knowledge-base text must be HTML-escaped by the caller.
+"""
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "welcome": {
+        "fr": "Bonjour {name} ! Je suis l'assistant <b>BIOVALIANCE</b>, la filière des biothérapies en "
+              "Bourgogne-Franche-Comté.\n\nPosez-moi une question en français ou en anglais "
+              "(« Où se trouve RD Biotech ? », « Quand a lieu BioFit ? ») ou parcourez les rubriques ci-dessous.",
+        "en": "Hello {name}! I am the <b>BIOVALIANCE</b> assistant, for the biotherapy sector of "
+              "Bourgogne-Franche-Comté.\n\nAsk me a question in English or French "
+              "(\"Where is RD Biotech?\", \"When is BioFit?\") or browse the sections below.",
+    },
+    "help": {
+        "fr": "<b>Ce que je sais faire</b>\nJe réponds aux questions sur BIOVALIANCE, ses acteurs, ses "
+              "spécialités, ses événements, ses objectifs et ses chiffres clés, à partir de deux articles de presse. "
+              "Si je ne sais pas, je le dis et je transmets la question à l'équipe.\n\n"
+              "<b>Commandes</b>\n{commands}\n\n<b>Exemples</b>\n{examples}\n\n"
+              "Dans un groupe, mentionnez-moi ({mention}) ou répondez à l'un de mes messages.",
+        "en": "<b>What I can do</b>\nI answer questions about BIOVALIANCE, its actors, specialities, "
+              "events, objectives and key figures, from two press articles. "
+              "When I don't know, I say so and pass the question on to the team.\n\n"
+              "<b>Commands</b>\n{commands}\n\n<b>Examples</b>\n{examples}\n\n"
+              "In a group, mention me ({mention}) or reply to one of my messages.",
+    },
+    "menu_prompt": {"fr": "Que voulez-vous découvrir ?", "en": "What would you like to explore?"},
+    "menu_actors": {"fr": "🏢 Acteurs", "en": "🏢 Actors"},
+    "menu_specialities": {"fr": "🧬 Spécialités", "en": "🧬 Specialities"},
+    "menu_events": {"fr": "📅 Événements", "en": "📅 Events"},
+    "menu_objectives": {"fr": "🎯 Objectifs", "en": "🎯 Objectives"},
+    "menu_figures": {"fr": "📊 Chiffres clés", "en": "📊 Key figures"},
+    "menu_language": {"fr": "🌐 English", "en": "🌐 Français"},
+    "title_actors": {"fr": "<b>Acteurs de l'écosystème</b>", "en": "<b>Actors of the ecosystem</b>"},
+    "title_specialities": {"fr": "<b>Spécialités de la région</b>", "en": "<b>The region's specialities</b>"},
+    "title_events": {"fr": "<b>Événements</b> (à venir d'abord)", "en": "<b>Events</b> (upcoming first)"},
+    "title_objectives": {"fr": "<b>Les objectifs de BIOVALIANCE</b>", "en": "<b>BIOVALIANCE's objectives</b>"},
+    "title_figures": {"fr": "<b>Chiffres clés</b>", "en": "<b>Key figures</b>"},
+    "pick_one": {"fr": "Choisissez une fiche :", "en": "Pick a card:"},
+    "page": {"fr": "Page {page}/{pages}", "en": "Page {page}/{pages}"},
+    "previous": {"fr": "◀ Précédent", "en": "◀ Previous"},
+    "next": {"fr": "Suivant ▶", "en": "Next ▶"},
+    "past": {"fr": "passé", "en": "past"},
+    "upcoming": {"fr": "à venir", "en": "upcoming"},
+    "now_on": {"fr": "en ce moment", "en": "on now"},
+    "where": {"fr": "📍 Lieu : {place}", "en": "📍 Location: {place}"},
+    "add_to_calendar": {"fr": "📅 Ajouter à mon agenda", "en": "📅 Add to my calendar"},
+    "calendar_caption": {"fr": "{name} : ouvrez ce fichier pour l'ajouter à votre agenda.",
+                         "en": "{name}: open this file to add it to your calendar."},
+    "who_works_on": {"fr": "Qui travaille sur {name} :", "en": "Who works on {name}:"},
+    "helpful": {"fr": "👍 Utile", "en": "👍 Helpful"},
+    "not_helpful": {"fr": "👎 Pas utile", "en": "👎 Not helpful"},
+    "thanks_feedback": {"fr": "Merci pour votre avis !", "en": "Thanks for your feedback!"},
+    "sorry_feedback": {"fr": "Merci, nous allons améliorer cette réponse.",
+                       "en": "Thanks, we will improve this answer."},
+    "lang_prompt": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},
+    "lang_set": {"fr": "C'est noté, je vous parle désormais en français.",
+                 "en": "Noted, I will now speak English with you."},
+    "about": {
+        "fr": "{card}\n\n<b>Mes sources</b>\n{sources}\n\nJe ne réponds qu'à partir de ces articles ; "
+              "les questions sans réponse sont transmises à l'équipe BIOVALIANCE.",
+        "en": "{card}\n\n<b>My sources</b>\n{sources}\n\nI only answer from these articles; "
+              "questions I cannot answer are passed on to the BIOVALIANCE team.",
+    },
+    "slow_down": {
+        "fr": "Doucement 🙂 Je reçois beaucoup de messages de votre part : je reprends dans quelques secondes.",
+        "en": "Easy there 🙂 I am getting a lot of messages from you: I'll be back with you in a few seconds.",
+    },
+    "slow_down_short": {"fr": "Doucement, quelques secondes…", "en": "Easy, a few seconds…"},
+    "gone": {"fr": "Cette fiche n'existe plus.", "en": "This card no longer exists."},
+    "error": {"fr": "Désolé, un problème technique m'a empêché de répondre. Réessayez dans un instant.",
+              "en": "Sorry, a technical problem stopped me from answering. Please try again in a moment."},
+    "inline_help_title": {"fr": "Posez une question sur BIOVALIANCE", "en": "Ask a question about BIOVALIANCE"},
+    "inline_no_answer": {"fr": "Pas de réponse sûre : ouvrez la conversation avec moi",
+                         "en": "No sure answer: open a chat with me"},
+    "inline_open_chat": {"fr": "Discuter avec l'assistant", "en": "Chat with the assistant"},
+    "cmd_start": {"fr": "Accueil et menu", "en": "Welcome and menu"},
+    "cmd_help": {"fr": "Ce que je sais faire", "en": "What I can do"},
+    "cmd_actors": {"fr": "Les acteurs de la filière", "en": "The sector's actors"},
+    "cmd_specialities": {"fr": "Les spécialités de la région", "en": "The region's specialities"},
+    "cmd_events": {"fr": "Les événements, à venir d'abord", "en": "Events, upcoming first"},
+    "cmd_objectives": {"fr": "Les objectifs de BIOVALIANCE", "en": "BIOVALIANCE's objectives"},
+    "cmd_figures": {"fr": "Les chiffres clés", "en": "Key figures"},
+    "cmd_lang": {"fr": "Changer de langue (English)", "en": "Change language (français)"},
+    "cmd_about": {"fr": "L'initiative et mes sources", "en": "The initiative and my sources"},
+}
+
+# The public command menu, in the order Telegram shows it.
+PUBLIC_COMMANDS = ("start", "help", "actors", "specialities", "events", "objectives", "figures", "lang", "about")
+
+
+def ui(key: str, lang: str, **values: str) -> str:
+    """A fixed interface string in `lang` ('fr' or 'en'), placeholders filled."""
+    text = STRINGS[key]["fr" if lang == "fr" else "en"]
+    return text.format(**values) if values else text
