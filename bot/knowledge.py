@@ -272,12 +272,16 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, None, None, "knowledge directory not found")])
     loaded: list[tuple[str, AnyEntry, yaml.Node]] = []
+    unreadable = False  # a whole file lost: its ids are unknown, so references are not checked
     for file_name, model in FILES.items():
         path = directory / file_name
         if not path.exists():
             problems.append(Problem(file_name, None, None, None, "file is missing"))
+            unreadable = True
             continue
+        before = len(problems)
         loaded += [(file_name, e, n) for e, n in _read_file(path, model, problems, invalid_ids)]
+        unreadable |= any(p.entry is None and p.file == file_name for p in problems[before:])
     for path in sorted(directory.glob("*.y*ml")):
         if path.name not in FILES:
             problems.append(Problem(path.name, None, None, None, f"unexpected file; expected one of {sorted(FILES)}"))
@@ -298,7 +302,7 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
             value = getattr(entry, field, None)
             refs = (value,) if isinstance(value, str) else (value or ())
             for ref in refs:
-                if ref not in entries and ref not in invalid_ids:
+                if ref not in entries and ref not in invalid_ids and not unreadable:
                     problems.append(Problem(file_name, _line_of(node, (field,)), entry.id, field,
                                             f"reference to unknown entry {ref!r}"))
         for field in ("names", "aliases"):

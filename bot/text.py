@@ -32,6 +32,7 @@ work working find looking want would like can could many much goals aims help wh
 location good morning evening afternoon bye goodbye see thanks yes no ok okay please
 partners fields areas figures key founded founder price ticket address website phone year
 people employers hiring health region's jobs people's tell give show list all any does
+objectives objective events companies partner specialities speciality expertise named
 """.split())
 
 
@@ -69,7 +70,7 @@ def detect_language(text: str, default: str = "fr", frequencies=None) -> str:
     fr, en = language_votes(text)
     if fr == en and frequencies is not None:
         balance = sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in tokens(text))
-        if abs(balance) >= 1.0:
+        if abs(balance) >= 0.75:
             return "fr" if balance > 0 else "en"
     if fr == en:
         return default

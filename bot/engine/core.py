@@ -53,6 +53,7 @@ class Reading:
     off_topic: bool
     partial: list[tuple[str, float]]
     months: set[int]
+    intents_strong_who: bool
 
 
 class Engine:
@@ -188,8 +189,9 @@ class Engine:
         unknown = sum(w.weight for w in rest if w.score == 0.0)
         months = {lx.MONTHS[w.text] for w in rest if w.text in lx.MONTHS}
         partial = self._partial_candidates(rest)
+        strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - {"who", "whos", "whom", "qui"}))
         return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
-                       months)
+                       months, strong_who)
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
@@ -226,9 +228,9 @@ class Engine:
             return Result(**base, status=Status.UNANSWERED, intent=intent, entry=entry,
                           score=round(score, 1), suggestions=suggestions, **extra)
 
-        if r.off_topic:
+        if r.off_topic and not learned:
             return declined("off_topic")
-        if r.unknown >= 2 or (r.unknown and ("member" in r.intents or not entries)):
+        if not learned and (r.unknown >= 2 or (r.unknown and ("member" in r.intents or not entries))):
             return declined("unknown_words", entries[0] if entries else None)
 
         if entries and score < ANSWER_SCORE:
@@ -317,6 +319,8 @@ class Engine:
             if intent == "where":
                 return "initiative_where", tuple(entry.launched_by), None
             return "define", (), None
+        if intent == "who" and not r.intents_strong_who and not isinstance(entry, Person):
+            intent = "define"  # "who is BioForward?" asks what it is, not who leads it
         if isinstance(entry, Actor):
             people = tuple(p.id for p in kb.of_type(Person) if p.organisation == entry.id)
             if intent == "where":
@@ -448,7 +452,7 @@ def _capitalised_words(raw: str) -> set[str]:
     return {normalise(w) for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
 
 
-_INTENT_PRIORITY = ("launched", "how_many", "objectives", "when", "where", "who", "jobs", "partners",
+_INTENT_PRIORITY = ("launched", "how_many", "objectives", "when", "where", "partners", "who", "jobs",
                     "member", "how", "upcoming", "past", "list", "define")
 
 

@@ -215,6 +215,7 @@ quelque chose chose choses quelqu quelqun vraiment actuellement maintenant aujou
 deja encore existe existent disponible possible nouveau nouvelle grand grande petit petite bon
 bonne meilleur meilleure oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
 se passe passent souhaite souhaiterais merci svp est il y a
+named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
 """.split())
 
 MONTHS: dict[str, int] = {
