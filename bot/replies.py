@@ -43,6 +43,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "clarify": {"fr": "Je ne suis pas sûr d'avoir compris. Vouliez-vous parler de :", "en": "I'm not sure I understood. Did you mean:"},
     "in_place_none": {"fr": "Je ne connais aucun acteur ni événement à {place} dans mes sources. J'ai transmis la question à l'équipe.",
                       "en": "I know of no actor or event in {place} in my sources. I have passed the question on to the team."},
+    "in_place_no_employer": {"fr": "Mes sources ne citent aucune entreprise à {place}. J'ai transmis la question à l'équipe.",
+                             "en": "My sources name no company in {place}. I have passed the question on to the team."},
     "in_place": {"fr": "À {place}, je connais :", "en": "In {place}, I know of:"},
     "employers": {"fr": "Entreprises de la filière citées dans mes sources (les articles ne publient pas d'offres d'emploi) :",
                   "en": "Companies of the sector named in my sources (the articles do not list job offers):"},
@@ -272,7 +274,8 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         elif intent == "off_topic":
             w.line(t("off_topic", lang))
         elif intent == "in_place" and result.place:
-            w.line(t("in_place_none", lang, place=w.esc(result.place)))
+            key = "in_place_no_employer" if result.detail.get("employers") else "in_place_none"
+            w.line(t(key, lang, place=w.esc(result.place)))
         elif intent == "missing" and result.missing:
             label = MISSING_LABELS.get(result.missing, {}).get(lang, result.missing)
             if entry:
@@ -331,7 +334,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         w.line(w.esc(other.text.get(lang)))
     elif intent == "figures" and entry:
         for item in items:
-            w.line(_item_line(item, lang, today, w))
+            w.line(w.esc(item.text.get(lang)) if len(items) == 1 else _item_line(item, lang, today, w))
     elif intent == "figure" and entry:
         w.line(w.esc(entry.text.get(lang)))
     elif intent == "in_place":

@@ -27,16 +27,16 @@ PARTIAL_SCORE = 60.0       # one distinctive word of a longer name
 LEARNED_SCORE = 90.0       # how close a question must be to one staff linked before
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cree founded fonde fondee started "
+                          "year annee depuis since".split())
+_RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
 _GENERAL_WORDS = frozenset().union(
     lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS, lx.FILLER, lx.MONTHS,
     *lx.INTENT_CUES.values(), *lx.KIND_NOUNS.values(), *lx.MISSING_ATTRIBUTES.values(), *lx.CONCEPTS.values(),
     *(p.split()[0] for phrases in lx.SMALLTALK.values() for p in phrases),
-    "launched launch lanced lance lancee created creee started year annee region regional".split(),
+    "region regional".split(),
+    _LAUNCH_WORDS, _RELATION_WORDS,
 )
-_LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cree founded fonde fondee started "
-                          "year annee depuis since".split())
-_RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
-
 
 @dataclass(frozen=True)
 class Reading:
@@ -65,7 +65,8 @@ class Engine:
         self._aliases = AliasIndex(lx.STOP)
         self._learned: dict[str, str] = {}
         self._known = Vocabulary()
-        self._places: dict[str, str] = {}
+        self._places: dict[str, str] = {}            # place key -> name to show
+        self._entry_places: dict[str, set[str]] = {}  # entry id -> place keys it is in
         self._figure_concepts: dict[str, set[str]] = {}
         for entry in knowledge:
             for alias in entry.all_names():
@@ -75,9 +76,7 @@ class Engine:
         for word in self._aliases.vocabulary.words:
             self._known.add(word)
         for entry in knowledge:
-            city = getattr(entry, "city", None)
-            if city:
-                self._places.setdefault(normalise(city), city)
+            self._index_places(entry)
             for text in _texts_of(entry):
                 for word in normalise(text).split():
                     self._known.add(word)
@@ -86,11 +85,45 @@ class Engine:
                 for text in entry.all_names() + (entry.unit.fr, entry.unit.en):
                     words |= set(normalise(text).split())
                 self._figure_concepts[entry.id] = self._concepts(words)
-        for place in self._places:
+        for place in list(self._places) + list(lx.PLACE_SYNONYMS):
             for word in place.split():
                 self._known.add(word)
+        self._known_stems = {w[:6] for w in self._known.words if len(w) >= 6}
         # A word naming three or more entries is generic ("therapy"): it never suggests an entry alone.
         self._generic_limit = 3
+
+    def _index_places(self, entry) -> None:
+        """Cities, countries and wider areas an entry is in, so 'events in the USA' can filter."""
+        shown: list[str] = []
+        if getattr(entry, "city", None):
+            shown.append(entry.city)
+        if isinstance(entry, Event):
+            shown += [entry.country.fr, entry.country.en]
+        keys: set[str] = set()
+        for name in shown:
+            key = normalise(name)
+            key = lx.PLACE_SYNONYMS.get(key, key)
+            self._places.setdefault(key, name)
+            keys.add(key)
+        for word in normalise(getattr(entry, "area", None) or "").split():
+            word = lx.PLACE_SYNONYMS.get(word, word)
+            if word in lx.PLACE_SYNONYMS.values():  # countries named in an area: "Wisconsin (USA)"
+                keys.add(word)
+        if keys:
+            self._entry_places[entry.id] = keys
+
+    def _find_places(self, raw: str, rest: list[Word]) -> list[str]:
+        texts = [w.text for w in rest]
+        found = []
+        for size in (2, 1):
+            for i in range(len(texts) - size + 1):
+                key = " ".join(texts[i:i + size])
+                key = lx.PLACE_SYNONYMS.get(key, key)
+                if key in self._places and key not in found:
+                    found.append(key)
+        if re.search(r"\b(?:U\.?S\.?A?\.?)(?:\W|$)", raw) and "usa" not in found:
+            found.append("usa")
+        return found
 
     # ----------------------------------------------------------------- public API
     def learn_alias(self, phrase: str, entry_id: str) -> None:
@@ -151,6 +184,8 @@ class Engine:
             repaired = self._known.repair(word)
             if repaired is not None:
                 return Word(word, repaired[0], repaired[1])
+        if len(word) >= 6 and word[:6] in self._known_stems:  # "specialise" when "specialised" is known
+            return Word(word, word, 100.0)
         weight = 2.0 if word in capitalised or zipf < 3.0 else 1.0
         return Word(word, word, 0.0, weight)
 
@@ -182,8 +217,11 @@ class Engine:
             intents.add("launched")
             if missing == "founder":
                 missing = None
-        places = [self._places[w.text] for w in rest if w.text in self._places]
-        concepts = self._concepts(rest_texts)
+        places = self._find_places(raw, rest)
+        all_texts = {w.text for w in words}
+        if " savoir faire " in f" {folded} ":
+            kinds.add("speciality")
+        concepts = self._concepts(all_texts)
         off_topic = bool(rest_texts & lx.OFF_TOPIC)
 
         unknown = sum(w.weight for w in rest if w.score == 0.0)
@@ -230,7 +268,9 @@ class Engine:
 
         if r.off_topic and not learned:
             return declined("off_topic")
-        if not learned and (r.unknown >= 2 or (r.unknown and ("member" in r.intents or not entries))):
+        anchored = bool(entries) or bool(r.kinds) or bool(r.places and "jobs" in r.intents)
+        vague = intent == "define" and not r.kinds  # "what is the capital of ..." asks an attribute
+        if not learned and (r.unknown >= 2 or (r.unknown and ("member" in r.intents or not anchored or vague))):
             return declined("unknown_words", entries[0] if entries else None)
 
         if entries and score < ANSWER_SCORE:
@@ -247,7 +287,8 @@ class Engine:
             first = results[0]
             if first[0] is None:
                 return declined("missing", main.id, missing=first[2])
-            extra = tuple(e for e, found in zip(entries[1:3], results[1:]) if found[0] is not None)
+            extra = tuple(e for e, found in zip(entries[1:3], results[1:])
+                          if found[0] is not None and type(kb.get(e)) is type(main))
             return answered(first[0], main.id, first[1],
                             detail={"also": extra, "upcoming": "upcoming" in r.intents})
 
@@ -255,10 +296,12 @@ class Engine:
         if r.missing and r.missing != "headcount":
             return declined("missing", missing=r.missing)
         if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
-            found = self._in_place(r.places[0], r.kinds | ({"actor"} if "jobs" in r.intents else set()))
+            kinds = r.kinds | ({"company"} if "jobs" in r.intents else set())
+            found = self._in_place(r.places[0], kinds)
+            shown = self._places[r.places[0]]
             if found:
-                return answered("in_place", None, found, place=r.places[0])
-            return declined("in_place", place=r.places[0])
+                return answered("in_place", None, found, place=shown, detail={"employers": "company" in kinds})
+            return declined("in_place", place=shown, detail={"employers": "company" in kinds})
         if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
             return self._figure_answer(r, base, answered, declined)
         if "jobs" in r.intents or r.kinds & {"company"}:
@@ -332,7 +375,7 @@ class Engine:
             if intent == "who":
                 return ("people", people, None) if people else (None, (), "leader")
             if intent == "how_many":
-                figures = tuple(f.id for f in kb.of_type(Figure) if entry.id in f.about)
+                figures = tuple(f.id for f in kb.of_type(Figure) if entry.id in f.about) or self._figures_for(r)
                 return ("figures", figures, None) if figures else (None, (), "figure")
             if r.kinds & {"company", "actor"} or intent in ("partners", "member"):
                 related = tuple(e for e in entry.related if isinstance(kb.get(e), Actor))
@@ -353,6 +396,8 @@ class Engine:
             return "define", (), None
         if isinstance(entry, Speciality):
             actors = self._actors_with(entry.id)
+            if intent == "how_many" and self._figures_for(r):
+                return "figures", self._figures_for(r), None
             if intent in ("who", "jobs", "list", "where") or r.kinds & {"company", "actor"}:
                 return "speciality_actors", actors, None
             return "define", actors, None
@@ -374,11 +419,14 @@ class Engine:
         return tuple(a.id for a in actors)
 
     def _in_place(self, place: str, kinds: set[str]) -> tuple[str, ...]:
-        actors = [a for a in self.knowledge.of_type(Actor) if a.city == place]
-        if kinds & {"company"}:
+        """Actors and events in a place; only companies, or only events, when that is what was asked."""
+        def here(entry) -> bool:
+            return place in self._entry_places.get(entry.id, ())
+        actors = [] if kinds == {"event"} else [a for a in self.knowledge.of_type(Actor) if here(a)]
+        if "company" in kinds:
             actors = [a for a in actors if a.kind == "company"]
         actors.sort(key=lambda a: a.kind != "company")
-        events = [] if kinds & {"company", "actor"} else [e for e in self.knowledge.of_type(Event) if e.city == place]
+        events = [] if kinds & {"company", "actor"} else [e for e in self.knowledge.of_type(Event) if here(e)]
         return tuple(a.id for a in actors) + tuple(e.id for e in events)
 
     def _people_by_role(self, r: Reading) -> list[str]:
@@ -410,6 +458,13 @@ class Engine:
             return self._companies()
         model = {"actor": Actor, "speciality": Speciality, "figure": Figure, "person": Person}[kind]
         return tuple(e.id for e in kb.of_type(model))
+
+    def _figures_for(self, r: Reading) -> tuple[str, ...]:
+        """The one key figure that shares at least two concepts with the question, if any."""
+        ranked = sorted(((len(r.concepts & c), f) for f, c in self._figure_concepts.items()), reverse=True)
+        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+            return (ranked[0][1],)
+        return ()
 
     def _figure_answer(self, r: Reading, base: dict, answered, declined) -> Result:
         wanted = set(r.concepts)

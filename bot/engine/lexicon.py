@@ -52,7 +52,7 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         quoi quest cest presente presenter presentez parle parlez decris decrire explique expliquer
         fait font fabrique fabriquent produit produisent propose role infos renseignements sait
         supply supplies supplier provide provides develop develops developed build builds built
-        fournit fournissent fournisseur developpe developpent concoit travaille
+        fournit fournissent fournisseur developpe developpent concoit travaille why pourquoi
     """.split()),
     "objectives": frozenset("""
         objective objectives goal goals aim aims purpose mission missions ambition ambitions target
@@ -103,8 +103,7 @@ KIND_NOUNS: dict[str, frozenset[str]] = {
     "speciality": frozenset("""
         speciality specialities specialty specialties specialisation expertise expertises field
         fields area areas domain domains skill skills strength strengths know knowhow
-        specialite specialites domaine domaines competence competences savoir faire filiere
-        excellence
+        specialite specialites domaine domaines competence competences filiere excellence
     """.split()),
     "objective": frozenset("""
         objective objectives goal goals aim aims objectif objectifs but buts
@@ -172,6 +171,8 @@ SMALLTALK: dict[str, tuple[str, ...]] = {
 }
 
 HELP = ("help", "aide", "aidez moi", "help me", "what can you do", "que sais tu faire", "que peux tu faire",
+        "qu est ce que tu sais faire", "qu est ce que tu peux faire", "what do you know", "how can you help",
+        "how can you help me", "comment peux tu m aider", "what can i ask", "que puis je demander",
         "comment ca marche", "how does this work", "menu", "commands", "commandes", "start", "options")
 
 # Words marking the question as about the whole initiative when no entry is named.
@@ -183,7 +184,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
                       "employees employes salaries people personnes workforce postes".split()),
     "companies": frozenset("company companies entreprise entreprises firm firms business businesses "
                            "societes societe startups industriels".split()),
-    "money": frozenset("money funding funded fund funds financement finance finances financed euros eur "
+    "money": frozenset("money funding funded fund funds financement finance finances financed euros eur amount "
                        "budget invest investment investissement investir million millions billion billions "
                        "milliard milliards argent subvention subventions".split()),
     "health": frozenset("health healthcare sante medical medicale".split()),
@@ -215,7 +216,7 @@ quelque chose chose choses quelqu quelqun vraiment actuellement maintenant aujou
 deja encore existe existent disponible possible nouveau nouvelle grand grande petit petite bon
 bonne meilleur meilleure oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
 se passe passent souhaite souhaiterais merci svp est il y a
-named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
+mean means meaning meant signifie signifient veut dire named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
 """.split())
 
 MONTHS: dict[str, int] = {
@@ -227,4 +228,11 @@ MONTHS: dict[str, int] = {
         ("december", "decembre", "dec"),
     ), start=1)
     for name in names
+}
+
+# Other names of the countries the knowledge base mentions, folded to one key.
+PLACE_SYNONYMS: dict[str, str] = {
+    "etats unis": "usa", "united states": "usa", "usa": "usa", "amerique": "usa", "america": "usa",
+    "etats unis d amerique": "usa", "united states of america": "usa",
+    "france": "france", "canada": "canada",
 }
