@@ -21,7 +21,7 @@ def event_calendar(event: Event, lang: str, *, stamp: dt.datetime) -> bytes:
     item = CalendarEvent()
     item.add("uid", f"{event.id}@biovaliance-bot")
     item.add("dtstamp", stamp.astimezone(dt.timezone.utc))
-    item.add("summary", event.name)
+    item.add("summary", event.display(lang))
     item.add("dtstart", event.start)
     item.add("dtend", event.end + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
     location = ", ".join(part for part in (event.city, event.country.get(lang)) if part)

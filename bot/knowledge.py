@@ -18,8 +18,8 @@ from bot.text import normalise
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 SOURCES = {
-    "000_fd69bd891b5cd6da.txt": "K6FM, 4 October 2025: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
-    "003_a1ebc541b9714908.txt": "Sifted, 28 November 2025: « How BIOVALIANCE is building French biotech sovereignty »",
+    "000_fd69bd891b5cd6da.txt": "K6FM, 4 October 2025, Léon Charpenay: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
+    "003_a1ebc541b9714908.txt": "Sifted, 28 November 2025, Tim Smith (sponsored by BIOVALIANCE): « How BIOVALIANCE is building French biotech sovereignty »",
 }
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]

@@ -41,11 +41,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "off_topic": {"fr": "Je suis l'assistant BIOVALIANCE : je ne réponds qu'aux questions sur les biothérapies en Bourgogne-Franche-Comté. J'ai noté votre question pour l'équipe.",
                   "en": "I am the BIOVALIANCE assistant: I only answer questions about biotherapies in Bourgogne-Franche-Comté. I have noted your question for the team."},
     "clarify": {"fr": "Je ne suis pas sûr d'avoir compris. Vouliez-vous parler de :", "en": "I'm not sure I understood. Did you mean:"},
-    "in_place_none": {"fr": "Je ne connais aucun acteur ni événement à {place} dans mes sources. J'ai transmis la question à l'équipe.",
-                      "en": "I know of no actor or event in {place} in my sources. I have passed the question on to the team."},
-    "in_place_no_employer": {"fr": "Mes sources ne citent aucune entreprise à {place}. J'ai transmis la question à l'équipe.",
-                             "en": "My sources name no company in {place}. I have passed the question on to the team."},
-    "in_place": {"fr": "À {place}, je connais :", "en": "In {place}, I know of:"},
+    "in_place_none": {"fr": "{place} : mes sources n'y citent aucun acteur ni événement de ce type. J'ai transmis la question à l'équipe.",
+                      "en": "{place}: my sources name no actor or event of that kind there. I have passed the question on to the team."},
+    "in_place_no_employer": {"fr": "{place} : mes sources n'y citent aucune entreprise. J'ai transmis la question à l'équipe.",
+                             "en": "{place}: my sources name no company there. I have passed the question on to the team."},
+    "in_place": {"fr": "{place} : voici ce que citent mes sources.", "en": "{place}: here is what my sources name."},
+    "sources": {"fr": "Je réponds uniquement à partir de ces deux articles :", "en": "I answer only from these two articles:"},
     "employers": {"fr": "Entreprises de la filière citées dans mes sources (les articles ne publient pas d'offres d'emploi) :",
                   "en": "Companies of the sector named in my sources (the articles do not list job offers):"},
     "employer": {"fr": "Les articles ne publient pas d'offres d'emploi de {name}, mais voici ce qu'ils en disent :",
@@ -341,8 +342,13 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         w.line(t("in_place", lang, place=w.esc(result.place or "")))
         for item in items:
             w.line(_item_line(item, lang, today, w))
+    elif intent == "sources":
+        w.line(t("sources", lang))
+        for title in SOURCES.values():
+            w.line(f"• {w.esc(title)}")
     elif intent == "partners":
         initiative = knowledge.initiative
+        w.line(w.esc(initiative.members.get(lang)))
         w.line(t("partners", lang))
         for item in items:
             if item.id in initiative.partners:

@@ -31,7 +31,7 @@ _LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cre
                           "year annee depuis since".split())
 _RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
 _GENERAL_WORDS = frozenset().union(
-    lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS, lx.FILLER, lx.MONTHS,
+    lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS, lx.FILLER, lx.MONTHS, lx.SOURCE_WORDS, lx.ORDINALS,
     *lx.INTENT_CUES.values(), *lx.KIND_NOUNS.values(), *lx.MISSING_ATTRIBUTES.values(), *lx.CONCEPTS.values(),
     *(p.split()[0] for phrases in lx.SMALLTALK.values() for p in phrases),
     "region regional".split(),
@@ -48,12 +48,14 @@ class Reading:
     kinds: set[str]
     missing: str | None
     places: list[str]
-    concepts: set[str]
+    concepts: Counter[str]
     unknown: float
     off_topic: bool
     partial: list[tuple[str, float]]
     months: set[int]
     intents_strong_who: bool
+    numbers: set[float]
+    ordinal: int | None
 
 
 class Engine:
@@ -65,7 +67,7 @@ class Engine:
         self._aliases = AliasIndex(lx.STOP)
         self._learned: dict[str, str] = {}
         self._known = Vocabulary()
-        self._places: dict[str, str] = {}            # place key -> name to show
+        self._places: dict[str, dict[str, str]] = {}  # place key -> name to show, per language
         self._entry_places: dict[str, set[str]] = {}  # entry id -> place keys it is in
         self._figure_concepts: dict[str, set[str]] = {}
         for entry in knowledge:
@@ -84,7 +86,7 @@ class Engine:
                 words = set()
                 for text in entry.all_names() + (entry.unit.fr, entry.unit.en):
                     words |= set(normalise(text).split())
-                self._figure_concepts[entry.id] = self._concepts(words)
+                self._figure_concepts[entry.id] = set(self._concepts(words))
         for place in list(self._places) + list(lx.PLACE_SYNONYMS):
             for word in place.split():
                 self._known.add(word)
@@ -94,16 +96,16 @@ class Engine:
 
     def _index_places(self, entry) -> None:
         """Cities, countries and wider areas an entry is in, so 'events in the USA' can filter."""
-        shown: list[str] = []
+        shown: list[dict[str, str]] = []
         if getattr(entry, "city", None):
-            shown.append(entry.city)
+            shown.append({"fr": entry.city, "en": entry.city})
         if isinstance(entry, Event):
-            shown += [entry.country.fr, entry.country.en]
+            shown += [{"fr": entry.country.fr, "en": entry.country.en}] * 2
         keys: set[str] = set()
-        for name in shown:
-            key = normalise(name)
+        for names, lang in zip(shown, ("fr", "en") * len(shown)):
+            key = normalise(names[lang])
             key = lx.PLACE_SYNONYMS.get(key, key)
-            self._places.setdefault(key, name)
+            self._places.setdefault(key, names)
             keys.add(key)
         for word in normalise(getattr(entry, "area", None) or "").split():
             word = lx.PLACE_SYNONYMS.get(word, word)
@@ -143,7 +145,7 @@ class Engine:
         if len(text) > MAX_QUESTION_CHARS:
             return Result(**base, normalised=normalise(text[:MAX_QUESTION_CHARS]), status=Status.UNANSWERED,
                           intent="too_long")
-        folded = normalise(text)
+        folded = _expand_shorthand(normalise(text))
         if not folded:
             return Result(**base, normalised="", status=Status.SMALLTALK, intent="empty")
         smalltalk = self._smalltalk(folded)
@@ -221,15 +223,21 @@ class Engine:
         all_texts = {w.text for w in words}
         if " savoir faire " in f" {folded} ":
             kinds.add("speciality")
-        concepts = self._concepts(all_texts)
+        concepts = self._concepts([w.text for w in words])
         off_topic = bool(rest_texts & lx.OFF_TOPIC)
 
         unknown = sum(w.weight for w in rest if w.score == 0.0)
         months = {lx.MONTHS[w.text] for w in rest if w.text in lx.MONTHS}
         partial = self._partial_candidates(rest)
         strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - {"who", "whos", "whom", "qui"}))
+        numbers = _numbers(raw)
+        ordinal = next((lx.ORDINALS[w.text] for w in rest if w.text in lx.ORDINALS), None)
+        if ordinal is None and (kinds & {"objective"} or "objectives" in intents):
+            ordinal = next((int(n) for n in numbers if n in (1, 2, 3, 4)), None)
+        if rest_texts & lx.SOURCE_WORDS and not mentions:
+            intents.add("sources")
         return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
-                       months, strong_who)
+                       months, strong_who, numbers, ordinal)
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
@@ -244,8 +252,9 @@ class Engine:
         return scores.most_common(3)
 
     @staticmethod
-    def _concepts(words: set[str]) -> set[str]:
-        return {name for name, members in lx.CONCEPTS.items() if words & members}
+    def _concepts(words) -> Counter[str]:
+        """How many of the words evoke each concept: 'how many people are employed' weighs jobs twice."""
+        return Counter(name for word in words for name, members in lx.CONCEPTS.items() if word in members)
 
     # ----------------------------------------------------------------- deciding
     def _decide(self, r: Reading, base: dict, today: dt.date, learned: str | None) -> Result:
@@ -268,7 +277,7 @@ class Engine:
 
         if r.off_topic and not learned:
             return declined("off_topic")
-        anchored = bool(entries) or bool(r.kinds) or bool(r.places and "jobs" in r.intents)
+        anchored = bool(entries) or bool(r.kinds) or "jobs" in r.intents
         vague = intent == "define" and not r.kinds  # "what is the capital of ..." asks an attribute
         if not learned and (r.unknown >= 2 or (r.unknown and ("member" in r.intents or not anchored or vague))):
             return declined("unknown_words", entries[0] if entries else None)
@@ -295,10 +304,19 @@ class Engine:
         # No entry named: the question may still be about a kind of entry, a place or a figure.
         if r.missing and r.missing != "headcount":
             return declined("missing", missing=r.missing)
+        if "sources" in r.intents:
+            return answered("sources")
+        by_number = [f.id for f in kb.of_type(Figure) if f.value in r.numbers]
+        if len(by_number) == 1:
+            return answered("figure", by_number[0])
+        if r.ordinal and (r.kinds & {"objective"} or "objectives" in r.intents):
+            chosen = [o.id for o in kb.of_type(Objective) if o.order == r.ordinal]
+            if chosen:
+                return answered("define", chosen[0])
         if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
             kinds = r.kinds | ({"company"} if "jobs" in r.intents else set())
             found = self._in_place(r.places[0], kinds)
-            shown = self._places[r.places[0]]
+            shown = self._places[r.places[0]][base["lang"]]
             if found:
                 return answered("in_place", None, found, place=shown, detail={"employers": "company" in kinds})
             return declined("in_place", place=shown, detail={"employers": "company" in kinds})
@@ -459,32 +477,66 @@ class Engine:
         model = {"actor": Actor, "speciality": Speciality, "figure": Figure, "person": Person}[kind]
         return tuple(e.id for e in kb.of_type(model))
 
+    def _figure_scores(self, r: Reading) -> list[tuple[float, str]]:
+        """Key figures ranked by the concepts they share with the question, best first."""
+        scored = []
+        for figure_id, concepts in self._figure_concepts.items():
+            shared = sum(weight for name, weight in r.concepts.items() if name in concepts)
+            if shared:
+                scored.append((shared - 0.5 * len(concepts - set(r.concepts)), figure_id))
+        return sorted(scored, reverse=True)
+
     def _figures_for(self, r: Reading) -> tuple[str, ...]:
-        """The one key figure that shares at least two concepts with the question, if any."""
-        ranked = sorted(((len(r.concepts & c), f) for f, c in self._figure_concepts.items()), reverse=True)
-        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+        """The one key figure that clearly fits the question's concepts, if any."""
+        ranked = self._figure_scores(r)
+        if ranked and ranked[0][0] >= 1 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
             return (ranked[0][1],)
         return ()
 
     def _figure_answer(self, r: Reading, base: dict, answered, declined) -> Result:
-        wanted = set(r.concepts)
-        best: list[tuple[float, str]] = []
-        for figure_id, concepts in self._figure_concepts.items():
-            if not wanted & concepts:
-                continue
-            overlap = len(wanted & concepts) - 0.5 * len(concepts - wanted)
-            best.append((overlap, figure_id))
-        if not best:
+        ranked = self._figure_scores(r)
+        if not ranked:
             return declined("figure")
-        best.sort(reverse=True)
-        top = best[0][0]
-        winners = [f for s, f in best if s == top]
+        winners = [f for score, f in ranked if score == ranked[0][0]]
         if len(winners) > 1:
             return self._clarify(base, [(f, 70.0) for f in winners])
         return answered("figure", winners[0])
 
     def _suggestion(self, entry_id: str, lang: str = "fr") -> Suggestion:
         return Suggestion(entry_id, self.knowledge.entries[entry_id].display(lang))
+
+
+def _expand_shorthand(folded: str) -> str:
+    """Rewrite phone shorthand ("wat", "koi", "tel me") into the words the lexicon knows."""
+    words = folded.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i:i + 2])
+        if pair in lx.SHORTHAND:
+            out.append(lx.SHORTHAND[pair])
+            i += 2
+            continue
+        out.append(lx.SHORTHAND.get(words[i], words[i]))
+        i += 1
+    return " ".join(out)
+
+
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
+
+
+def _numbers(raw: str) -> set[float]:
+    """Numbers as written in French or English: '13 000', '13,000', '2.500', '7,5'."""
+    found: set[float] = set()
+    for match in _NUMBER.finditer(raw):
+        parts = re.split(r"[ \u00a0\u202f.,]", match.group())
+        if all(len(p) == 3 for p in parts[1:]):
+            found.add(float("".join(parts)))
+        elif len(parts) == 2:
+            found.add(float(f"{parts[0]}.{parts[1]}"))
+        else:
+            found.update(float(p) for p in parts)
+    return found
 
 
 def _texts_of(entry) -> list[str]:

@@ -44,7 +44,8 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         job jobs work working career careers employer employers hire hiring hires recruit recruits
         recruiting recruitment position positions vacancy vacancies apply internship employ employs
         emploi emplois travail travailler travaille recrute recrutent recrutement embauche embauchent
-        carriere employeur employeurs poste postes postuler stage alternance
+        carriere employeur employeurs poste postes postuler stage stages alternance alternances
+        internships opportunity opportunities opening openings offre offres candidature
     """.split()),
     "define": frozenset("""
         what whats tell about describe description explain introduce present presentation info
@@ -129,7 +130,7 @@ MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
     "address": frozenset("address adresse street rue postcode postal".split()),
     "price": frozenset("price prices cost costs ticket tickets fee fees entry admission registration "
                        "prix tarif tarifs billet billets cout coute payant gratuit free inscription entree".split()),
-    "salary": frozenset("salary salaries wage wages pay salaire salaires remuneration".split()),
+    "salary": frozenset("salary wage wages pay salaire salaires remuneration".split()),
     "revenue": frozenset("revenue revenues turnover sales profit profits affaires benefice benefices".split()),
     "hours": frozenset("hour hours time times opening clock heure heures horaire horaires ouverture".split()),
     "join": frozenset("join joining rejoindre adherer adhesion subscribe".split()),
@@ -181,7 +182,8 @@ INITIATIVE_WORDS = frozenset("initiative brand marque programme program network 
 # Synonyms folded to one concept, to match key figures whatever words the visitor uses.
 CONCEPTS: dict[str, frozenset[str]] = {
     "jobs": frozenset("job jobs emploi emplois work workers working travaillent travaillant travailler "
-                      "employees employes salaries people personnes workforce postes".split()),
+                      "employees employes salaries people personnes workforce postes employed employ "
+                      "employs emploie emploient".split()),
     "companies": frozenset("company companies entreprise entreprises firm firms business businesses "
                            "societes societe startups industriels".split()),
     "money": frozenset("money funding funded fund funds financement finance finances financed euros eur amount "
@@ -198,7 +200,13 @@ CONCEPTS: dict[str, frozenset[str]] = {
 
 # Everyday words that carry no topic: a question made of them and a known name is still clear.
 FILLER = frozenset("""
-have has had having get gets got getting see saw seen know knows knew known need needs want wants
+am im ive id youre suis es sommes etes serai serait sera
+student students graduate graduates engineer engineers researcher researchers scientist scientists
+biologist biologists chemist technician technicians pharmacist phd postdoc doctor nurse
+etudiant etudiante etudiants ingenieur ingenieure ingenieurs chercheur chercheuse chercheurs
+biologiste biologistes chimiste technicien technicienne pharmacien pharmacienne doctorant doctorante
+diplome diplomee jeune junior senior profil experience cv
+doing done does do did have has had having get gets got getting see saw seen know knows knew known need needs want wants
 wanted like likes liked find finds found look looks looking search searching seek seeking give
 gives show shows tell told say says said think go goes going went come comes came take takes use
 used let lets make help try trying interested interest interesting curious wonder wondering ask
@@ -216,7 +224,7 @@ quelque chose chose choses quelqu quelqun vraiment actuellement maintenant aujou
 deja encore existe existent disponible possible nouveau nouvelle grand grande petit petite bon
 bonne meilleur meilleure oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
 se passe passent souhaite souhaiterais merci svp est il y a
-mean means meaning meant signifie signifient veut dire named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
+mean means meaning meant acronym abbreviation sigle acronyme signifie signifient veut dire named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
 """.split())
 
 MONTHS: dict[str, int] = {
@@ -236,3 +244,22 @@ PLACE_SYNONYMS: dict[str, str] = {
     "etats unis d amerique": "usa", "united states of america": "usa",
     "france": "france", "canada": "canada",
 }
+
+# Shorthand typed on phones, and multi-word forms, rewritten before anything else is read.
+SHORTHAND: dict[str, str] = {
+    "wat": "what", "wot": "what", "wht": "what", "whats": "what", "wen": "when", "whr": "where",
+    "wher": "where", "pls": "please", "plz": "please", "thx": "thanks",
+    "ur": "your", "tel me": "tell me", "koi": "quoi", "ki": "qui", "kan": "quand", "qd": "quand",
+    "cb": "combien", "cmb": "combien", "stp": "svp", "bcp": "beaucoup", "jsuis": "je suis",
+    "stand for": "meaning", "stands for": "meaning", "veut dire": "signifie",
+}
+
+ORDINALS: dict[str, int] = {
+    "first": 1, "premier": 1, "premiere": 1, "1st": 1, "1er": 1, "1ere": 1,
+    "second": 2, "deuxieme": 2, "seconde": 2, "2nd": 2, "2e": 2, "2eme": 2,
+    "third": 3, "troisieme": 3, "3rd": 3, "3e": 3, "3eme": 3,
+    "fourth": 4, "quatrieme": 4, "4th": 4, "4e": 4, "4eme": 4, "last": 4, "dernier": 4,
+}
+
+SOURCE_WORDS = frozenset("source sources article articles reference references press presse journal "
+                         "journalist journaliste author auteur wrote ecrit published publie".split())

@@ -6,12 +6,11 @@ import datetime as dt
 import html
 
 from telegram import InputFile, Update
-from telegram.error import BadRequest
 
 from bot.handlers import keyboards
 from bot.handlers.callbacks import OpenSection, SendCalendar, ShowCard, ShowPage, parse
 from bot.handlers.context import BotContext
-from bot.handlers.delivery import send_html
+from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.listing import actors_working_on, page_of
 from bot.handlers.strings import ui
 from bot.ics import calendar_file_name, event_calendar
@@ -47,10 +46,12 @@ async def send_card(context: BotContext, chat_id: int, entry_id: str, lang: str)
     reply = render_card(entry, services.knowledge, lang, services.today())
     text, buttons = reply.html, list(reply.buttons)
     if isinstance(entry, Speciality):
-        workers = actors_working_on(entry, services.knowledge)
+        workers = actors_working_on(entry, services.knowledge, lang)
         if workers:
             names = ", ".join(html.escape(s.label, quote=False) for s in workers)
-            text += "\n\n" + ui("who_works_on", lang, name=html.escape(entry.name, quote=False)) + " " + names
+            who = ui("who_works_on", lang, name=html.escape(entry.display(lang), quote=False)) + " " + names
+            body, _, source = text.rpartition("\n\n")  # the card ends with its sources: keep them last
+            text = f"{body}\n\n{who}\n\n{source}" if body else f"{text}\n\n{who}"
             buttons = list(workers) + [b for b in buttons if b not in workers]
     markup = keyboards.for_card(buttons, lang=lang, calendar_for=entry.id if isinstance(entry, Event) else None)
     await send_html(context.bot, chat_id, text, markup=markup)
@@ -85,12 +86,9 @@ async def turn_page(update: Update, context: BotContext) -> None:
     lang = context.lang(query.from_user)
     services = context.services
     page = page_of(action.section, action.page, services.knowledge, lang, services.today())
-    try:
+    with unless_unchanged():
         await query.edit_message_text(page.html,
                                       reply_markup=keyboards.for_page(page.section, page.number, page.count, page.items, lang))
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise  # a double tap on the same button leaves the page as it is; anything else is a bug
 
 
 async def show_card(update: Update, context: BotContext) -> None:
@@ -118,5 +116,5 @@ async def send_calendar(update: Update, context: BotContext) -> None:
     data = event_calendar(event, lang, stamp=dt.datetime.now(dt.timezone.utc))
     await context.bot.send_document(
         query.message.chat.id, InputFile(data, filename=calendar_file_name(event)),
-        caption=ui("calendar_caption", lang, name=html.escape(event.name, quote=False)),
+        caption=ui("calendar_caption", lang, name=html.escape(event.display(lang), quote=False)),
     )

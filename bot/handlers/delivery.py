@@ -6,10 +6,13 @@ at the start of the next, so every part is valid Telegram HTML on its own.
 """
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
 _HEADROOM = 200  # for the closing and reopening tags added at a cut
@@ -99,3 +102,14 @@ async def send_html(bot: Bot, chat_id: int, html: str, *, markup: InlineKeyboard
             sent = await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=buttons)
     assert sent is not None, "nothing to send"
     return sent
+
+
+@contextlib.contextmanager
+def unless_unchanged() -> Iterator[None]:
+    """Around an edit: Telegram refuses to "edit" a message into what it already is (a double tap
+    on the same button); that is not an error for us. Any other BadRequest is."""
+    try:
+        yield
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise

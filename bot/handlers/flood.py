@@ -35,22 +35,24 @@ class _Window:
 
 
 class FloodGuard:
-    """At most `limit` updates per user in any `seconds`-long window; state lives in the instance."""
+    """At most `limit` messages and `button_limit` button presses per user in any `seconds`-long
+    window (presses come faster than typing: paging through a list); state lives in the instance."""
 
-    def __init__(self, limit: int = 8, seconds: float = 5.0, *, clock: Callable[[], float] = time.monotonic):
-        self.limit = limit
+    def __init__(self, limit: int = 8, seconds: float = 5.0, *, button_limit: int = 15,
+                 clock: Callable[[], float] = time.monotonic):
+        self.limits = {"message": limit, "button": button_limit}
         self.seconds = seconds
         self._clock = clock
-        self._windows: dict[int, _Window] = {}
+        self._windows: dict[tuple[int, str], _Window] = {}
 
-    def check(self, user_id: int) -> Verdict:
-        """Record one update from the user and say what to do with it."""
+    def check(self, user_id: int, kind: str = "message") -> Verdict:
+        """Record one message (or button press) from the user and say what to do with it."""
         now = self._clock()
-        window = self._windows.setdefault(user_id, _Window())
+        window = self._windows.setdefault((user_id, kind), _Window())
         while window.times and window.times[0] <= now - self.seconds:
             window.times.popleft()
         window.times.append(now)  # refused updates count too: a user who keeps hammering stays paused
-        if len(window.times) <= self.limit:
+        if len(window.times) <= self.limits[kind]:
             window.warned = False
             verdict = Verdict.ALLOW
         elif window.warned:
@@ -63,8 +65,8 @@ class FloodGuard:
         return verdict
 
     def _forget_idle(self, now: float) -> None:
-        for user_id in [u for u, w in self._windows.items() if not w.times or w.times[-1] <= now - self.seconds]:
-            del self._windows[user_id]
+        for key in [k for k, w in self._windows.items() if not w.times or w.times[-1] <= now - self.seconds]:
+            del self._windows[key]
 
 
 async def guard_flood(update: Update, context: BotContext) -> None:
@@ -75,7 +77,7 @@ async def guard_flood(update: Update, context: BotContext) -> None:
     message = update.message
     if message is not None and not addressed_to_bot(message):
         return  # group chatter the bot ignores anyway must not count against anyone
-    verdict = context.flood.check(user.id)
+    verdict = context.flood.check(user.id, "button" if update.callback_query is not None else "message")
     if verdict is Verdict.ALLOW:
         return
     lang = context.lang(user)

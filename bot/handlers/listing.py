@@ -37,7 +37,7 @@ def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> l
     """The entries of a section: actors A-Z, events upcoming first (soonest first) then past
     (latest first), objectives in their order, the rest in knowledge-base order."""
     if section == "actors":
-        return sorted(knowledge.of_type(Actor), key=lambda e: e.name.casefold())
+        return sorted(knowledge.of_type(Actor), key=lambda e: e.names[0].casefold())
     if section == "specialities":
         return knowledge.of_type(Speciality)
     if section == "events":
@@ -53,7 +53,7 @@ def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> l
 
 
 def _line(entry, lang: str, today: dt.date) -> str:
-    name = f"<b>{html.escape(entry.name, quote=False)}</b>"
+    name = f"<b>{html.escape(entry.display(lang), quote=False)}</b>"
     if isinstance(entry, Event):
         where = ", ".join(p for p in (entry.city, entry.country.get(lang)) if p)
         status = ui(event_status(entry, today), lang)
@@ -69,10 +69,10 @@ def _line(entry, lang: str, today: dt.date) -> str:
 
 def _button_label(entry, lang: str, today: dt.date) -> str:
     if isinstance(entry, Event) and event_status(entry, today) == "past":
-        return f"{entry.name} ({ui('past', lang)})"
+        return f"{entry.display(lang)} ({ui('past', lang)})"
     if isinstance(entry, Objective):
-        return f"{entry.order}. {entry.name}"
-    return entry.name
+        return f"{entry.order}. {entry.display(lang)}"
+    return entry.display(lang)
 
 
 def page_of(section: str, number: int, knowledge: KnowledgeBase, lang: str, today: dt.date) -> Page:
@@ -91,8 +91,8 @@ def page_of(section: str, number: int, knowledge: KnowledgeBase, lang: str, toda
     return Page(section, number, count, "\n".join(lines), items)
 
 
-def actors_working_on(speciality: Speciality, knowledge: KnowledgeBase) -> tuple[Suggestion, ...]:
+def actors_working_on(speciality: Speciality, knowledge: KnowledgeBase, lang: str) -> tuple[Suggestion, ...]:
     """Who works on a speciality: the actors listing it, A-Z."""
     actors = sorted((a for a in knowledge.of_type(Actor) if speciality.id in a.specialities),
-                    key=lambda a: a.name.casefold())
-    return tuple(Suggestion(a.id, a.name) for a in actors)
+                    key=lambda a: a.display(lang).casefold())
+    return tuple(Suggestion(a.id, a.display(lang)) for a in actors)

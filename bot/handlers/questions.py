@@ -4,14 +4,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.engine.result import Result
 from bot.handlers import keyboards
 from bot.handlers.addressing import question_text
 from bot.handlers.callbacks import GiveFeedback, parse
 from bot.handlers.context import BotContext
-from bot.handlers.delivery import send_html
+from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.strings import ui
 from bot.replies import render
 
@@ -41,9 +41,8 @@ async def answer_question(update: Update, context: BotContext) -> None:
     if result.needs_review:
         # Logged before replying: the reply says the question was passed on, so it must be.
         await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
-        await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
-    else:
-        await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
+    await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
+    if not result.needs_review:
         await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
 
 
@@ -60,5 +59,6 @@ async def record_feedback(update: Update, context: BotContext) -> None:
         await asyncio.to_thread(log.feedback, entry=action.entry or "", helpful=action.helpful,
                                 user_key=log.user_key(query.from_user.id), lang=lang)
     message = query.message
-    if message is not None and hasattr(message, "reply_markup"):
-        await query.edit_message_reply_markup(keyboards.without_feedback(message.reply_markup))
+    if isinstance(message, Message):
+        with unless_unchanged():
+            await query.edit_message_reply_markup(keyboards.without_feedback(message.reply_markup))

@@ -70,6 +70,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Easy there 🙂 I am getting a lot of messages from you: I'll be back with you in a few seconds.",
     },
     "slow_down_short": {"fr": "Doucement, quelques secondes…", "en": "Easy, a few seconds…"},
+    "unknown_command": {"fr": "Je ne connais pas cette commande. Tapez /help pour voir ce que je sais faire.",
+                        "en": "I don't know that command. Type /help to see what I can do."},
     "gone": {"fr": "Cette fiche n'existe plus.", "en": "This card no longer exists."},
     "error": {"fr": "Désolé, un problème technique m'a empêché de répondre. Réessayez dans un instant.",
               "en": "Sorry, a technical problem stopped me from answering. Please try again in a moment."},

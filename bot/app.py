@@ -1,0 +1,148 @@
+"""The only wiring point: build the Telegram `Application` from Settings and Services, and run it.
+
+Production (`biovaliance-bot run`) and the end-to-end tests build the bot with the same
+`build_application`; the tests only point `TELEGRAM_API_URL` at a local Bot API server.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.config import ConfigError, Settings
+from bot.handlers import ALLOWED_UPDATES, register
+from bot.handlers.commands import publish_commands
+from bot.handlers.context import FLOOD, SERVICES, BotContext
+from bot.handlers.flood import FloodGuard
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """python-telegram-bot's rate limiter (30 messages/s overall, 20/min per group, waits out a 429's
+    retry_after), which also retries a request that failed on the network: a 5xx from Telegram or
+    no answer within the read timeout.
+
+    A request that timed out may have reached Telegram, so a retry can, rarely, deliver a message
+    twice; for a visitor waiting for an answer, twice is better than never.
+    """
+
+    def __init__(self, *, max_retries: int, network_retries: int, backoff: float = 0.5,
+                 overall_max_rate: float = 30, group_max_rate: float = 20):
+        super().__init__(overall_max_rate=overall_max_rate, group_max_rate=group_max_rate, max_retries=max_retries)
+        self._network_retries = network_retries
+        self._backoff = backoff
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: int | None) -> Any:
+        for attempt in range(self._network_retries + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise  # our request is wrong: sending it again will not help
+            except NetworkError as exc:  # includes TimedOut
+                if attempt == self._network_retries:
+                    raise
+                delay = self._backoff * 2 ** attempt
+                logger.warning("%s failed (%s); retry %d/%d in %.1fs", endpoint, exc, attempt + 1,
+                               self._network_retries, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Network knobs. Production uses the defaults; tests shorten the timeout, the benchmark turns
+    the rate limits off (retries stay on)."""
+
+    read_timeout: float = 10.0
+    connect_timeout: float = 5.0
+    max_retries: int = 3  # retries after a 429, each after its retry_after
+    network_retries: int = 3  # retries after a 5xx or a timeout
+    backoff: float = 0.5
+    rate_limited: bool = True
+    flood_limit: int = 8  # messages per user ...
+    flood_button_limit: int = 15  # ... and button presses ...
+    flood_seconds: float = 5.0  # ... in this many seconds
+
+
+def api_urls(settings: Settings) -> tuple[str, str]:
+    """base_url and base_file_url: `{root}/bot` and `{root}/file/bot` (python-telegram-bot appends
+    the token), the layout of Telegram's own self-hosted Bot API server."""
+    root = (settings.telegram_api_url or "https://api.telegram.org").rstrip("/")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def build_application(settings: Settings, services: Services, *, tuning: Tuning = Tuning()) -> Application:
+    """The bot, ready to initialise and run: services in bot_data, every handler registered."""
+    if not settings.telegram_bot_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token")
+    base_url, base_file_url = api_urls(settings)
+    limiter = RetryingRateLimiter(
+        max_retries=tuning.max_retries, network_retries=tuning.network_retries, backoff=tuning.backoff,
+        overall_max_rate=30 if tuning.rate_limited else 0, group_max_rate=20 if tuning.rate_limited else 0,
+    )
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .read_timeout(tuning.read_timeout)
+        .write_timeout(tuning.read_timeout)
+        .connect_timeout(tuning.connect_timeout)
+        .get_updates_connect_timeout(tuning.connect_timeout)
+        .rate_limiter(limiter)
+        .concurrent_updates(True)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(publish_commands)
+        .build()
+    )
+    application.bot_data[SERVICES] = services
+    application.bot_data[FLOOD] = FloodGuard(tuning.flood_limit, tuning.flood_seconds,
+                                                   button_limit=tuning.flood_button_limit)
+    register(application)
+    return application
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments for run_webhook / Updater.start_webhook: listen on PORT at WEBHOOK_URL's path,
+    and have Telegram sign every request with WEBHOOK_SECRET (python-telegram-bot checks it)."""
+    if not settings.webhook_url:
+        raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should post updates to")
+    if not settings.webhook_secret or not _SECRET_TOKEN.fullmatch(settings.webhook_secret):
+        raise ConfigError("WEBHOOK_SECRET must be set, 1-256 characters among A-Z a-z 0-9 _ -")
+    return {
+        "listen": "0.0.0.0",
+        "port": settings.port,
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+    }
+
+
+def run_bot(settings: Settings, services: Services, *, webhook: bool) -> None:
+    """Run until SIGINT/SIGTERM (python-telegram-bot's stop signals), then shut down cleanly."""
+    # httpx logs each request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings, services)
+    if webhook:
+        options = webhook_options(settings)
+        logger.info("starting the webhook server on port %s", options["port"])
+        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
+    else:
+        logger.info("starting long polling")
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
