@@ -183,7 +183,7 @@ class Engine:
             return Word(word, word, 100.0)
         zipf = self._frequencies.commonest(word)
         if zipf < 3.0 and len(word) >= 4:  # a real everyday word is never bent into a name
-            repaired = self._known.repair(word)
+            repaired = self._known.repair(word, self._aliases.vocabulary.words)
             if repaired is not None:
                 return Word(word, repaired[0], repaired[1])
         if len(word) >= 6 and word[:6] in self._known_stems:  # "specialise" when "specialised" is known
@@ -191,10 +191,27 @@ class Engine:
         weight = 2.0 if word in capitalised or zipf < 3.0 else 1.0
         return Word(word, word, 0.0, weight)
 
+    def _join_split_names(self, words: list[Word]) -> list[Word]:
+        """Glue two words back when together they spell a name: 'cel quest', 'rdb iotech'."""
+        names = self._aliases.vocabulary.words
+        joined: list[Word] = []
+        i = 0
+        while i < len(words):
+            if i + 1 < len(words) and min(words[i].score, words[i + 1].score) < 100:
+                glued = words[i].raw + words[i + 1].raw
+                repaired = (glued, 100.0) if glued in names else self._known.repair(glued, names)
+                if repaired and repaired[0] in names:
+                    joined.append(Word(glued, repaired[0], repaired[1]))
+                    i += 2
+                    continue
+            joined.append(words[i])
+            i += 1
+        return joined
+
     def _read(self, raw: str, folded: str) -> Reading:
         all_words = folded.split()
         capitalised = _capitalised_words(raw)
-        words = [self._repair(w, capitalised) for w in all_words if w not in lx.STOP]
+        words = self._join_split_names([self._repair(w, capitalised) for w in all_words if w not in lx.STOP])
         mentions = self._aliases.find(words)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         rest = [w for i, w in enumerate(words) if i not in covered]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.text import normalise
@@ -83,23 +83,27 @@ class Vocabulary:
     def __contains__(self, word: str) -> bool:
         return word in self.words
 
-    def repair(self, word: str) -> tuple[str, float] | None:
-        """The closest known word and a 0-100 similarity, or None when nothing is close enough."""
+    def repair(self, word: str, prefer: set[str] | frozenset[str] = frozenset()) -> tuple[str, float] | None:
+        """The closest known word and a 0-100 similarity, or None when nothing is close enough.
+
+        Among equally close words, one from `prefer` (words of names) wins, then the one sharing
+        more letters in order: "tmis" is one edit from both "mis" and "temis", and means TEMIS.
+        """
         limit = max_edits(len(word))
         if not limit:
             return None
-        best: tuple[str, int] | None = None
+        candidates: dict[str, int] = {}
         for length in range(len(word) - limit, len(word) + limit + 1):
             for block in (("first", word[0], length), ("last", word[-1], length)):
                 choices = self._blocks.get(block)
-                if not choices:
-                    continue
-                found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
-                if found and (best is None or found[1] < best[1]):
-                    best = (found[0], found[1])
-        if best is None:
+                if choices:
+                    for found, distance, _ in process.extract(word, choices, scorer=OSA.distance,
+                                                              score_cutoff=limit, limit=8):
+                        candidates[found] = distance
+        if not candidates:
             return None
-        return best[0], round(100.0 * (1 - best[1] / max(len(word), len(best[0]))), 1)
+        best = min(candidates, key=lambda c: (candidates[c], c not in prefer, -fuzz.ratio(word, c)))
+        return best, round(100.0 * (1 - candidates[best] / max(len(word), len(best))), 1)
 
 
 class AliasIndex:
