@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
             return cmd_chat(args, services, stdin, stdout)
         if command == "run":
             return cmd_run(args, services)
+        args.stdout, args.stderr = stdout, sys.stderr
         return args.func(args, services)
     except KeyboardInterrupt:
         return 130

@@ -3,7 +3,8 @@
 Each handler takes (args, services) and returns an exit code: 0 done, 1 the database or a file
 could not be used, 2 the command was wrong (unknown group, unknown entry, logging turned off).
 Errors are one line on standard error, never a traceback. The --json formats are documented in
-docs/staff.md and kept stable.
+the README's staff guide and kept stable. Output goes to `args.stdout` / `args.stderr` when the caller sets
+them (the main command line does, for in-process use), else to sys.stdout / sys.stderr.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple, TextIO
 
 import yaml
 from rapidfuzz import process
@@ -22,6 +23,11 @@ from db.log import Group, LogUnavailable, QuestionLog, UnknownQuestion
 from db.models import OPEN, STATES
 
 Handler = Callable[[argparse.Namespace, Any], int]
+
+
+class Streams(NamedTuple):
+    out: TextIO
+    err: TextIO
 
 
 class _UsageError(Exception):
@@ -38,43 +44,44 @@ def _positive(value: str) -> int:
     return number
 
 
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
-
-
-def _staff_command(handler: Callable[[argparse.Namespace, Any, QuestionLog], int]) -> Handler:
-    """Give the handler the question log, and turn expected failures into one-line errors."""
+def _staff_command(handler: Callable[[argparse.Namespace, Any, QuestionLog, Streams], int]) -> Handler:
+    """Give the handler the question log and output streams; expected failures become one-line errors."""
 
     @functools.wraps(handler)
     def run(args: argparse.Namespace, services: Any) -> int:
+        io = Streams(getattr(args, "stdout", None) or sys.stdout, getattr(args, "stderr", None) or sys.stderr)
+
+        def fail(message: str, code: int) -> int:
+            print(f"error: {message}", file=io.err)
+            return code
+
         log = getattr(services, "question_log", None)
         if log is None:
-            return _fail("the question log is turned off for this command", 2)
+            return fail("the question log is turned off for this command", 2)
         try:
-            return handler(args, services, log)
+            return handler(args, services, log, io)
         except LogUnavailable as exc:
-            return _fail(f"{exc}; check DATABASE_URL and that the database server is running", 1)
+            return fail(f"{exc}; check DATABASE_URL and that the database server is running", 1)
         except UnknownQuestion as exc:
-            return _fail(f"{exc.args[0]}; see `biovaliance-bot review list`", 2)
+            return fail(f"{exc.args[0]}; see `biovaliance-bot review list`", 2)
         except _UsageError as exc:
-            return _fail(str(exc), 2)
+            return fail(str(exc), 2)
         except OSError as exc:
-            return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", 1)
+            return fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", 1)
 
     return run
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def _print_json(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 # --- handlers ------------------------------------------------------------------------------------
 
 @_staff_command
-def db_upgrade(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def db_upgrade(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     revision = log.upgrade()
-    print(f"database schema at revision {revision} (latest)")
+    print(f"database schema at revision {revision} (latest)", file=io.out)
     return 0
 
 
@@ -87,15 +94,15 @@ def _format_group(group: Group) -> str:
 
 
 @_staff_command
-def review_list(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def review_list(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     groups = log.groups(status=args.status, limit=args.limit)
     if args.json:
-        _print_json({"status": args.status, "groups": [g.to_json() for g in groups]})
+        _print_json({"status": args.status, "groups": [g.to_json() for g in groups]}, io.out)
         return 0
     if not groups:
-        print(f"no {args.status} questions")
+        print(f"no {args.status} questions", file=io.out)
         return 0
-    print("\n".join(_format_group(g) for g in groups))
+    print("\n".join(_format_group(g) for g in groups), file=io.out)
     return 0
 
 
@@ -109,35 +116,35 @@ def _check_entry(services: Any, entry_id: str) -> None:
 
 
 @_staff_command
-def review_link(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def review_link(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     _check_entry(services, args.entry)
     count = log.link(args.ref, args.entry)
-    print(f"linked {count} question(s) to {args.entry}; their phrasings are now learned aliases")
+    print(f"linked {count} question(s) to {args.entry}; their phrasings are now learned aliases", file=io.out)
     return 0
 
 
 @_staff_command
-def review_dismiss(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def review_dismiss(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     count = log.dismiss(args.ref)
-    print(f"dismissed {count} question(s); the same questions will not come back to review")
+    print(f"dismissed {count} question(s); the same questions will not come back to review", file=io.out)
     return 0
 
 
 @_staff_command
-def review_resolve(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def review_resolve(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     count = log.resolve(args.ref)
-    print(f"marked {count} question(s) resolved")
+    print(f"marked {count} question(s) resolved", file=io.out)
     return 0
 
 
 @_staff_command
-def review_export(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def review_export(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     if args.csv == "-":
-        log.export_csv(sys.stdout)
+        log.export_csv(io.out)
         return 0
     with open(args.csv, "w", encoding="utf-8", newline="") as out:
         rows = log.export_csv(out)
-    print(f"exported {rows} question(s) to {args.csv}")
+    print(f"exported {rows} question(s) to {args.csv}", file=io.out)
     return 0
 
 
@@ -146,34 +153,36 @@ def _percent(value: float | None) -> str:
 
 
 @_staff_command
-def stats(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def stats(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     figures = log.stats(services.today(), days=args.days)
     if args.json:
-        _print_json(figures.to_json())
+        _print_json(figures.to_json(), io.out)
         return 0
     print(f"{figures.first_day} to {figures.last_day} (UTC): {figures.questions} question(s), "
-          f"answered {_percent(figures.answered_rate)}")
-    print(f"{'day':<12}{'questions':>10}{'answered':>10}{'unanswered':>12}{'clarify':>9}{'smalltalk':>11}")
+          f"answered {_percent(figures.answered_rate)}", file=io.out)
+    columns = "{:<12}{:>10}{:>10}{:>12}{:>9}{:>11}"
+    print(columns.format("day", "questions", "answered", "unanswered", "clarify", "smalltalk"), file=io.out)
     for d in figures.days:
-        print(f"{d.day.isoformat():<12}{d.questions:>10}{d.answered:>10}{d.unanswered:>12}{d.clarify:>9}{d.smalltalk:>11}")
+        print(columns.format(d.day.isoformat(), d.questions, d.answered, d.unanswered, d.clarify, d.smalltalk),
+              file=io.out)
     if figures.top_unanswered:
-        print("top unanswered:")
+        print("top unanswered:", file=io.out)
         for text, count in figures.top_unanswered:
-            print(f"  {count:>4}  {text}")
+            print(f"  {count:>4}  {text}", file=io.out)
     print(f"feedback: {figures.helpful} helpful, {figures.not_helpful} not helpful "
-          f"({_percent(figures.feedback_ratio)} helpful)")
-    print(f"open questions awaiting review: {figures.open_questions}")
+          f"({_percent(figures.feedback_ratio)} helpful)", file=io.out)
+    print(f"open questions awaiting review: {figures.open_questions}", file=io.out)
     return 0
 
 
 @_staff_command
-def aliases_export(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def aliases_export(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     entries = services.knowledge.entries
     export = []
     for entry_id, phrases in sorted(log.aliases_by_entry().items()):
         entry = entries.get(entry_id)
         if entry is None:
-            print(f"warning: skipped aliases of {entry_id!r}, no longer in the knowledge base", file=sys.stderr)
+            print(f"warning: skipped aliases of {entry_id!r}, no longer in the knowledge base", file=io.err)
             continue
         known = {normalise(name) for name in entry.all_names()}
         new = []
@@ -188,17 +197,17 @@ def aliases_export(args: argparse.Namespace, services: Any, log: QuestionLog) ->
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as out:
             out.write(text)
-        print(f"wrote aliases of {len(export)} entr{'y' if len(export) == 1 else 'ies'} to {args.output}")
+        print(f"wrote aliases of {len(export)} entr{'y' if len(export) == 1 else 'ies'} to {args.output}", file=io.out)
     else:
-        sys.stdout.write(text)
+        io.out.write(text)
     return 0
 
 
 @_staff_command
-def purge(args: argparse.Namespace, services: Any, log: QuestionLog) -> int:
+def purge(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     days = services.settings.log_retention_days
     count = log.purge(days)
-    print(f"purged {count} record(s) older than {days} days (LOG_RETENTION_DAYS)")
+    print(f"purged {count} record(s) older than {days} days (LOG_RETENTION_DAYS)", file=io.out)
     return 0
 
 
@@ -220,7 +229,7 @@ def register(subparsers: argparse._SubParsersAction, build: Callable[[argparse.N
     listing = review_commands.add_parser("list", help="questions grouped by similarity, most frequent first")
     listing.add_argument("--status", choices=STATES, default=OPEN, help="review state to list (default: open)")
     listing.add_argument("--limit", type=_positive, default=None, help="show at most this many groups")
-    listing.add_argument("--json", action="store_true", help="print JSON (format in docs/staff.md)")
+    listing.add_argument("--json", action="store_true", help="print JSON (format in the README's staff guide)")
     listing.set_defaults(func=review_list)
     ref_help = "g<ID> for a whole group (as listed), or a plain question id"
     link = review_commands.add_parser("link", help="answer a group with an entry: its phrasings become aliases")
@@ -239,7 +248,7 @@ def register(subparsers: argparse._SubParsersAction, build: Callable[[argparse.N
 
     stats_parser = subparsers.add_parser("stats", help="questions per day, answered rate, top unanswered, feedback")
     stats_parser.add_argument("--days", type=_positive, default=7, help="how many days, ending today (default 7)")
-    stats_parser.add_argument("--json", action="store_true", help="print JSON (format in docs/staff.md)")
+    stats_parser.add_argument("--json", action="store_true", help="print JSON (format in the README's staff guide)")
     stats_parser.set_defaults(func=stats)
 
     aliases = subparsers.add_parser("aliases", help="learned aliases")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.engine.result import Result, Status, Suggestion
-from bot.knowledge import SOURCES, Actor, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
+from bot.knowledge import SOURCES, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "hello": {"fr": "Bonjour ! Je suis l'assistant BIOVALIANCE. Posez-moi une question sur les biothérapies en Bourgogne-Franche-Comté : acteurs, événements, objectifs, chiffres clés.",

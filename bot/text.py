@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Latin letters that NFKD does not decompose.
@@ -61,15 +62,17 @@ def language_votes(text: str) -> tuple[int, int]:
     return fr, en
 
 
-def detect_language(text: str, default: str = "fr", frequencies=None) -> str:
+def detect_language(text: str, default: str = "fr", frequencies=None, ignore: Collection[str] = ()) -> str:
     """'fr' or 'en' for a question; `default` when the text gives no clear sign.
 
     Marker words decide first. When they tie, `frequencies` (anything with `zipf(word, lang)`,
-    such as the engine's word lists) weighs how French or English the other words are.
+    such as the engine's word lists) weighs how French or English the other words are; words in
+    `ignore` (names: "cell" in "Cell therapy") say nothing about the visitor's language.
     """
     fr, en = language_votes(text)
     if fr == en and frequencies is not None:
-        balance = sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in tokens(text))
+        words = [w for w in tokens(text) if w not in ignore]
+        balance = sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in words)
         if abs(balance) >= 0.75:
             return "fr" if balance > 0 else "en"
     if fr == en:

@@ -6,6 +6,8 @@ import pytest
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, load_knowledge
 
+pytest_plugins = ["tests.pg_fixture"]
+
 
 @pytest.fixture(scope="session")
 def knowledge() -> KnowledgeBase:

@@ -140,7 +140,7 @@ class Engine:
         """Read one question and decide: answered, clarify, unanswered or smalltalk."""
         default = lang_hint if lang_hint in ("fr", "en") else "fr"
         text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
-        lang = detect_language(text, default, self._frequencies)
+        lang = detect_language(text, default, self._frequencies, ignore=self._aliases.vocabulary.words)
         base = {"question": text, "lang": lang}
         if len(text) > MAX_QUESTION_CHARS:
             return Result(**base, normalised=normalise(text[:MAX_QUESTION_CHARS]), status=Status.UNANSWERED,
@@ -237,7 +237,6 @@ class Engine:
             if missing == "founder":
                 missing = None
         places = self._find_places(raw, rest)
-        all_texts = {w.text for w in words}
         if " savoir faire " in f" {folded} ":
             kinds.add("speciality")
         concepts = self._concepts([w.text for w in words])
@@ -266,7 +265,8 @@ class Engine:
             if 0 < len(entries) < self._generic_limit:
                 for entry_id in entries:
                     scores[entry_id] = max(scores[entry_id], PARTIAL_SCORE * w.score / 100)
-        return scores.most_common(3)
+        order = {entry_id: i for i, entry_id in enumerate(self.knowledge.entries)}
+        return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:3]
 
     @staticmethod
     def _concepts(words) -> Counter[str]:
@@ -368,7 +368,8 @@ class Engine:
         best: dict[str, float] = {}
         for entry_id, score in candidates:
             best[entry_id] = max(best.get(entry_id, 0.0), score)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:3]
+        order = {entry_id: i for i, entry_id in enumerate(self.knowledge.entries)}
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:3]
         return Result(**base, status=Status.CLARIFY, intent="clarify", entry=ranked[0][0],
                       score=round(ranked[0][1], 1), suggestions=tuple(self._suggestion(e, base["lang"]) for e, _ in ranked))
 

@@ -1,6 +1,7 @@
 """Thin Telegram adapters over the engine, one module per concern, registered here in order."""
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -10,9 +11,8 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram import Update
 
-from bot.handlers import browse, commands, errors, flood, inline, questions
+from bot.handlers import browse, commands, errors, flood, inline, questions, staff
 from bot.handlers.addressing import AddressedToBot
 from bot.handlers.callbacks import ChooseLanguage, GiveFeedback, OpenSection, SendCalendar, ShowCard, ShowPage, is_a
 from bot.handlers.context import BotContext
@@ -48,8 +48,7 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("lang", commands.choose_language, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("about", commands.about, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler(list(browse.SECTION_COMMANDS), browse.show_section, filters=NEW_MESSAGE))
-    # STAFF: uncomment once bot/handlers/staff.py exists (before the catch-alls below).
-    # register_staff(application)
+    staff.register(application)  # staff and privacy commands: before the catch-alls below
 
     # Buttons: one handler per kind of payload; every one answers its callback query.
     application.add_handler(CallbackQueryHandler(browse.open_section, pattern=is_a(OpenSection)))
@@ -69,10 +68,3 @@ def register(application: Application) -> None:
 
     # The error handler logs first, then apologises when it can; the bot keeps running.
     application.add_error_handler(errors.handle_error)
-
-
-def register_staff(application: Application) -> None:
-    """Staff commands (/review, /stats, /export, /privacy, /forget) live in bot/handlers/staff.py."""
-    from bot.handlers import staff
-
-    staff.register(application)

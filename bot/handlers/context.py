@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from telegram import User
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import CallbackContext, ExtBot
 
 if TYPE_CHECKING:
     from bot.handlers.flood import FloodGuard
@@ -57,6 +57,3 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
     def note_written_lang(self, lang: str) -> None:
         if self.user_data is not None and lang in ("fr", "en"):
             self.user_data[WRITTEN_LANG] = lang
-
-
-BotApplication = Application[ExtBot[Any], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]

@@ -9,10 +9,10 @@ from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTe
 from telegram.constants import ParseMode
 
 from bot.engine.result import Status, Suggestion
+from bot.handlers.context import BotContext
 from bot.handlers.delivery import split_html
 from bot.handlers.listing import section_entries
 from bot.handlers.strings import ui
-from bot.handlers.context import BotContext
 from bot.replies import Reply, render, render_card
 
 MAX_CARDS = 8

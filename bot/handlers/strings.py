@@ -88,10 +88,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd_figures": {"fr": "Les chiffres clés", "en": "Key figures"},
     "cmd_lang": {"fr": "Changer de langue (English)", "en": "Change language (français)"},
     "cmd_about": {"fr": "L'initiative et mes sources", "en": "The initiative and my sources"},
+    "cmd_privacy": {"fr": "Vos données et comment les effacer", "en": "Your data and how to erase it"},
 }
 
 # The public command menu, in the order Telegram shows it.
-PUBLIC_COMMANDS = ("start", "help", "actors", "specialities", "events", "objectives", "figures", "lang", "about")
+PUBLIC_COMMANDS = ("start", "help", "actors", "specialities", "events", "objectives", "figures", "lang", "about",
+                   "privacy")
 
 
 def ui(key: str, lang: str, **values: str) -> str:

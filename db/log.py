@@ -1,0 +1,509 @@
+"""The question log: what front ends call to record questions and feedback, and staff to review.
+
+Methods are synchronous and thread-safe; Telegram handlers call them through asyncio.to_thread.
+Recording never fails because the database is down: the record goes to a local spool file,
+replayed exactly once when the database answers again (at the next write, at open, or on
+`flush_spool()`).
+
+Group ids: a group is named after its oldest question, `g<id>`. `g12` means "the group that
+question 12 belongs to now" (among questions in the same review state), `12` means question 12
+alone. Groups are recomputed on each call, so `g12` stays valid while new questions join it.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+import re
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import database, grouping, repository
+from db.models import DISMISSED, OPEN, RESOLVED, STATES, Question
+from db.privacy import load_or_create_secret, pseudonymise
+from db.spool import Record, Spool
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("telegram", "cli")
+SPOOL_FILE = "spool.jsonl"
+CSV_COLUMNS = ("id", "asked_at", "text", "normalised", "lang", "status", "intent", "entry", "score",
+               "suggestions", "channel", "chat_type", "state", "reviewed_at", "linked_entry")
+
+
+class LogUnavailable(RuntimeError):
+    """The database cannot be reached for a review, statistics or privacy operation."""
+
+
+class UnknownQuestion(LookupError):
+    """No question (or group) with that id."""
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """The database is unreachable or went away, as opposed to a bug or a constraint."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _utc(now: dt.datetime | None) -> dt.datetime:
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return None if when is None else when.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_ref(ref: str | int) -> tuple[bool, int]:
+    """'g12' -> (True, 12): the group of question 12; '12' or 12 -> (False, 12): question 12 alone."""
+    if isinstance(ref, int):
+        return False, ref
+    match = re.fullmatch(r"\s*(g?)#?(\d+)\s*", str(ref), flags=re.IGNORECASE)
+    if not match:
+        raise UnknownQuestion(f"{ref!r} is not a group (g12) or question (12) id")
+    return bool(match.group(1)), int(match.group(2))
+
+
+class _Result(Protocol):
+    """What `record` reads from bot.engine.result.Result (no import: db does not need the engine)."""
+
+    question: str
+    normalised: str
+    status: Any
+    lang: str
+    intent: str
+    entry: str | None
+    score: float
+    suggestions: Sequence[Any]
+
+    @property
+    def needs_review(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Group:
+    """Similar logged questions, reviewed together."""
+
+    id: int  # the oldest question's id
+    state: str
+    count: int
+    first_asked: dt.datetime
+    last_asked: dt.datetime
+    samples: tuple[str, ...]  # distinct texts, most frequent first (at most 3)
+    candidates: tuple[str, ...]  # entries the engine leaned towards, most often first (at most 5)
+    langs: tuple[str, ...]
+    question_ids: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        return f"g{self.id}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.key, "state": self.state, "count": self.count,
+            "first_asked": _iso(self.first_asked), "last_asked": _iso(self.last_asked),
+            "samples": list(self.samples), "candidates": list(self.candidates),
+            "langs": list(self.langs), "question_ids": list(self.question_ids),
+        }
+
+
+@dataclass(frozen=True)
+class DayStats:
+    day: dt.date
+    answered: int
+    unanswered: int
+    clarify: int
+    smalltalk: int
+
+    @property
+    def questions(self) -> int:
+        """Questions proper: small talk is not counted."""
+        return self.answered + self.unanswered + self.clarify
+
+
+@dataclass(frozen=True)
+class Stats:
+    first_day: dt.date
+    last_day: dt.date
+    days: tuple[DayStats, ...]
+    top_unanswered: tuple[tuple[str, int], ...]  # (a sample text, times asked)
+    top_answered: tuple[tuple[str, int], ...]  # (entry id, times answered)
+    helpful: int
+    not_helpful: int
+    open_questions: int
+
+    @property
+    def questions(self) -> int:
+        return sum(d.questions for d in self.days)
+
+    @property
+    def answered_rate(self) -> float | None:
+        total = self.questions
+        return None if total == 0 else sum(d.answered for d in self.days) / total
+
+    @property
+    def feedback_ratio(self) -> float | None:
+        total = self.helpful + self.not_helpful
+        return None if total == 0 else self.helpful / total
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(),
+            "questions": self.questions,
+            "answered_rate": None if self.answered_rate is None else round(self.answered_rate, 4),
+            "per_day": [{"day": d.day.isoformat(), "questions": d.questions, "answered": d.answered,
+                         "unanswered": d.unanswered, "clarify": d.clarify, "smalltalk": d.smalltalk}
+                        for d in self.days],
+            "top_unanswered": [{"text": text, "count": n} for text, n in self.top_unanswered],
+            "top_answered": [{"entry": entry, "count": n} for entry, n in self.top_answered],
+            "feedback": {"helpful": self.helpful, "not_helpful": self.not_helpful,
+                         "ratio": None if self.feedback_ratio is None else round(self.feedback_ratio, 4)},
+            "open_questions": self.open_questions,
+        }
+
+
+class QuestionLog:
+    """Records questions, answers counts and feedback; serves the staff review loop."""
+
+    def __init__(self, engine: Engine, *, spool_path: Path, secret: str):
+        if not secret:
+            raise ValueError("a pseudonym secret is required")
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._spool = Spool(spool_path)
+        self._secret = secret
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if not self._schema_ready:
+                database.upgrade(self._engine)
+                self._schema_ready = True
+
+    def upgrade(self) -> str:
+        """Run pending migrations now; returns the schema revision."""
+        try:
+            with self._schema_lock:
+                revision = database.upgrade(self._engine)
+                self._schema_ready = True
+        except DBAPIError as exc:
+            raise self._unavailable(exc) from exc
+        return revision or ""
+
+    def close(self) -> None:
+        """Write what the spool holds if the database is back, and release every connection."""
+        self.flush_spool()
+        self._engine.dispose()
+
+    def __enter__(self) -> QuestionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def spool_path(self) -> Path:
+        return self._spool.path
+
+    def user_key(self, user_id: int) -> str:
+        """The pseudonymous key under which this Telegram user's questions are logged."""
+        return pseudonymise(user_id, self._secret)
+
+    # --- recording -------------------------------------------------------------------------------
+
+    def record(self, result: _Result, *, channel: str, chat_type: str | None = None,
+               user_key: str | None = None, now: dt.datetime | None = None) -> None:
+        """Log an unanswered or unclear question in full; for anything else, count it, keep no text."""
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
+        at = _utc(now)
+        status = getattr(result.status, "value", result.status)
+        record: Record
+        if result.needs_review:
+            record = {
+                "kind": "question", "record_id": str(uuid.uuid4()), "asked_at": at.isoformat(),
+                "text": result.question, "normalised": result.normalised, "lang": result.lang,
+                "status": status, "intent": result.intent or None, "entry": result.entry,
+                "score": float(result.score or 0.0),
+                "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
+                "channel": channel, "chat_type": chat_type, "user_key": user_key,
+            }
+        else:
+            record = {"kind": "answered", "record_id": str(uuid.uuid4()), "at": at.isoformat(),
+                      "status": status, "entry": result.entry or "", "lang": result.lang}
+        self._write(record)
+
+    def feedback(self, *, entry: str, helpful: bool, user_key: str | None, lang: str,
+                 now: dt.datetime | None = None) -> None:
+        """A visitor said the answer about `entry` was helpful or not."""
+        self._write({"kind": "feedback", "record_id": str(uuid.uuid4()), "given_at": _utc(now).isoformat(),
+                     "entry": entry, "helpful": bool(helpful), "lang": lang, "user_key": user_key})
+
+    def _write(self, record: Record) -> None:
+        if self._spool.pending():
+            # Recovering from an outage: queue behind the older records so they keep their order.
+            self._spool.append(record)
+            self.flush_spool()
+            return
+        try:
+            self._ensure_schema()
+            with self._sessions.begin() as session:
+                repository.apply_records(session, [record])
+        except DBAPIError as exc:
+            if not _is_outage(exc):
+                raise
+            logger.warning("database unreachable (%s): record kept in the spool", type(exc.orig).__name__)
+            self._spool.append(record)
+            return
+        if self._spool.pending():  # another thread spooled while this write went through
+            self.flush_spool()
+
+    def flush_spool(self) -> int:
+        """Write spooled records to the database, exactly once; returns how many were written."""
+        if not self._spool.pending():
+            return 0
+        try:
+            written = self._spool.drain(self._write_batch)
+        except DBAPIError as exc:
+            if not _is_outage(exc):
+                raise
+            logger.warning("database still unreachable (%s): spool kept", type(exc.orig).__name__)
+            return 0
+        if written:
+            logger.info("wrote %d spooled record(s) to the database", written)
+        return written
+
+    def _write_batch(self, records: list[Record]) -> None:
+        self._ensure_schema()
+        with self._sessions.begin() as session:
+            repository.apply_records(session, records)
+
+    # --- staff operations --------------------------------------------------------------------------
+
+    @staticmethod
+    def _unavailable(exc: DBAPIError) -> LogUnavailable:
+        detail = str(exc.orig or exc).strip().splitlines()
+        return LogUnavailable("cannot reach the database" + (f": {detail[0]}" if detail else ""))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """One transaction for a staff operation; an unreachable database becomes LogUnavailable."""
+        try:
+            self._ensure_schema()
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as exc:
+            if not _is_outage(exc):
+                raise
+            raise self._unavailable(exc) from exc
+
+    def learned_aliases(self) -> list[tuple[str, str]]:
+        """(phrase, entry id) pairs staff taught, oldest first; [] (with a warning) if the database
+        cannot be reached, so that the bot still starts and answers from the knowledge base."""
+        try:
+            with self._transaction() as session:
+                return [(phrase, entry) for phrase, _norm, entry in repository.learned_aliases(session)]
+        except LogUnavailable as exc:
+            logger.warning("learned aliases not loaded: %s", exc)
+            return []
+
+    def aliases_by_entry(self) -> dict[str, list[str]]:
+        """Learned phrases per entry id, for the YAML export; raises LogUnavailable."""
+        by_entry: dict[str, list[str]] = {}
+        with self._transaction() as session:
+            for phrase, _norm, entry in repository.learned_aliases(session):
+                by_entry.setdefault(entry, []).append(phrase)
+        return by_entry
+
+    def groups(self, status: str = OPEN, limit: int | None = None) -> list[Group]:
+        """Questions in review state `status`, grouped by similarity, most frequent first."""
+        if status not in STATES:
+            raise ValueError(f"status must be one of {STATES}, not {status!r}")
+        with self._transaction() as session:
+            questions = repository.questions_in_state(session, status)
+        groups = [_group(members, status) for members in _clusters(questions)]
+        groups.sort(key=lambda g: (-g.count, -g.last_asked.timestamp(), g.id))
+        return groups if limit is None else groups[:limit]
+
+    def group(self, ref: str | int) -> Group:
+        """The group `g<id>`, or a one-question group for a plain id."""
+        with self._transaction() as session:
+            questions = self._target(session, ref)
+        return _group(questions, questions[0].state)
+
+    def _target(self, session: Session, ref: str | int) -> list[Question]:
+        whole_group, question_id = parse_ref(ref)
+        question = session.get(Question, question_id)
+        if question is None:
+            raise UnknownQuestion(f"no question {question_id}")
+        if not whole_group:
+            return [question]
+        for members in _clusters(repository.questions_in_state(session, question.state)):
+            if any(q.id == question_id for q in members):
+                return members
+        return [question]  # pragma: no cover - a question is always in one group of its state
+
+    def link(self, ref: str | int, entry_id: str, *, now: dt.datetime | None = None) -> int:
+        """Resolve the questions as being about `entry_id` and learn each phrasing as its alias.
+
+        Returns how many questions were resolved. The caller checks that the entry exists and
+        teaches the engine (`engine.learn_alias`) for an immediate effect in this process.
+        """
+        at = _utc(now)
+        with self._transaction() as session:
+            questions = self._target(session, ref)
+            repository.learn_aliases(session, questions, entry_id, at=at)
+            return repository.set_state(session, questions, RESOLVED, at=at, linked_entry=entry_id)
+
+    def dismiss(self, ref: str | int, *, now: dt.datetime | None = None) -> int:
+        """Set the questions aside for good: the same or similar questions are logged as dismissed."""
+        at = _utc(now)
+        with self._transaction() as session:
+            questions = self._target(session, ref)
+            repository.dismiss_phrases(session, questions, at=at)
+            return repository.set_state(session, questions, DISMISSED, at=at)
+
+    def resolve(self, ref: str | int, *, now: dt.datetime | None = None) -> int:
+        """Mark the questions handled (for instance the YAML was edited) without learning anything."""
+        at = _utc(now)
+        with self._transaction() as session:
+            return repository.set_state(session, self._target(session, ref), RESOLVED, at=at)
+
+    def stats(self, today: dt.date, days: int = 7, *, top: int = 10) -> Stats:
+        """Figures for the `days` days ending `today` (UTC days)."""
+        if days < 1:
+            raise ValueError("days must be at least 1")
+        first_day = today - dt.timedelta(days=days - 1)
+        start = dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC)
+        end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        with self._transaction() as session:
+            questions = repository.questions_between(session, start, end)
+            counts = repository.counts_between(session, first_day, today)
+            helpful, not_helpful = repository.feedback_between(session, start, end)
+            open_questions = repository.count_open(session)
+
+        per_day: dict[dt.date, Counter[str]] = {first_day + dt.timedelta(days=i): Counter() for i in range(days)}
+        answered_entries: Counter[str] = Counter()
+        for row in counts:
+            per_day[row.day][row.status] += row.count
+            if row.status == "answered" and row.entry:
+                answered_entries[row.entry] += row.count
+        asked: Counter[str] = Counter()
+        sample: dict[str, str] = {}
+        for q in questions:
+            per_day[q.asked_at.date()][q.status] += 1
+            asked[q.normalised] += 1
+            sample.setdefault(q.normalised, q.text)
+        return Stats(
+            first_day=first_day, last_day=today,
+            days=tuple(DayStats(day, c["answered"], c["unanswered"], c["clarify"], c["smalltalk"])
+                       for day, c in per_day.items()),
+            top_unanswered=tuple((sample[n], k) for n, k in sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
+            top_answered=tuple(sorted(answered_entries.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
+            helpful=helpful, not_helpful=not_helpful, open_questions=open_questions,
+        )
+
+    def export_csv(self, file_obj: IO[str]) -> int:
+        """Every logged question as CSV (no user keys); returns the number of rows."""
+        writer = csv.writer(file_obj)
+        writer.writerow(CSV_COLUMNS)
+        rows = 0
+        with self._transaction() as session:
+            for q in repository.all_questions(session):
+                writer.writerow([
+                    q.id, _iso(q.asked_at), q.text, q.normalised, q.lang, q.status, q.intent or "",
+                    q.entry or "", f"{q.score:.1f}", json.dumps(q.suggestions, ensure_ascii=False),
+                    q.channel, q.chat_type or "", q.state, _iso(q.reviewed_at) or "", q.linked_entry or "",
+                ])
+                rows += 1
+        return rows
+
+    def purge(self, older_than_days: int, now: dt.datetime | None = None) -> int:
+        """Delete questions and feedback older than the retention period; returns how many."""
+        if older_than_days < 0:
+            raise ValueError("older_than_days must not be negative")
+        cutoff = _utc(now) - dt.timedelta(days=older_than_days)
+        with self._transaction() as session:
+            return repository.purge(session, cutoff)
+
+    def forget(self, user_key: str) -> int:
+        """Erase every question and feedback of one user, including what waits in the spool."""
+        self.flush_spool()
+        if self._spool.pending():
+            raise LogUnavailable("cannot reach the database: nothing was erased, try again later")
+        with self._transaction() as session:
+            return repository.forget(session, user_key)
+
+
+def _clusters(questions: Sequence[Question]) -> list[list[Question]]:
+    by_id = {q.id: q for q in questions}
+    items = [grouping.Item(q.id, q.normalised, q.entry) for q in questions]
+    return [[by_id[item.id] for item in members] for members in grouping.cluster(items)]
+
+
+def _group(questions: Sequence[Question], state: str) -> Group:
+    texts = Counter(q.text for q in questions)
+    candidates: Counter[str] = Counter()
+    best_score: dict[str, float] = {}
+    for q in questions:
+        if q.entry:
+            candidates[q.entry] += 2  # the best candidate counts more than one suggestion among several
+            best_score[q.entry] = max(best_score.get(q.entry, 0.0), q.score)
+        for suggestion in q.suggestions or ():
+            entry = suggestion.get("entry") if isinstance(suggestion, dict) else None
+            if entry:
+                candidates[entry] += 1
+    ranked = sorted(candidates, key=lambda e: (-candidates[e], -best_score.get(e, 0.0), e))
+    return Group(
+        id=min(q.id for q in questions), state=state, count=len(questions),
+        first_asked=min(q.asked_at for q in questions), last_asked=max(q.asked_at for q in questions),
+        samples=tuple(text for text, _n in texts.most_common(3)), candidates=tuple(ranked[:5]),
+        langs=tuple(sorted({q.lang for q in questions})), question_ids=tuple(sorted(q.id for q in questions)),
+    )
+
+
+def open_question_log(settings: Any) -> QuestionLog:
+    """Open the log `settings` describe: engine, migrations, spool in the data directory.
+
+    Never fails because the database is unreachable (recording goes to the spool and the
+    migrations run once it answers); a malformed DATABASE_URL raises bot.config.ConfigError.
+    """
+    from bot.config import ConfigError
+
+    data_dir = Path(settings.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = settings.pseudonym_secret or load_or_create_secret(data_dir)
+    try:
+        engine = database.make_engine(settings.effective_database_url)
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL is not a valid database URL") from None
+    except ImportError as exc:
+        raise ConfigError(f"DATABASE_URL needs a database driver that is not installed ({exc.name})") from None
+    log = QuestionLog(engine, spool_path=data_dir / SPOOL_FILE, secret=secret)
+    try:
+        log._ensure_schema()
+    except DBAPIError as exc:
+        if not _is_outage(exc):
+            engine.dispose()
+            raise
+        logger.warning("database unreachable at start (%s): questions go to the spool until it is back",
+                       type(exc.orig).__name__)
+    log.flush_spool()
+    return log

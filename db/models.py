@@ -1,0 +1,130 @@
+"""Tables of the question log. Times are stored as naive UTC and read back as aware UTC.
+
+No column holds a Telegram user id, name or username: users appear only as `user_key`, an
+HMAC of their id (see `db.privacy`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Review states of a logged question.
+OPEN, RESOLVED, DISMISSED = "open", "resolved", "dismissed"
+STATES = (OPEN, RESOLVED, DISMISSED)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, naive UTC in the database (same on every backend)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    # Constraint names the migrations spell out, so models and migrations compare equal.
+    metadata = MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+
+
+class Question(Base):
+    """A question the bot could not answer, or answered only with a clarifying question."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        Index("ix_questions_state_id", "state", "id"),
+        Index("ix_questions_normalised", "normalised"),
+        Index("ix_questions_user_key", "user_key"),
+        Index("ix_questions_asked_at", "asked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)  # client-made UUID: replays are idempotent
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(Text)
+    normalised: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))  # engine status: unanswered | clarify
+    intent: Mapped[str | None] = mapped_column(String(32))
+    entry: Mapped[str | None] = mapped_column(String(64))  # best candidate entry
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    suggestions: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    channel: Mapped[str] = mapped_column(String(16))  # telegram | cli
+    chat_type: Mapped[str | None] = mapped_column(String(16))
+    user_key: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default=OPEN)  # open | resolved | dismissed
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    linked_entry: Mapped[str | None] = mapped_column(String(64))
+
+
+class AnsweredCount(Base):
+    """Answered (and small-talk) questions: only a count per day, entry and language; no text."""
+
+    __tablename__ = "answered_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)  # answered | smalltalk
+    entry: Mapped[str] = mapped_column(String(64), primary_key=True)  # '' when there is none
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Receipt(Base):
+    """Record ids already counted, so that replaying a spooled counter increment is a no-op."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (Index("ix_receipts_applied_at", "applied_at"),)
+
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Feedback(Base):
+    """A 'helpful' / 'not helpful' press about one entry."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        Index("ix_feedback_user_key", "user_key"),
+        Index("ix_feedback_given_at", "given_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)
+    given_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    entry: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    lang: Mapped[str] = mapped_column(String(8))
+    user_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class LearnedAlias(Base):
+    """A phrasing staff linked to an entry; the engine learns it at start and on refresh."""
+
+    __tablename__ = "learned_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    normalised: Mapped[str] = mapped_column(Text, unique=True)
+    phrase: Mapped[str] = mapped_column(Text)  # as a visitor wrote it, for the YAML export
+    entry: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DismissedPhrase(Base):
+    """A phrasing staff dismissed: the same or a similar question is logged as dismissed at once."""
+
+    __tablename__ = "dismissed_phrases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    normalised: Mapped[str] = mapped_column(Text, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
