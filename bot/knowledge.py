@@ -6,7 +6,8 @@ field, so staff editing YAML by hand can fix it without reading Python.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +22,9 @@ SOURCES = {
     "000_fd69bd891b5cd6da.txt": "K6FM, 4 October 2025, Léon Charpenay: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
     "003_a1ebc541b9714908.txt": "Sifted, 28 November 2025, Tim Smith (sponsored by BIOVALIANCE): « How BIOVALIANCE is building French biotech sovereignty »",
 }
+
+# libyaml's safe loader when PyYAML was built with it (faster on big files), the pure one otherwise.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -199,12 +203,39 @@ class KnowledgeBase:
     def get(self, entry_id: str | None) -> AnyEntry | None:
         return self.entries.get(entry_id) if entry_id else None
 
-    def of_type(self, cls: type[Entry]) -> list[Any]:
-        return [e for e in self.entries.values() if isinstance(e, cls)]
+    def of_type(self, cls: type[Entry]) -> tuple[Any, ...]:
+        """Entries of one model, in file order (indexed once: questions ask this all the time)."""
+        return self._by_type.get(cls, ())
+
+    @functools.cached_property
+    def _by_type(self) -> dict[type, tuple[Any, ...]]:
+        by_type: dict[type, list[Any]] = {}
+        for entry in self.entries.values():
+            by_type.setdefault(type(entry), []).append(entry)
+        return {cls: tuple(entries) for cls, entries in by_type.items()}
+
+    @functools.cached_property
+    def people_by_organisation(self) -> dict[str, tuple[str, ...]]:
+        return _group_ids((p.organisation, p.id) for p in self.of_type(Person))
+
+    @functools.cached_property
+    def figures_by_subject(self) -> dict[str, tuple[str, ...]]:
+        return _group_ids((about, f.id) for f in self.of_type(Figure) for about in f.about)
+
+    @functools.cached_property
+    def actors_by_speciality(self) -> dict[str, tuple[str, ...]]:
+        return _group_ids((s, a.id) for a in self.of_type(Actor) for s in a.specialities)
 
     @property
     def initiative(self) -> Initiative:
         return self.of_type(Initiative)[0]
+
+
+def _group_ids(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for key, entry_id in pairs:
+        grouped.setdefault(key, []).append(entry_id)
+    return {key: tuple(ids) for key, ids in grouped.items()}
 
 
 def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
@@ -229,8 +260,12 @@ def _read_file(path: Path, model: type[Entry], problems: list[Problem],
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _SafeLoader(text)
+        try:  # parse once: the node tree gives line numbers, the same tree gives the data
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, None, None, None, f"cannot read file: {exc}"))
         return []

@@ -39,8 +39,10 @@ objectives objective events companies partner specialities speciality expertise 
 
 def normalise(text: str) -> str:
     """Fold case, accents and punctuation so that 'Où se trouve RD-Biotech ?' == 'ou se trouve rd biotech'."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold()
+    if not text.isascii():  # accents to strip: rare in bulk text, common in questions
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", text).strip()
 
 

@@ -7,6 +7,7 @@ names an entry, unknown words lower confidence, and an attribute the sources lac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -68,7 +69,8 @@ class Engine:
         self._learned: dict[str, str] = {}
         self._known = Vocabulary()
         self._places: dict[str, dict[str, str]] = {}  # place key -> name to show, per language
-        self._entry_places: dict[str, set[str]] = {}  # entry id -> place keys it is in
+        self._entries_in_place: dict[str, list[str]] = {}  # place key -> entry ids, file order
+        self._order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}  # ties: file order
         self._figure_concepts: dict[str, set[str]] = {}
         for entry in knowledge:
             for alias in entry.all_names():
@@ -111,8 +113,8 @@ class Engine:
             word = lx.PLACE_SYNONYMS.get(word, word)
             if word in lx.PLACE_SYNONYMS.values():  # countries named in an area: "Wisconsin (USA)"
                 keys.add(word)
-        if keys:
-            self._entry_places[entry.id] = keys
+        for key in keys:
+            self._entries_in_place.setdefault(key, []).append(entry.id)
 
     def _find_places(self, raw: str, rest: list[Word]) -> list[str]:
         texts = [w.text for w in rest]
@@ -199,7 +201,7 @@ class Engine:
         while i < len(words):
             if i + 1 < len(words) and min(words[i].score, words[i + 1].score) < 100:
                 glued = words[i].raw + words[i + 1].raw
-                repaired = (glued, 100.0) if glued in names else self._known.repair(glued, names)
+                repaired = (glued, 100.0) if glued in names else self._aliases.vocabulary.repair(glued)
                 if repaired and repaired[0] in names:
                     joined.append(Word(glued, repaired[0], repaired[1]))
                     i += 2
@@ -265,8 +267,7 @@ class Engine:
             if 0 < len(entries) < self._generic_limit:
                 for entry_id in entries:
                     scores[entry_id] = max(scores[entry_id], PARTIAL_SCORE * w.score / 100)
-        order = {entry_id: i for i, entry_id in enumerate(self.knowledge.entries)}
-        return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:3]
+        return sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))[:3]
 
     @staticmethod
     def _concepts(words) -> Counter[str]:
@@ -368,8 +369,7 @@ class Engine:
         best: dict[str, float] = {}
         for entry_id, score in candidates:
             best[entry_id] = max(best.get(entry_id, 0.0), score)
-        order = {entry_id: i for i, entry_id in enumerate(self.knowledge.entries)}
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:3]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))[:3]
         return Result(**base, status=Status.CLARIFY, intent="clarify", entry=ranked[0][0],
                       score=round(ranked[0][1], 1), suggestions=tuple(self._suggestion(e, base["lang"]) for e, _ in ranked))
 
@@ -401,7 +401,7 @@ class Engine:
         if intent == "who" and not r.intents_strong_who and not isinstance(entry, Person):
             intent = "define"  # "who is BioForward?" asks what it is, not who leads it
         if isinstance(entry, Actor):
-            people = tuple(p.id for p in kb.of_type(Person) if p.organisation == entry.id)
+            people = kb.people_by_organisation.get(entry.id, ())
             if intent == "where":
                 return ("where", (), None) if entry.city or entry.area else (None, (), "location")
             if intent in ("launched", "when"):
@@ -411,7 +411,7 @@ class Engine:
             if intent == "who":
                 return ("people", people, None) if people else (None, (), "leader")
             if intent == "how_many":
-                figures = tuple(f.id for f in kb.of_type(Figure) if entry.id in f.about) or self._figures_for(r)
+                figures = kb.figures_by_subject.get(entry.id, ()) or self._figures_for(r)
                 return ("figures", figures, None) if figures else (None, (), "figure")
             if r.kinds & {"company", "actor"} or intent in ("partners", "member"):
                 related = tuple(e for e in entry.related if isinstance(kb.get(e), Actor))
@@ -440,8 +440,12 @@ class Engine:
         return "define", (), None
 
     # ----------------------------------------------------------------- lists
-    def _companies(self) -> tuple[str, ...]:
+    @functools.cached_property
+    def _company_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.knowledge.of_type(Actor) if a.kind == "company")
+
+    def _companies(self) -> tuple[str, ...]:
+        return self._company_ids
 
     def _partners(self) -> tuple[str, ...]:
         initiative = self.knowledge.initiative
@@ -450,19 +454,18 @@ class Engine:
         return tuple(initiative.partners) + tuple(international)
 
     def _actors_with(self, speciality_id: str) -> tuple[str, ...]:
-        actors = [a for a in self.knowledge.of_type(Actor) if speciality_id in a.specialities]
+        actors = [self.knowledge.entries[i] for i in self.knowledge.actors_by_speciality.get(speciality_id, ())]
         actors.sort(key=lambda a: a.kind != "company")
         return tuple(a.id for a in actors)
 
     def _in_place(self, place: str, kinds: set[str]) -> tuple[str, ...]:
         """Actors and events in a place; only companies, or only events, when that is what was asked."""
-        def here(entry) -> bool:
-            return place in self._entry_places.get(entry.id, ())
-        actors = [] if kinds == {"event"} else [a for a in self.knowledge.of_type(Actor) if here(a)]
+        here = [self.knowledge.entries[i] for i in self._entries_in_place.get(place, ())]
+        actors = [] if kinds == {"event"} else [a for a in here if isinstance(a, Actor)]
         if "company" in kinds:
             actors = [a for a in actors if a.kind == "company"]
         actors.sort(key=lambda a: a.kind != "company")
-        events = [] if kinds & {"company", "actor"} else [e for e in self.knowledge.of_type(Event) if here(e)]
+        events = [] if kinds & {"company", "actor"} else [e for e in here if isinstance(e, Event)]
         return tuple(a.id for a in actors) + tuple(e.id for e in events)
 
     def _people_by_role(self, r: Reading) -> list[str]:

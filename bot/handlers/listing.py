@@ -39,7 +39,7 @@ def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> l
     if section == "actors":
         return sorted(knowledge.of_type(Actor), key=lambda e: e.names[0].casefold())
     if section == "specialities":
-        return knowledge.of_type(Speciality)
+        return list(knowledge.of_type(Speciality))
     if section == "events":
         events = knowledge.of_type(Event)
         coming = sorted((e for e in events if e.end >= today), key=lambda e: e.start)
@@ -48,7 +48,7 @@ def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> l
     if section == "objectives":
         return sorted(knowledge.of_type(Objective), key=lambda e: e.order)
     if section == "figures":
-        return knowledge.of_type(Figure)
+        return list(knowledge.of_type(Figure))
     raise ValueError(f"unknown section {section!r}")
 
 
@@ -93,6 +93,6 @@ def page_of(section: str, number: int, knowledge: KnowledgeBase, lang: str, toda
 
 def actors_working_on(speciality: Speciality, knowledge: KnowledgeBase, lang: str) -> tuple[Suggestion, ...]:
     """Who works on a speciality: the actors listing it, A-Z."""
-    actors = sorted((a for a in knowledge.of_type(Actor) if speciality.id in a.specialities),
+    actors = sorted((knowledge.entries[i] for i in knowledge.actors_by_speciality.get(speciality.id, ())),
                     key=lambda a: a.display(lang).casefold())
     return tuple(Suggestion(a.id, a.display(lang)) for a in actors)
