@@ -168,7 +168,7 @@ def test_actor_links(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(("person_id", "organisation", "role_words"), [
     ("jerome-durain", "region-bfc", "Président de la Région"),
     ("jeanne-galaine", "efs-bfc", "biologie, thérapie, diagnostic"),
-    ("roland-lescure", "french-government", "Ministre de l'Économie"),
+    ("roland-lescure", "french-government", "Ministre chargé de l'économie"),
 ])
 def test_people(kb: KnowledgeBase, person_id: str, organisation: str, role_words: str) -> None:
     person = kb.get(person_id)
