@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings
 from bot.engine import Result
 from bot.knowledge import KnowledgeError, load_knowledge
-from bot.replies import render
+from bot.replies import render, render_card
 from bot.services import Services, build_services
 
 log = logging.getLogger("bot")
@@ -62,24 +62,43 @@ def cmd_ask(args: argparse.Namespace, services: Services, stdin: TextIO, stdout:
     return 0
 
 
+CHOOSE_HINT = {"fr": "(tapez 1 à {n} pour choisir)", "en": "(type 1 to {n} to choose)"}
+
+
 def cmd_chat(args: argparse.Namespace, services: Services, stdin: TextIO, stdout: TextIO) -> int:
     lang = args.lang or services.settings.default_lang
     today = args.today or services.today()
     intro = {"fr": "Assistant BIOVALIANCE (console). Posez une question ; « quit » pour sortir.",
              "en": "BIOVALIANCE assistant (console). Ask a question; 'quit' to leave."}
     stdout.write(intro[lang] + "\n")
-    interactive = stdin.isatty()
+    choices: dict[str, str] = {}
+    interactive = stdin is sys.stdin and stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401  (arrow keys and history for input())
     while True:
         if interactive:
-            stdout.write("> ")
-            stdout.flush()
-        line = stdin.readline()
-        if not line or line.strip().lower() in ("quit", "exit", "q", "quitter"):
+            try:
+                line = input("> ")
+            except EOFError:
+                return 0
+        else:
+            line = stdin.readline()
+            if not line:
+                return 0
+        if line.strip().lower() in ("quit", "exit", "q", "quitter"):
             return 0
-        if not line.strip():
+        line = line.strip()
+        if not line:
             continue
-        result, text = _ask_one(services, line.strip(), lang, today)
-        lang = result.lang
+        if line in choices:  # the number of a "did you mean" suggestion
+            text = render_card(services.knowledge.entries[choices[line]], services.knowledge, lang, today).text
+            choices = {}
+        else:
+            result, text = _ask_one(services, line, lang, today)
+            lang = result.lang
+            choices = {str(i): s.entry for i, s in enumerate(result.suggestions, 1)} if result.suggestions else {}
+            if len(choices) > 1:
+                text += "\n" + CHOOSE_HINT[lang].format(n=len(choices))
         stdout.write(text + "\n\n")
         stdout.flush()
 
@@ -145,16 +164,18 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
     stdout = stdout or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = Settings.from_env(env)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     command = args.command or ("run" if settings.telegram_bot_token else "chat")
+    # The bot logs its activity; console commands only warnings, so their output stays readable.
+    quiet = logging.INFO if command == "run" else logging.WARNING
+    logging.basicConfig(level=logging.DEBUG if args.verbose else quiet,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler"):  # httpx logs request URLs, which hold the token
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if command == "validate":
         return cmd_validate(args, stdout)
     if args.command is None:

@@ -116,6 +116,13 @@ def test_chat_reads_until_quit(tmp_path: Path):
     assert "Dijon" in out and "plaisir" in out
 
 
+def test_chat_picks_a_suggestion_by_its_number():
+    code, out = run(["chat", "--no-log", "--lang", "en"], stdin="wisconsin\n2\n")
+    assert code == 0
+    assert "type 1 to 2 to choose" in out
+    assert "14 to 15 October 2025" in out.split("choose)")[1]
+
+
 def test_no_command_and_no_token_starts_the_console_chat(tmp_path: Path):
     code, out = run([], env={"DATA_DIR": str(tmp_path)}, stdin="Que fait Urgo ?\n")
     assert code == 0
