@@ -19,8 +19,8 @@ from bot.text import normalise
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 SOURCES = {
-    "000_fd69bd891b5cd6da.txt": "K6FM, 4 October 2025, Léon Charpenay: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
-    "003_a1ebc541b9714908.txt": "Sifted, 28 November 2025, Tim Smith (sponsored by BIOVALIANCE): « How BIOVALIANCE is building French biotech sovereignty »",
+    "000_fd69bd891b5cd6da.txt": "K6FM, 2025-10-04, Léon Charpenay: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
+    "003_a1ebc541b9714908.txt": "Sifted, 2025-11-28, Tim Smith (sponsored by BIOVALIANCE): « How BIOVALIANCE is building French biotech sovereignty »",
 }
 
 # libyaml's safe loader when PyYAML was built with it (faster on big files), the pure one otherwise.

@@ -110,7 +110,7 @@ async def test_help_about_and_the_command_menus(emu, bot):
     assert "@biovaliance_test_bot" in help_text
     about = (await ask(emu, BOB, "/about"))["text"]
     assert "BIOVALIANCE" in about and "My sources" in about
-    assert "Sifted, 28 November 2025" in about and "K6FM, 4 October 2025" in about
+    assert "Sifted, 2025-11-28" in about and "K6FM, 2025-10-04" in about
     # set in post_init: French, English, and the default (French) for every other language
     assert emu.commands[("default", "fr")][0] == {"command": "start", "description": "Accueil et menu"}
     assert emu.commands[("default", "en")][0] == {"command": "start", "description": "Welcome and menu"}
