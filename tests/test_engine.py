@@ -184,6 +184,15 @@ def test_learned_alias_answers_a_question_staff_linked(knowledge):
     assert (result.status, result.entry) == (A, "efs-bfc")
 
 
+def test_staff_link_overrides_a_decline(knowledge):
+    engine = Engine(knowledge)
+    question = "Is there parking at the Strasbourg fair?"
+    assert engine.answer(question, today=BEFORE_EVENTS).status == U
+    engine.learn_alias(question, "biofit-medfit")
+    result = engine.answer("is there parking at the strasbourg fair", today=BEFORE_EVENTS)
+    assert (result.status, result.entry) == (A, "biofit-medfit")
+
+
 def test_learning_an_alias_for_an_unknown_entry_fails(knowledge):
     with pytest.raises(KeyError):
         Engine(knowledge).learn_alias("anything", "no-such-entry")

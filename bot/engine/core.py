@@ -26,6 +26,7 @@ MAX_QUESTION_CHARS = 500
 ANSWER_SCORE = 80.0        # below this a name match is only a suggestion
 PARTIAL_SCORE = 60.0       # one distinctive word of a longer name
 LEARNED_SCORE = 90.0       # how close a question must be to one staff linked before
+GENERIC_WORD_ENTRIES = 3   # a word in this many entries' names ("therapy") never suggests one alone
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cree founded fonde fondee started "
@@ -93,26 +94,23 @@ class Engine:
             for word in place.split():
                 self._known.add(word)
         self._known_stems = {w[:6] for w in self._known.words if len(w) >= 6}
-        # A word naming three or more entries is generic ("therapy"): it never suggests an entry alone.
-        self._generic_limit = 3
 
     def _index_places(self, entry) -> None:
         """Cities, countries and wider areas an entry is in, so 'events in the USA' can filter."""
-        shown: list[dict[str, str]] = []
+        places: list[dict[str, str]] = []  # each place's name per language
         if getattr(entry, "city", None):
-            shown.append({"fr": entry.city, "en": entry.city})
+            places.append({"fr": entry.city, "en": entry.city})
         if isinstance(entry, Event):
-            shown += [{"fr": entry.country.fr, "en": entry.country.en}] * 2
+            places.append({"fr": entry.country.fr, "en": entry.country.en})
         keys: set[str] = set()
-        for names, lang in zip(shown, ("fr", "en") * len(shown)):
-            key = normalise(names[lang])
-            key = lx.PLACE_SYNONYMS.get(key, key)
-            self._places.setdefault(key, names)
-            keys.add(key)
+        for names in places:
+            for name in names.values():
+                key = _place_key(name)
+                self._places.setdefault(key, names)
+                keys.add(key)
         for word in normalise(getattr(entry, "area", None) or "").split():
-            word = lx.PLACE_SYNONYMS.get(word, word)
-            if word in lx.PLACE_SYNONYMS.values():  # countries named in an area: "Wisconsin (USA)"
-                keys.add(word)
+            if _place_key(word) in lx.PLACE_SYNONYMS.values():  # a country in an area: "Wisconsin (USA)"
+                keys.add(_place_key(word))
         for key in keys:
             self._entries_in_place.setdefault(key, []).append(entry.id)
 
@@ -121,8 +119,7 @@ class Engine:
         found = []
         for size in (2, 1):
             for i in range(len(texts) - size + 1):
-                key = " ".join(texts[i:i + size])
-                key = lx.PLACE_SYNONYMS.get(key, key)
+                key = _place_key(" ".join(texts[i:i + size]))
                 if key in self._places and key not in found:
                     found.append(key)
         if re.search(r"\b(?:U\.?S\.?A?\.?)(?:\W|$)", raw) and "usa" not in found:
@@ -264,7 +261,7 @@ class Engine:
             if w.text in _GENERAL_WORDS or len(w.text) < 4 or w.score < ANSWER_SCORE:
                 continue
             entries = self._aliases.entries_with_word(w.text)
-            if 0 < len(entries) < self._generic_limit:
+            if 0 < len(entries) < GENERIC_WORD_ENTRIES:
                 for entry_id in entries:
                     scores[entry_id] = max(scores[entry_id], PARTIAL_SCORE * w.score / 100)
         return sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))[:3]
@@ -280,8 +277,7 @@ class Engine:
         intent = _main_intent(r.intents)
         entries = list(dict.fromkeys(m.entry for m in r.mentions))
         score = min((m.score for m in r.mentions), default=0.0)
-        if learned and learned not in entries:
-            entries.insert(0, learned)
+        if learned:
             score = max(score, LEARNED_SCORE)
 
         def answered(intent: str, entry: str | None = None, items=(), **extra) -> Result:
@@ -302,6 +298,10 @@ class Engine:
 
         if entries and score < ANSWER_SCORE:
             return self._clarify(base, [(e, score) for e in entries] + r.partial)
+
+        if learned:  # staff linked this question to an entry: answer from it, whatever else it holds
+            found = self._about(kb.get(learned), intent, r, today)
+            return answered(found[0] or "define", learned, found[1] if found[0] else ())
 
         if entries:
             main = kb.get(entries[0])
@@ -525,6 +525,12 @@ class Engine:
 
     def _suggestion(self, entry_id: str, lang: str = "fr") -> Suggestion:
         return Suggestion(entry_id, self.knowledge.entries[entry_id].display(lang))
+
+
+def _place_key(name: str) -> str:
+    """One key per place whatever it is called: 'États-Unis', 'United States' and 'USA' -> 'usa'."""
+    key = normalise(name)
+    return lx.PLACE_SYNONYMS.get(key, key)
 
 
 def _expand_shorthand(folded: str) -> str:
