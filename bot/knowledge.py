@@ -93,7 +93,7 @@ class Initiative(Entry):
 
 ActorKind = Literal[
     "company", "institution", "network", "consortium", "cluster", "region",
-    "agency", "technopole", "competitiveness-cluster", "plan", "project", "government", "research",
+    "agency", "technopole", "competitiveness-cluster", "plan", "project", "government", "research", "media",
 ]
 
 
@@ -103,6 +103,7 @@ class Actor(Entry):
     area: NonEmpty | None = None  # wider place: region, state or country, when the article gives it
     specialities: tuple[EntryId, ...] = ()
     related: tuple[EntryId, ...] = ()
+    led_by: tuple[EntryId, ...] = ()  # who runs it, when the source names an organisation, not a person
     launched: NonEmpty | None = None
 
 
@@ -157,7 +158,7 @@ FILES: dict[str, type[Entry]] = {
     "figures.yaml": Figure,
 }
 
-REFERENCE_FIELDS = ("launched_by", "partners", "specialities", "related", "organisation", "about")
+REFERENCE_FIELDS = ("launched_by", "partners", "specialities", "related", "organisation", "about", "led_by")
 
 
 @dataclass(frozen=True)

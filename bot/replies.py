@@ -75,7 +75,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "people": {"fr": "Personnes de {name} citées dans mes sources :", "en": "People from {name} quoted in my sources:"},
     "person_where": {"fr": "{name} travaille pour {organisation}.", "en": "{name} works for {organisation}."},
     "related": {"fr": "Acteurs liés à {name} :", "en": "Actors linked to {name}:"},
-    "relation_yes": {"fr": "Oui : {a} et {b} sont liés dans mes sources.", "en": "Yes: {a} and {b} are linked in my sources."},
+    "led_by": {"fr": "{name} est mené par :", "en": "{name} is led by:"},
+    "relation_yes": {"fr": "Mes sources relient {a} et {b} :", "en": "My sources link {a} and {b}:"},
     "relation_no": {"fr": "Mes sources ne font pas de lien direct entre {a} et {b}.", "en": "My sources draw no direct link between {a} and {b}."},
     "event_future": {"fr": "{name} aura lieu {dates}{place}.", "en": "{name} takes place {dates}{place}."},
     "event_now": {"fr": "{name} a lieu en ce moment, {dates}{place}.", "en": "{name} is on now, {dates}{place}."},
@@ -100,6 +101,10 @@ MISSING_LABELS: dict[str, dict[str, str]] = {
     "hours": {"fr": "les horaires", "en": "times or opening hours"},
     "headcount": {"fr": "l'effectif", "en": "number of employees"},
     "join": {"fr": "la façon d'adhérer", "en": "membership process"},
+    "apply": {"fr": "la façon de postuler", "en": "application process"},
+    "age": {"fr": "l'âge", "en": "age"},
+    "budget": {"fr": "le budget", "en": "budget"},
+    "venue": {"fr": "le lieu exact", "en": "exact venue"},
     "location": {"fr": "la ville", "en": "location"},
     "launch date": {"fr": "la date de création", "en": "founding date"},
     "leader": {"fr": "le ou la responsable", "en": "leader"},
@@ -314,7 +319,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
     elif intent == "launched" and entry:
         w.line(t("launched", lang, name=name, launched=w.esc(entry.launched)))
         w.line(w.esc(entry.text.get(lang)))
-    elif intent in ("people", "related", "speciality_actors") and entry:
+    elif intent in ("people", "related", "speciality_actors", "led_by") and entry:
         w.line(t(intent, lang, name=name))
         for item in items:
             w.line(_item_line(item, lang, today, w))
@@ -348,16 +353,18 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
             w.line(f"• {w.esc(title)}")
     elif intent == "partners":
         initiative = knowledge.initiative
-        w.line(w.esc(initiative.members.get(lang)))
-        w.line(t("partners", lang))
-        for item in items:
-            if item.id in initiative.partners:
-                w.line(_item_line(item, lang, today, w))
+        regional = [i for i in items if i.id in initiative.partners]
         international = [i for i in items if i.id not in initiative.partners]
-        if international:
-            w.line(t("partners_intl", lang))
-            for item in international:
-                w.line(_item_line(item, lang, today, w))
+        sections = [("partners", regional), ("partners_intl", international)]
+        if result.detail.get("international"):  # asked about cooperation abroad: that first
+            sections.reverse()
+        else:
+            w.line(w.esc(initiative.members.get(lang)))
+        for key, section in sections:
+            if section:
+                w.line(t(key, lang))
+                for item in section:
+                    w.line(_item_line(item, lang, today, w))
     elif intent == "initiative_who" and isinstance(entry, Initiative):
         w.line(t("initiative_who", lang, launched_by=_names(entry.launched_by, knowledge, w, lang),
                  partners=_names(entry.partners, knowledge, w, lang)))

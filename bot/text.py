@@ -22,7 +22,7 @@ entreprise entreprises emploi emplois evenement evenements salon objectifs ville
 presente presenter cest c qu l d j n s suis veux voudrais peux pouvez chercher cherche recrutent
 recrute lieu ont fait font aide dirige mon ma mes ton ta tes notre votre y a-t-il coucou bonne
 journee soiree revoir beaucoup bien oui non quoi quelles sont partenaires domaines chiffres cles
-annee date dates adresse prix tarif fondateur fonde societe societes personnes region
+annee adresse prix tarif fondateur fonde societe societes personnes
 travaillent emplois recrutement combien specialisees specialistes sante
 """.split())
 _ENGLISH = frozenset("""
@@ -30,7 +30,7 @@ the and is are of for with to an on at which who whom whose what where when how 
 that these those by from not has have was were also between tell me about does do did i my your
 there their company companies job jobs event events hello hi thanks thank please city located
 work working find looking want would like can could many much goals aims help who's what's where's
-location good morning evening afternoon bye goodbye see thanks yes no ok okay please
+location good morning evening afternoon bye goodbye see thanks thx ty cheers yes no ok okay please
 partners fields areas figures key founded founder price ticket address website phone year
 people employers hiring health region's jobs people's tell give show list all any does
 objectives objective events companies partner specialities speciality expertise named
@@ -73,10 +73,15 @@ def detect_language(text: str, default: str = "fr", frequencies=None, ignore: Co
     """
     fr, en = language_votes(text)
     if fr == en and frequencies is not None:
-        words = [w for w in tokens(text) if w not in ignore]
-        balance = sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in words)
-        if abs(balance) >= 0.75:
-            return "fr" if balance > 0 else "en"
+        def balance(words: list[str]) -> float:
+            return sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in words)
+        words = tokens(text)
+        own = balance([w for w in words if w not in ignore])
+        if abs(own) >= 0.75:
+            return "fr" if own > 0 else "en"
+        named = balance(words)  # only names left: "Healthcare Innovation 2030 budget?" reads as English
+        if abs(named) >= 2.0:
+            return "fr" if named > 0 else "en"
     if fr == en:
         return default
     return "fr" if fr > en else "en"

@@ -163,7 +163,7 @@ def test_several_entries_in_one_question_are_all_answered(engine: Engine):
 
 def test_relation_between_two_entries(engine: Engine):
     linked, text = ask(engine, "Is CellQuest part of BioImp?")
-    assert linked.intent == "relation" and text.startswith("yes")
+    assert linked.intent == "relation" and text.startswith("my sources link")
     unrelated, text = ask(engine, "What is the link between Chematech and Hacking Health?")
     assert unrelated.intent == "relation" and "no direct link" in text
 

@@ -58,6 +58,9 @@ class Reading:
     intents_strong_who: bool
     numbers: set[float]
     ordinal: int | None
+    strong_jobs: bool = True
+    asks_budget: bool = False
+    international: bool = False
 
 
 class Engine:
@@ -151,6 +154,9 @@ class Engine:
         if smalltalk:
             return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
         folded = self._strip_greeting(folded)
+        smalltalk = self._smalltalk(folded)  # "salut, ça va ?"
+        if smalltalk:
+            return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
         if _matches_phrase(folded, lx.HELP):
             return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
         reading = self._read(text, folded)
@@ -187,6 +193,8 @@ class Engine:
                 return Word(word, repaired[0], repaired[1])
         if len(word) >= 6 and word[:6] in self._known_stems:  # "specialise" when "specialised" is known
             return Word(word, word, 100.0)
+        if _is_manner_word(word):  # "exactement", "concretely", "focused": how, not what, is asked
+            return Word(word, word, 100.0)
         weight = 2.0 if word in capitalised or zipf < 3.0 else 1.0
         return Word(word, word, 0.0, weight)
 
@@ -220,12 +228,10 @@ class Engine:
         intents = {name for name, cues in lx.INTENT_CUES.items() if rest_texts & cues}
         if "où" in raw.casefold() or all_words[:1] == ["ou"]:
             intents.add("where")
-        if "how" in intents and "how_many" in intents and not rest_texts & {"work", "works", "fonctionne"}:
+        if "how_many" in intents:  # "how many", "how much": a figure, not a way of working
             intents.discard("how")
-        if rest_texts & {"how", "comment"} and rest_texts & {"work", "works", "fonctionne", "marche"}:
-            intents.discard("jobs")
-        if rest_texts & {"how", "comment"} and not rest_texts & {"many", "much"}:
-            intents.discard("how_many")
+        if "how" in intents and rest_texts & {"work", "works", "fonctionne", "marche"}:
+            intents.discard("jobs")  # "how does it work?"
         kinds = {kind for kind, nouns in lx.KIND_NOUNS.items() if rest_texts & nouns}
         missing = next((attr for attr, cues in lx.MISSING_ATTRIBUTES.items() if rest_texts & cues), None)
         if missing is None:
@@ -251,8 +257,10 @@ class Engine:
             ordinal = next((int(n) for n in numbers if n in (1, 2, 3, 4)), None)
         if rest_texts & lx.SOURCE_WORDS and not mentions:
             intents.add("sources")
+        strong_jobs = bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS))
         return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
-                       months, strong_who, numbers, ordinal)
+                       months, strong_who, numbers, ordinal, strong_jobs, bool(rest_texts & lx.BUDGET_WORDS),
+                       bool(set(folded.split()) & lx.INTERNATIONAL_WORDS))
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
@@ -262,8 +270,8 @@ class Engine:
                 continue
             entries = self._aliases.entries_with_word(w.text)
             if 0 < len(entries) < GENERIC_WORD_ENTRIES:
-                for entry_id in entries:
-                    scores[entry_id] = max(scores[entry_id], PARTIAL_SCORE * w.score / 100)
+                for entry_id in entries:  # each shared distinctive word adds to the entry's score
+                    scores[entry_id] = min(scores[entry_id] + PARTIAL_SCORE * w.score / 100 / 2, 100.0)
         return sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))[:3]
 
     @staticmethod
@@ -279,6 +287,10 @@ class Engine:
         score = min((m.score for m in r.mentions), default=0.0)
         if learned:
             score = max(score, LEARNED_SCORE)
+        if not entries and r.partial:
+            (best, top), *others = r.partial
+            if top >= PARTIAL_SCORE and all(other < top for _, other in others):
+                entries, score = [best], ANSWER_SCORE  # two distinctive words: "le cluster du Wisconsin"
 
         def answered(intent: str, entry: str | None = None, items=(), **extra) -> Result:
             return Result(**base, status=Status.ANSWERED, intent=intent, entry=entry,
@@ -296,12 +308,19 @@ class Engine:
         if not learned and (r.unknown >= 2 or (r.unknown and ("member" in r.intents or not anchored or vague))):
             return declined("unknown_words", entries[0] if entries else None)
 
-        if entries and score < ANSWER_SCORE:
-            return self._clarify(base, [(e, score) for e in entries] + r.partial)
-
         if learned:  # staff linked this question to an entry: answer from it, whatever else it holds
             found = self._about(kb.get(learned), intent, r, today)
             return answered(found[0] or "define", learned, found[1] if found[0] else ())
+
+        if entries and score < ANSWER_SCORE:
+            return self._clarify(base, [(e, score) for e in entries] + r.partial)
+        broad = [e for e in entries if isinstance(kb.get(e), (Initiative, Speciality))]
+        if r.places and entries and entries == broad and (r.kinds or r.intents & {"jobs", "list", "when", "where", "upcoming"}):
+            # "entreprises de biothérapie à Besançon", "Biovaliance sera à Lyon quand ?": the place decides
+            return self._place_answer(r, base, answered, declined, speciality=next(
+                (e for e in entries if isinstance(kb.get(e), Speciality)), None))
+        if len(entries) > 1 and entries[0] == kb.initiative.id:
+            entries.append(entries.pop(0))  # "Will BIOVALIANCE be at BioFit?" is about BioFit
 
         if entries:
             main = kb.get(entries[0])
@@ -317,7 +336,7 @@ class Engine:
             extra = tuple(e for e, found in zip(entries[1:3], results[1:])
                           if found[0] is not None and type(kb.get(e)) is type(main))
             return answered(first[0], main.id, first[1],
-                            detail={"also": extra, "upcoming": "upcoming" in r.intents})
+                            detail={"also": extra, "upcoming": "upcoming" in r.intents, "international": r.international})
 
         # No entry named: the question may still be about a kind of entry, a place or a figure.
         if r.missing and r.missing != "headcount":
@@ -332,12 +351,7 @@ class Engine:
             if chosen:
                 return answered("define", chosen[0])
         if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
-            kinds = r.kinds | ({"company"} if "jobs" in r.intents else set())
-            found = self._in_place(r.places[0], kinds)
-            shown = self._places[r.places[0]][base["lang"]]
-            if found:
-                return answered("in_place", None, found, place=shown, detail={"employers": "company" in kinds})
-            return declined("in_place", place=shown, detail={"employers": "company" in kinds})
+            return self._place_answer(r, base, answered, declined)
         if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
             return self._figure_answer(r, base, answered, declined)
         if "jobs" in r.intents or r.kinds & {"company"}:
@@ -351,7 +365,7 @@ class Engine:
         if "objectives" in r.intents:
             return answered("objectives", kb.initiative.id, self._list_kind("objective", r.intents, today))
         if "partners" in r.intents or "member" in r.intents:
-            return answered("partners", kb.initiative.id, self._partners())
+            return answered("partners", kb.initiative.id, self._partners(), detail={"international": r.international})
         if "who" in r.intents:
             people = self._people_by_role(r)
             if people:
@@ -376,7 +390,12 @@ class Engine:
     def _about(self, entry, intent: str, r: Reading, today: dt.date) -> tuple[str | None, tuple[str, ...], str | None]:
         """(intent answered, item ids, missing attribute) for a question about one entry."""
         kb = self.knowledge
+        if r.asks_budget and intent != "how_many" and not isinstance(entry, Figure):
+            figures = kb.figures_by_subject.get(entry.id, ())  # "budget of BioImp" / "budget of Chematech"
+            return ("figures", figures, None) if figures else (None, (), "budget")
         if isinstance(entry, Initiative):
+            if intent == "how":
+                return "initiative_how", (), None
             if r.kinds & {"event"} or (intent in ("when", "upcoming") and not r.intents & {"launched"}):
                 return "list_event", self._list_kind("event", r.intents, today), None
             if intent == "objectives" or r.kinds & {"objective"}:
@@ -391,8 +410,6 @@ class Engine:
                 return "partners", self._partners(), None
             if intent == "who":
                 return "initiative_who", tuple(entry.launched_by) + tuple(entry.partners), None
-            if intent == "how":
-                return "initiative_how", (), None
             if intent in ("launched", "when"):
                 return "launched", (), None
             if intent == "where":
@@ -400,6 +417,8 @@ class Engine:
             return "define", (), None
         if intent == "who" and not r.intents_strong_who and not isinstance(entry, Person):
             intent = "define"  # "who is BioForward?" asks what it is, not who leads it
+        if intent == "jobs" and not r.strong_jobs:
+            intent = "define"  # "Chematech travaille pour quel traitement ?" is not a job search
         if isinstance(entry, Actor):
             people = kb.people_by_organisation.get(entry.id, ())
             if intent == "where":
@@ -409,11 +428,13 @@ class Engine:
             if intent == "who" and "define" in r.intents:
                 return "define", tuple(entry.related), None
             if intent == "who":
-                return ("people", people, None) if people else (None, (), "leader")
+                if people:
+                    return "people", people, None
+                return ("led_by", tuple(entry.led_by), None) if entry.led_by else (None, (), "leader")
             if intent == "how_many":
                 figures = kb.figures_by_subject.get(entry.id, ()) or self._figures_for(r)
                 return ("figures", figures, None) if figures else (None, (), "figure")
-            if r.kinds & {"company", "actor"} or intent in ("partners", "member"):
+            if (r.kinds & {"company", "actor"} and "list" in r.intents) or intent in ("partners", "member"):
                 related = tuple(e for e in entry.related if isinstance(kb.get(e), Actor))
                 if related:
                     return "related", related, None
@@ -427,7 +448,7 @@ class Engine:
         if isinstance(entry, Event):
             if intent == "where":
                 return "where", (), None
-            if intent in ("when", "launched"):
+            if intent in ("when", "launched", "upcoming"):
                 return "when", (), None
             return "define", (), None
         if isinstance(entry, Speciality):
@@ -438,6 +459,23 @@ class Engine:
                 return "speciality_actors", actors, None
             return "define", actors, None
         return "define", (), None
+
+    def _place_answer(self, r: Reading, base: dict, answered, declined, speciality: str | None = None) -> Result:
+        """What is in a place: companies when jobs are asked, events when events are, else both."""
+        kinds = set(r.kinds)
+        if "jobs" in r.intents:
+            kinds.add("company")
+        if r.intents & {"when", "upcoming"} and not kinds:
+            kinds.add("event")
+        found = self._in_place(r.places[0], kinds)
+        with_speciality = self.knowledge.actors_by_speciality.get(speciality or "", ())
+        if with_speciality:  # "cell therapy companies in Dijon": only those working on it
+            found = tuple(e for e in found if e in with_speciality)
+        shown = self._places[r.places[0]][base["lang"]]
+        detail = {"employers": "company" in kinds}
+        if found:
+            return answered("in_place", None, found, place=shown, detail=detail)
+        return declined("in_place", place=shown, detail=detail)
 
     # ----------------------------------------------------------------- lists
     @functools.cached_property
@@ -564,6 +602,11 @@ def _numbers(raw: str) -> set[float]:
         else:
             found.update(float(p) for p in parts)
     return found
+
+
+def _is_manner_word(word: str) -> bool:
+    """Adverbs and participles ("exactement", "concretely", "focused") say how, not what, is asked."""
+    return (len(word) >= 7 and word.endswith("ment")) or (len(word) >= 6 and word.endswith(("ly", "ed")))
 
 
 def _texts_of(entry) -> list[str]:

@@ -19,7 +19,7 @@ pourriez voudrais veux vouloir dire dis dites moi donner donne
 # Cue words per intent. A question may carry several; the engine resolves them by priority.
 INTENT_CUES: dict[str, frozenset[str]] = {
     "where": frozenset("""
-        where wheres located location locate situated based city town place venue
+        where wheres located location locate situated based city town place
         situe situee situes situees localisation localise localisee ville trouve trouver
         basee base implantee implante siege
     """.split()),
@@ -33,7 +33,7 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         initie initiee derriere
     """.split()),
     "how_many": frozenset("""
-        how many much number numbers count figure figures amount total
+        many much number numbers count figure figures amount total
         combien nombre chiffre chiffres montant
     """.split()),
     "list": frozenset("""
@@ -42,7 +42,7 @@ INTENT_CUES: dict[str, frozenset[str]] = {
     """.split()),
     "jobs": frozenset("""
         job jobs work working career careers employer employers hire hiring hires recruit recruits
-        recruiting recruitment position positions vacancy vacancies apply internship employ employs
+        recruiting recruitment position positions vacancy vacancies internship employ employs
         emploi emplois travail travailler travaille recrute recrutent recrutement embauche embauchent
         carriere employeur employeurs poste postes postuler stage stages alternance alternances
         internships opportunity opportunities opening openings offre offres candidature
@@ -57,7 +57,8 @@ INTENT_CUES: dict[str, frozenset[str]] = {
     """.split()),
     "objectives": frozenset("""
         objective objectives goal goals aim aims purpose mission missions ambition ambitions target
-        objectif objectifs but buts vise visent vocation finalite
+        objectif objectifs but buts vise visent vocation finalite achieve accomplish attract attirer
+        attire attirent
     """.split()),
     "partners": frozenset("""
         partner partners partnership partnerships cooperation cooperations collaboration
@@ -66,12 +67,12 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         soutenue allies
     """.split()),
     "how": frozenset("""
-        how works work operate operates action actions means
-        comment fonctionne fonctionnement agit agir moyens
+        how operate operates comment fonctionne fonctionnement agit agir moyens
     """.split()),
     "member": frozenset("""
         member members membership part belong belongs involved joined participate participates
         membre membres adherent adherents partie appartient appartiennent participe
+        gather gathers unite unites brings rassemble rassembler rassemblent federe federer reunit
     """.split()),
     "upcoming": frozenset("""
         upcoming next future coming soon planned
@@ -87,9 +88,9 @@ INTENT_CUES: dict[str, frozenset[str]] = {
 KIND_NOUNS: dict[str, frozenset[str]] = {
     "company": frozenset("""
         company companies firm firms business businesses startup startups employer employers
-        industrial industrials manufacturer manufacturers
+        manufacturer manufacturers
         entreprise entreprises societe societes firme firmes startups employeur employeurs
-        industriel industriels fabricant fabricants boite boites
+        fabricant fabricants boite boites
     """.split()),
     "actor": frozenset("""
         actor actors player players stakeholder stakeholders organisation organisations
@@ -99,12 +100,14 @@ KIND_NOUNS: dict[str, frozenset[str]] = {
     "event": frozenset("""
         event events fair fairs show shows trade conference conferences congress summit summits
         meeting meetings exhibition exhibitions salon salons evenement evenements congres sommet
-        conference rencontre rencontres rendez vous manifestation manifestations
+        conference rencontre rencontres rendez vous manifestation manifestations meet rencontrer
+        autumn automne
     """.split()),
     "speciality": frozenset("""
         speciality specialities specialty specialties specialisation expertise expertises field
         fields area areas domain domains skill skills strength strengths know knowhow
         specialite specialites domaine domaines competence competences filiere excellence
+        expert experts specialise specialize specialises specializes excel excels excelle
     """.split()),
     "objective": frozenset("""
         objective objectives goal goals aim aims objectif objectifs but buts
@@ -132,8 +135,11 @@ MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
                        "prix tarif tarifs billet billets cout coute payant gratuit free inscription entree".split()),
     "salary": frozenset("salary wage wages pay salaire salaires remuneration".split()),
     "revenue": frozenset("revenue revenues turnover sales profit profits affaires benefice benefices".split()),
+    "venue": frozenset("venue venues hall booth salle emplacement".split()),
     "hours": frozenset("hour hours time times opening clock heure heures horaire horaires ouverture".split()),
     "join": frozenset("join joining rejoindre adherer adhesion subscribe".split()),
+    "apply": frozenset("apply application applications postuler candidature candidatures candidater cv".split()),
+    "age": frozenset("age old born birth birthday naissance anniversaire agee".split()),
     "headcount": frozenset("employees employee staff headcount workforce salaries effectif effectifs collaborateurs".split()),
 }
 
@@ -150,17 +156,27 @@ MISSING_PHRASES: dict[str, tuple[str, ...]] = {
 # Topics a trade-fair visitor may ask that this assistant never covers.
 OFF_TOPIC = frozenset("""
 weather forecast rain restaurant restaurants food eat lunch dinner hotel hotels parking park taxi train
-accommodation accomodation sleep visa tourism tourist museum shopping shop shops beer wine
+accommodation accomodation hebergement sleep visa tourism tourist museum shopping shop shops beer wine
 trains bus flight flights airport wifi toilet toilets football soccer match score cup world
 bitcoin crypto recipe movie movies film films music song joke jokes president_usa election
 meteo pluie manger dejeuner diner hotel hotels gare avion aeroport toilettes coupe monde match
 recette blague chanson politique election garer stationner logement dormir musee biere vin
 """.split())
 
+# Words asking for money figures about an entry; without a figure about it, that is unknown.
+BUDGET_WORDS = frozenset("budget budgets funding funded fund funds finance financed financing financement "
+                         "finance financee finances subvention subventions money argent".split())
+
+# "work" and "travailler" ask for employers only when no entry is named: "Chematech travaille
+# pour quel traitement ?" asks what Chematech does.
+WEAK_JOB_WORDS = frozenset("work working works travail travailler travaille travaillent".split())
+
 SMALLTALK: dict[str, tuple[str, ...]] = {
     "hello": ("hello", "hi", "hey", "good morning", "good afternoon", "good evening", "bonjour",
               "salut", "bonsoir", "coucou", "hello there", "hi there", "yo", "hey there"),
-    "thanks": ("thanks", "thank you", "thx", "thank you very much", "thanks a lot", "merci",
+    "thanks": ("thanks", "thank you", "thx", "ty", "cheers", "thank u", "thanks so much", "thank you so much",
+               "merci bcp", "merci a vous", "merci a toi", "merci", "many thanks", "ok thx",
+               "thank you very much", "thanks a lot",
                "merci beaucoup", "merci bien", "super merci", "great thanks", "cool merci", "parfait merci",
                "top merci", "ok merci", "ok thanks"),
     "bye": ("bye", "goodbye", "good bye", "see you", "see you later", "au revoir", "a bientot",
@@ -174,6 +190,8 @@ SMALLTALK: dict[str, tuple[str, ...]] = {
 HELP = ("help", "aide", "aidez moi", "help me", "what can you do", "que sais tu faire", "que peux tu faire",
         "qu est ce que tu sais faire", "qu est ce que tu peux faire", "what do you know", "how can you help",
         "how can you help me", "comment peux tu m aider", "what can i ask", "que puis je demander",
+        "que peux tu me dire", "tu peux m aider", "peux tu m aider", "can you help", "can you help me",
+        "what do you do", "que fais tu", "a quoi sers tu", "what are you for",
         "comment ca marche", "how does this work", "menu", "commands", "commandes", "start", "options")
 
 # Words marking the question as about the whole initiative when no entry is named.
@@ -206,13 +224,14 @@ biologist biologists chemist technician technicians pharmacist phd postdoc docto
 etudiant etudiante etudiants ingenieur ingenieure ingenieurs chercheur chercheuse chercheurs
 biologiste biologistes chimiste technicien technicienne pharmacien pharmacienne doctorant doctorante
 diplome diplomee jeune junior senior profil experience cv
+kesako kezako quesaco focus focused focuses try trying tries aide aider aident help helps helped
 doing done does do did have has had having get gets got getting see saw seen know knows knew known need needs want wants
 wanted like likes liked find finds found look looks looking search searching seek seeking give
 gives show shows tell told say says said think go goes going went come comes came take takes use
 used let lets make help try trying interested interest interesting curious wonder wondering ask
 asking question questions answer more info detail details something anything everything thing
 things someone anyone somebody really actually exactly currently now today still already again
-happen happens happened happening going new old big small main best good great nice well better
+happen happens happened happening going new big small main best good great nice well better
 kind sort type way ways yes no ok okay sure maybe hello there please thank thanks hey
 one two three four five first second third many much lot lots few several each both either
 currently presently nowadays exist exists existing available possible way within without near
@@ -263,3 +282,8 @@ ORDINALS: dict[str, int] = {
 
 SOURCE_WORDS = frozenset("source sources article articles reference references press presse journal "
                          "journalist journaliste author auteur wrote ecrit published publie".split())
+
+# Words that ask about BIOVALIANCE's cooperation abroad rather than its regional partners.
+INTERNATIONAL_WORDS = frozenset("international internationale internationales internationaux abroad foreign "
+                                "etranger world monde north nord america amerique quebec wisconsin usa canada "
+                                "overseas global".split())
