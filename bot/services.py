@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,18 +25,21 @@ class Services:
     question_log: Any | None = None  # db.log.QuestionLog, or None when logging is off
     today: Callable[[], dt.date] = field(default=_today)
 
+    def teach(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Give the engine the questions staff linked to entries (idempotent; unknown entries skipped)."""
+        for phrase, entry_id in aliases:
+            if entry_id in self.knowledge.entries:
+                self.engine.learn_alias(phrase, entry_id)
+
 
 def build_services(settings: Settings, *, log_questions: bool = True,
                    today: Callable[[], dt.date] = _today) -> Services:
     """Load and validate the knowledge base (raises KnowledgeError), build the engine, open the log."""
     knowledge = load_knowledge(settings.knowledge_dir)
-    engine = Engine(knowledge)
-    question_log = None
+    services = Services(settings=settings, knowledge=knowledge, engine=Engine(knowledge), today=today)
     if log_questions:
         from db.log import open_question_log  # imported here: `ask --no-log` never touches a database
 
-        question_log = open_question_log(settings)
-        for phrase, entry_id in question_log.learned_aliases():
-            if entry_id in knowledge.entries:
-                engine.learn_alias(phrase, entry_id)
-    return Services(settings=settings, knowledge=knowledge, engine=engine, question_log=question_log, today=today)
+        services.question_log = open_question_log(settings)
+        services.teach(services.question_log.learned_aliases())
+    return services
