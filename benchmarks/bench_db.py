@@ -23,10 +23,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-try:
-    import db  # noqa: F401
-except ImportError:  # run from a source checkout: python benchmarks/bench_db.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the project, and the PostgreSQL helper the tests use
 
 from sqlalchemy import insert, select
 
@@ -35,7 +33,7 @@ from bot.engine.result import Result, Status, Suggestion
 from bot.text import normalise
 from db.log import QuestionLog, open_question_log
 from db.models import Question
-from db.testing_pg import PostgresServer, PostgresUnavailable
+from pg_server import PostgresServer, PostgresUnavailable  # noqa: E402
 
 ENTITIES = ["RD-Biotech", "EFS", "Inserm", "Besançon", "Dijon", "thérapie cellulaire", "thérapie génique",
             "BIOVALIANCE", "Bpifrance", "le salon BIO-Europe", "Temis", "l'université"] + [f"société {i}" for i in range(150)]

@@ -8,8 +8,10 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TextIO
 
+from bot import cli_staff
 from bot.config import ConfigError, Settings
 from bot.engine import Result
 from bot.knowledge import KnowledgeError, load_knowledge
@@ -103,9 +105,9 @@ def cmd_chat(args: argparse.Namespace, services: Services, stdin: TextIO, stdout
         stdout.flush()
 
 
-def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
+def cmd_validate(directory: str | Path, stdout: TextIO) -> int:
     try:
-        knowledge = load_knowledge(args.directory) if args.directory else load_knowledge()
+        knowledge = load_knowledge(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -121,7 +123,16 @@ def cmd_run(args: argparse.Namespace, services: Services) -> int:
     if not services.settings.telegram_bot_token:
         print("run: set TELEGRAM_BOT_TOKEN (see README)", file=sys.stderr)
         return 2
-    run_bot(services.settings, services, webhook=args.webhook)
+    from telegram.error import InvalidToken
+
+    try:
+        run_bot(services.settings, services, webhook=args.webhook)
+    except InvalidToken:  # its message holds the token itself: never print it
+        print("run: Telegram rejected TELEGRAM_BOT_TOKEN; check it with BotFather", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -148,19 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
 
-    try:
-        from bot import cli_staff
-    except ImportError:  # the staff commands ship with the database layer
-        cli_staff = None
-    if cli_staff is not None:
-        cli_staff.register(sub, None)
+    cli_staff.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
          stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     env = os.environ if env is None else env
-    stdin = stdin or sys.stdin
+    if stdin is None:
+        sys.stdin.reconfigure(errors="replace")  # a stray non-UTF-8 byte must not end a batch
+        stdin = sys.stdin
     stdout = stdout or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -174,10 +182,13 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
     quiet = logging.INFO if command == "run" else logging.WARNING
     logging.basicConfig(level=logging.DEBUG if args.verbose else quiet,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler"):  # httpx logs request URLs, which hold the token
+    # Never below INFO, even with -v: httpx logs request URLs and python-telegram-bot logs the Bot
+    # API URL and raw updates at DEBUG, which hold the token and visitors' names and ids.
+    for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
     if command == "validate":
-        return cmd_validate(args, stdout)
+        return cmd_validate(args.directory or settings.knowledge_dir, stdout)
     if args.command is None:
         args = parser.parse_args([command])
     try:
@@ -187,6 +198,9 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
             print(problem, file=sys.stderr)
         print("the knowledge base is invalid: fix it, then run `biovaliance-bot validate`", file=sys.stderr)
         return 1
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     try:
         if command == "ask":
             return cmd_ask(args, services, stdin, stdout)

@@ -213,11 +213,10 @@ def purge(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams
 
 # --- registration ----------------------------------------------------------------------------------
 
-def register(subparsers: argparse._SubParsersAction, build: Callable[[argparse.Namespace], Any] | None = None) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the staff commands to the main parser; each sets `func(args, services) -> int`.
 
-    `build` (args -> Services) is accepted for the caller's convenience and not needed here: the
-    main command line builds the services once and passes them to `args.func`.
+    The main command line builds the services once and passes them to `args.func`.
     """
     db = subparsers.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)

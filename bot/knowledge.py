@@ -23,8 +23,14 @@ SOURCES = {
     "003_a1ebc541b9714908.txt": "Sifted, 2025-11-28, Tim Smith (sponsored by BIOVALIANCE): « How BIOVALIANCE is building French biotech sovereignty »",
 }
 
-# libyaml's safe loader when PyYAML was built with it (faster on big files), the pure one otherwise.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's when PyYAML has it
+    """The safe loader, with dates left as text so pydantic checks them and says where they are wrong."""
+
+
+_SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -256,6 +262,20 @@ def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
+    """Keys repeated inside one mapping, with the line of the repetition (YAML keeps the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                yield key.value, key.start_mark.line + 1
+            seen.add(key.value)
+            yield from _duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item)
+
+
 def _read_file(path: Path, model: type[Entry], problems: list[Problem],
                invalid_ids: set[str]) -> list[tuple[AnyEntry, yaml.Node]]:
     name = path.name
@@ -284,6 +304,8 @@ def _read_file(path: Path, model: type[Entry], problems: list[Problem],
     for index, raw in enumerate(data):
         node = root.value[index] if isinstance(root, yaml.SequenceNode) else None
         entry_id = raw.get("id") if isinstance(raw, dict) else None
+        for key, line in _duplicate_keys(node):
+            problems.append(Problem(name, line, entry_id, key, "key given twice in one entry; YAML would keep the last"))
         if not isinstance(raw, dict):
             problems.append(Problem(name, _line_of(node, ()), None, None, "each entry must be a mapping"))
             continue

@@ -28,11 +28,13 @@ def make_engine(raw_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
     connect_args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20, connect_args=connect_args)
+    # hide_parameters: a database error must never put a visitor's question or key in a log line
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20, connect_args=connect_args,
+                         hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

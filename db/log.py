@@ -488,7 +488,7 @@ def open_question_log(settings: Any) -> QuestionLog:
     from bot.config import ConfigError
 
     data_dir = Path(settings.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the SQLite file holds question texts
     secret = settings.pseudonym_secret or load_or_create_secret(data_dir)
     try:
         engine = database.make_engine(settings.effective_database_url)

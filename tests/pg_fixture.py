@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.engine.result import Result, Status, Suggestion
 from bot.text import normalise
 from db.log import QuestionLog, open_question_log
-from db.testing_pg import REQUIRE_ENV, PostgresServer, PostgresUnavailable, find_bindir
+from pg_server import REQUIRE_ENV, PostgresServer, PostgresUnavailable, find_bindir
 
 BACKENDS = ("sqlite", "postgresql")
 SECRET = "test-pseudonym-secret"

@@ -52,6 +52,7 @@ def test_degenerate_messages(engine: Engine, text: str, status: Status, intent: 
     "契約 はどこですか",
     "مرحبا",
     "\u202eetihcmehc",
+    "Chematech \udcff\udce9 ?",
     "%s %d {0} {name} ${HOME}",
 ])
 def test_hostile_or_foreign_text(engine: Engine, text: str):

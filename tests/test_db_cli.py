@@ -38,7 +38,7 @@ KNOWLEDGE = KnowledgeBase({e.id: e for e in (
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="biovaliance-bot")
-    cli_staff.register(main.add_subparsers(dest="command"), None)
+    cli_staff.register(main.add_subparsers(dest="command"))
     return main
 
 
@@ -192,7 +192,7 @@ def test_db_upgrade(services: Services, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from db.testing_pg import free_port
+    from pg_server import free_port
 
     settings = Settings(data_dir=tmp_path, pseudonym_secret="s",
                         database_url=f"postgresql://nobody@127.0.0.1:{free_port()}/nothing")

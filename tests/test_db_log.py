@@ -312,7 +312,7 @@ def test_open_creates_the_sqlite_file_in_the_data_dir_in_wal_mode(tmp_path: Path
 
 
 def test_staff_operations_report_an_unreachable_database(tmp_path: Path, make_result) -> None:
-    from db.testing_pg import free_port
+    from pg_server import free_port
 
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/nothing"
     with open_question_log(Settings(data_dir=tmp_path, database_url=url, pseudonym_secret=SECRET)) as log:

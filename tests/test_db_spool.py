@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.engine.result import Status
 from db.log import LogUnavailable, QuestionLog, open_question_log
 from db.models import AnsweredCount, Feedback, Question
-from db.testing_pg import PostgresServer
+from pg_server import PostgresServer
 
 pytest_plugins = ["tests.pg_fixture"]
 

@@ -257,6 +257,14 @@ def replace_line(entry_id: str, old: str, new: str) -> Callable[[list[str]], tup
     return corrupt
 
 
+def insert_after(entry_id: str, old: str, new: str) -> Callable[[list[str]], tuple[list[str], int]]:
+    """Add a line after `old` inside one entry; the problem is on the added line."""
+    def corrupt(lines: list[str]) -> tuple[list[str], int]:
+        i = _find(lines, entry_id, old)
+        return lines[:i + 1] + [new] + lines[i + 1:], i + 2
+    return corrupt
+
+
 def drop_text_en(entry_id: str) -> Callable[[list[str]], tuple[list[str], int]]:
     """Delete `text.en` (key and folded lines); the problem is on the first line of the text block."""
     def corrupt(lines: list[str]) -> tuple[list[str], int]:
@@ -291,6 +299,12 @@ CASES = {
     "end-before-start": Case(
         "events.yaml", replace_line("biofit-medfit", "  end: 2025-12-03", "  end: 2025-11-30"),
         "biofit-medfit", "end", "before start"),
+    "impossible-date": Case(
+        "events.yaml", replace_line("biofit-medfit", "  start: 2025-12-02", "  start: 2025-13-02"),
+        "biofit-medfit", "start", "month value is outside"),
+    "key-given-twice": Case(
+        "people.yaml", insert_after("jerome-durain", "  organisation: region-bfc", "  organisation: efs-bfc"),
+        "jerome-durain", "organisation", "key given twice"),
     "unknown-reference": Case(
         "actors.yaml", replace_line("cellquest", "  related: [bioimp]", "  related: [bioimpp]"),
         "cellquest", "related", "unknown entry 'bioimpp'"),

@@ -28,7 +28,8 @@ PARTIAL_SCORE = 60.0       # one distinctive word of a longer name
 LEARNED_SCORE = 90.0       # how close a question must be to one staff linked before
 GENERIC_WORD_ENTRIES = 3   # a word in this many entries' names ("therapy") never suggests one alone
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control and invisible characters, and lone surrogates (undecodable bytes read with surrogateescape).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 _LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cree founded fonde fondee started "
                           "year annee depuis since".split())
 _RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
