@@ -136,8 +136,6 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 def run_bot(settings: Settings, services: Services, *, webhook: bool) -> None:
     """Run until SIGINT/SIGTERM (python-telegram-bot's stop signals), then shut down cleanly."""
-    # httpx logs each request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings, services)
     if webhook:
         options = webhook_options(settings)

@@ -34,7 +34,6 @@ _SafeLoader.yaml_implicit_resolvers = {
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Lang = Literal["fr", "en"]
 
 
 class Frozen(BaseModel):
@@ -85,6 +84,14 @@ class Entry(Frozen):
 
     def all_names(self) -> tuple[str, ...]:
         return self.names + self.aliases
+
+    def references(self) -> tuple[str, ...]:
+        """Ids of the entries this one names, in REFERENCE_FIELDS order, each once."""
+        ids: list[str] = []
+        for field in REFERENCE_FIELDS:
+            value = getattr(self, field, None)
+            ids += [value] if isinstance(value, str) else list(value or ())
+        return tuple(dict.fromkeys(ids))
 
 
 class Initiative(Entry):
@@ -164,7 +171,8 @@ FILES: dict[str, type[Entry]] = {
     "figures.yaml": Figure,
 }
 
-REFERENCE_FIELDS = ("launched_by", "partners", "specialities", "related", "organisation", "about", "led_by")
+# Fields naming other entries, in the order their buttons are offered.
+REFERENCE_FIELDS = ("organisation", "led_by", "related", "specialities", "partners", "launched_by", "about")
 
 
 @dataclass(frozen=True)

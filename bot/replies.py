@@ -215,11 +215,8 @@ def _write_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date, w: _
 
 
 def _related_buttons(entry, knowledge: KnowledgeBase, lang: str) -> tuple[Suggestion, ...]:
-    ids: list[str] = []
-    for field in ("organisation", "related", "specialities", "partners", "about"):
-        value = getattr(entry, field, None)
-        ids += [value] if isinstance(value, str) else list(value or ())
-    return tuple(Suggestion(i, knowledge.entries[i].display(lang)) for i in dict.fromkeys(ids) if i in knowledge.entries)[:6]
+    return tuple(Suggestion(i, knowledge.entries[i].display(lang)) for i in entry.references()
+                 if i in knowledge.entries)[:6]
 
 
 def render_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date) -> Reply:
@@ -228,7 +225,8 @@ def render_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date) -> R
         _write_card(entry, knowledge, lang, today, w)
         sources = ", ".join(SOURCES[s].split(":")[0] for s in entry.source)
         w.line(f"\n{t('source', lang)} : {w.esc(sources)}" if lang == "fr" else f"\nSource: {w.esc(sources)}")
-    return Reply(_both(write)[0], _both(write)[1], _related_buttons(entry, knowledge, lang))
+    text, rich = _both(write)
+    return Reply(text, rich, _related_buttons(entry, knowledge, lang))
 
 
 def _both(write: Callable[[_Writer], None]) -> tuple[str, str]:
@@ -334,7 +332,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         _write_card(entry, knowledge, lang, today, w)
     elif intent == "relation" and entry:
         other = items[0]
-        linked = other.id in _links(entry) or entry.id in _links(other)
+        linked = other.id in entry.references() or entry.id in other.references()
         w.line(t("relation_yes" if linked else "relation_no", lang, a=name, b=w.bold(other.display(lang))))
         w.line(w.esc(entry.text.get(lang)))
         w.line(w.esc(other.text.get(lang)))
@@ -396,11 +394,3 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
             w.line(event_sentence(extra, lang, today, w))
         else:
             _write_card(extra, knowledge, lang, today, w)
-
-
-def _links(entry) -> set[str]:
-    links: set[str] = set()
-    for field in ("organisation", "related", "partners", "launched_by", "about", "specialities"):
-        value = getattr(entry, field, None)
-        links |= {value} if isinstance(value, str) else set(value or ())
-    return links

@@ -31,10 +31,6 @@ def sort_key(normalised: str) -> str:
     return " ".join(sorted(normalised.split()))
 
 
-def similar(a: str, b: str) -> float:
-    return fuzz.token_sort_ratio(a, b)
-
-
 def best_match(normalised: str, phrases: Sequence[str]) -> str | None:
     """The phrase among `phrases` that is the same question as `normalised`, if any."""
     if normalised in phrases:

@@ -44,11 +44,6 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
             return "fr" if code.startswith("fr") else "en"
         return self.services.settings.default_lang
 
-    def chosen_lang(self) -> str | None:
-        """The language the user picked with /lang, if any (it overrides detection)."""
-        data = self.user_data
-        return data.get(CHOSEN_LANG) if data else None
-
     def choose_lang(self, lang: str) -> None:
         """Remember the user's choice (plain dict assignment: atomic under concurrent updates)."""
         if self.user_data is not None:

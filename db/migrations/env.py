@@ -1,7 +1,7 @@
 """Alembic environment for the question log.
 
 The application passes an open connection in `config.attributes["connection"]` (see
-`db.migrate`); the `alembic` command line passes the database with `-x url=...`. On PostgreSQL a
+`db.database.upgrade`); the `alembic` command line passes the database with `-x url=...`. On PostgreSQL a
 transaction-scoped advisory lock makes bot processes starting together migrate one at a time.
 """
 from __future__ import annotations
