@@ -137,6 +137,12 @@ class Event(Entry):
     city: NonEmpty | None = None
     country: Bilingual
 
+    def status(self, today: dt.date) -> str:
+        """'past', 'now_on' or 'upcoming', relative to `today`."""
+        if self.end < today:
+            return "past"
+        return "now_on" if self.start <= today else "upcoming"
+
     @field_validator("end")
     @classmethod
     def _dates_in_order(cls, end: dt.date, info: ValidationInfo) -> dt.date:
@@ -240,6 +246,11 @@ class KnowledgeBase:
     @functools.cached_property
     def actors_by_speciality(self) -> dict[str, tuple[str, ...]]:
         return _group_ids((s, a.id) for a in self.of_type(Actor) for s in a.specialities)
+
+    def events_by_date(self, today: dt.date) -> list[Event]:
+        """Events to come (soonest first), then past ones (latest first): the order visitors want."""
+        events = sorted(self.of_type(Event), key=lambda e: e.start)
+        return [e for e in events if e.end >= today] + [e for e in reversed(events) if e.end < today]
 
     @property
     def initiative(self) -> Initiative:

@@ -167,13 +167,12 @@ def format_dates(start: dt.date, end: dt.date, lang: str) -> str:
 
 
 def event_sentence(event: Event, lang: str, today: dt.date, w: _Writer) -> str:
-    place = ""
     country = event.country.get(lang)
     if event.city:
         place = f" à {w.esc(event.city)} ({w.esc(country)})" if lang == "fr" else f" in {w.esc(event.city)} ({w.esc(country)})"
     else:
         place = f" ({w.esc(country)})"
-    key = "event_past" if event.end < today else "event_now" if event.start <= today else "event_future"
+    key = {"past": "event_past", "now_on": "event_now", "upcoming": "event_future"}[event.status(today)]
     return t(key, lang, name=w.bold(event.display(lang)), dates=format_dates(event.start, event.end, lang), place=place)
 
 

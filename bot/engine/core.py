@@ -522,14 +522,12 @@ class Engine:
     def _list_kind(self, kind: str, intents: set[str], today: dt.date, months: set[int] = frozenset()) -> tuple[str, ...]:
         kb = self.knowledge
         if kind == "event":
-            events = sorted(kb.of_type(Event), key=lambda e: e.start)
+            events = kb.events_by_date(today)
             if months:
                 events = [e for e in events if e.start.month in months or e.end.month in months]
-            upcoming = [e for e in events if e.end >= today]
-            past = [e for e in events if e.end < today]
             if "past" in intents:
-                return tuple(e.id for e in reversed(past))
-            return tuple(e.id for e in upcoming + past[::-1])
+                events = [e for e in events if e.status(today) == "past"]
+            return tuple(e.id for e in events)
         if kind == "objective":
             return tuple(o.id for o in sorted(kb.of_type(Objective), key=lambda o: o.order))
         if kind == "company":

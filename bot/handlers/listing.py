@@ -26,13 +26,6 @@ class Page:
     items: tuple[Suggestion, ...]
 
 
-def event_status(event: Event, today: dt.date) -> str:
-    """'past', 'now_on' or 'upcoming', relative to `today`."""
-    if event.end < today:
-        return "past"
-    return "now_on" if event.start <= today else "upcoming"
-
-
 def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> list:
     """The entries of a section: actors A-Z, events upcoming first (soonest first) then past
     (latest first), objectives in their order, the rest in knowledge-base order."""
@@ -41,10 +34,7 @@ def section_entries(section: str, knowledge: KnowledgeBase, today: dt.date) -> l
     if section == "specialities":
         return list(knowledge.of_type(Speciality))
     if section == "events":
-        events = knowledge.of_type(Event)
-        coming = sorted((e for e in events if e.end >= today), key=lambda e: e.start)
-        past = sorted((e for e in events if e.end < today), key=lambda e: e.start, reverse=True)
-        return coming + past
+        return knowledge.events_by_date(today)
     if section == "objectives":
         return sorted(knowledge.of_type(Objective), key=lambda e: e.order)
     if section == "figures":
@@ -56,7 +46,7 @@ def _line(entry, lang: str, today: dt.date) -> str:
     name = f"<b>{html.escape(entry.display(lang), quote=False)}</b>"
     if isinstance(entry, Event):
         where = ", ".join(p for p in (entry.city, entry.country.get(lang)) if p)
-        status = ui(event_status(entry, today), lang)
+        status = ui(entry.status(today), lang)
         return f"• {name} — {format_dates(entry.start, entry.end, lang)}, {html.escape(where, quote=False)} ({status})"
     if isinstance(entry, Actor) and entry.city:
         return f"• {name} ({html.escape(entry.city, quote=False)})"
@@ -68,7 +58,7 @@ def _line(entry, lang: str, today: dt.date) -> str:
 
 
 def _button_label(entry, lang: str, today: dt.date) -> str:
-    if isinstance(entry, Event) and event_status(entry, today) == "past":
+    if isinstance(entry, Event) and entry.status(today) == "past":
         return f"{entry.display(lang)} ({ui('past', lang)})"
     if isinstance(entry, Objective):
         return f"{entry.order}. {entry.display(lang)}"
