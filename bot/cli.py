@@ -15,6 +15,7 @@ from bot import cli_staff
 from bot.config import ConfigError, Settings
 from bot.engine import Result
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.logs import configure_logging
 from bot.replies import render, render_card
 from bot.services import Services, build_services
 
@@ -180,13 +181,8 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
     command = args.command or ("run" if settings.telegram_bot_token else "chat")
     # The bot logs its activity; console commands only warnings, so their output stays readable.
     quiet = logging.INFO if command == "run" else logging.WARNING
-    logging.basicConfig(level=logging.DEBUG if args.verbose else quiet,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Never below INFO, even with -v: httpx logs request URLs and python-telegram-bot logs the Bot
-    # API URL and raw updates at DEBUG, which hold the token and visitors' names and ids.
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(logging.INFO)
+    configure_logging(logging.DEBUG if args.verbose else quiet,
+                      secrets=(settings.telegram_bot_token, settings.webhook_secret, settings.pseudonym_secret))
     if command == "validate":
         return cmd_validate(args.directory or settings.knowledge_dir, stdout)
     if args.command is None:
