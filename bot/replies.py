@@ -62,6 +62,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "list_objective": {"fr": "Les quatre objectifs de BIOVALIANCE :", "en": "BIOVALIANCE's four objectives:"},
     "list_figure": {"fr": "Chiffres clés :", "en": "Key figures:"},
     "list_person": {"fr": "Personnes citées :", "en": "People quoted:"},
+    "list_plan": {"fr": "Plans nationaux dans lesquels s'inscrit BIOVALIANCE :", "en": "National plans BIOVALIANCE is part of:"},
+    "described": {"fr": "Voici ce que mes sources en disent :", "en": "Here is what my sources say about it:"},
     "partners": {"fr": "BIOVALIANCE est portée par la Région avec ces partenaires :", "en": "BIOVALIANCE is led by the Region with these partners:"},
     "partners_intl": {"fr": "Coopérations internationales :", "en": "International cooperation:"},
     "initiative_who": {"fr": "BIOVALIANCE a été lancée par {launched_by}, avec ses partenaires : {partners}.",
@@ -105,6 +107,7 @@ MISSING_LABELS: dict[str, dict[str, str]] = {
     "age": {"fr": "l'âge", "en": "age"},
     "budget": {"fr": "le budget", "en": "budget"},
     "venue": {"fr": "le lieu exact", "en": "exact venue"},
+    "job offers": {"fr": "les offres d'emploi ou de stage", "en": "job or internship offers"},
     "location": {"fr": "la ville", "en": "location"},
     "launch date": {"fr": "la date de création", "en": "founding date"},
     "leader": {"fr": "le ou la responsable", "en": "leader"},
@@ -376,7 +379,7 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
         w.line(t("no_upcoming" if result.detail.get("upcoming") and not upcoming else "list_event", lang))
         for item in items:
             w.line(_item_line(item, lang, today, w))
-    elif intent in ("employers", "objectives") or intent.startswith("list_"):
+    elif intent in ("employers", "objectives", "described") or intent.startswith("list_"):
         key = "list_objective" if intent == "objectives" else intent
         w.line(t(key, lang))
         for item in items:

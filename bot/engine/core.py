@@ -35,6 +35,7 @@ _LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cre
 _RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
 _GENERAL_WORDS = frozenset().union(
     lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS, lx.FILLER, lx.MONTHS, lx.SOURCE_WORDS, lx.ORDINALS,
+    lx.INTERNATIONAL_WORDS, lx.DEMONYMS, lx.BUDGET_WORDS, *lx.SMALLTALK_WORDS.values(),
     *lx.INTENT_CUES.values(), *lx.KIND_NOUNS.values(), *lx.MISSING_ATTRIBUTES.values(), *lx.CONCEPTS.values(),
     *(p.split()[0] for phrases in lx.SMALLTALK.values() for p in phrases),
     "region regional".split(),
@@ -84,20 +85,26 @@ class Engine:
             self._known.add(word)
         for word in self._aliases.vocabulary.words:
             self._known.add(word)
+        self._text_index: dict[str, set[str]] = {}  # word root -> entries whose texts use it
+        names = self._aliases.vocabulary.words
         for entry in knowledge:
             self._index_places(entry)
             for text in _texts_of(entry):
                 for word in normalise(text).split():
                     self._known.add(word)
+                    if len(word) >= 4 and word not in _GENERAL_WORDS and word not in names:
+                        self._text_index.setdefault(_stem(word) + word[5:7], set()).add(entry.id)
             if isinstance(entry, Figure):
                 words = set()
                 for text in entry.all_names() + (entry.unit.fr, entry.unit.en):
                     words |= set(normalise(text).split())
                 self._figure_concepts[entry.id] = set(self._concepts(words))
-        for place in list(self._places) + list(lx.PLACE_SYNONYMS):
+        for place in list(self._places) + list(lx.PLACE_SYNONYMS) + list(lx.DEMONYMS):
             for word in place.split():
                 self._known.add(word)
         self._known_stems = {w[:6] for w in self._known.words if len(w) >= 6}
+        self._role_stems = {p.id: {_stem(w) for w in normalise(f"{p.role.fr} {p.role.en}").split() if len(w) >= 4}
+                            for p in knowledge.of_type(Person)}
 
     def _index_places(self, entry) -> None:
         """Cities, countries and wider areas an entry is in, so 'events in the USA' can filter."""
@@ -126,6 +133,10 @@ class Engine:
                 key = _place_key(" ".join(texts[i:i + size]))
                 if key in self._places and key not in found:
                     found.append(key)
+        for text in texts:  # "une entreprise dijonnaise"
+            key = lx.DEMONYMS.get(text)
+            if key in self._places and key not in found:
+                found.append(key)
         if re.search(r"\b(?:U\.?S\.?A?\.?)(?:\W|$)", raw) and "usa" not in found:
             found.append("usa")
         return found
@@ -158,7 +169,8 @@ class Engine:
         smalltalk = self._smalltalk(folded)  # "salut, ça va ?"
         if smalltalk:
             return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
-        if _matches_phrase(folded, lx.HELP):
+        words = set(folded.split())
+        if _matches_phrase(folded, lx.HELP) or (words & lx.HELP_WORDS and words <= lx.HELP_WORDS | lx.SMALLTALK_FILLER):
             return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
         reading = self._read(text, folded)
         return self._decide(reading, base | {"normalised": folded}, today, self._learned_entry(folded))
@@ -168,6 +180,11 @@ class Engine:
         for intent, phrases in lx.SMALLTALK.items():
             if _matches_phrase(folded, phrases):
                 return intent
+        words = set(folded.split())
+        kinds = [kind for kind, members in lx.SMALLTALK_WORDS.items() if words & members]
+        known = set().union(*lx.SMALLTALK_WORDS.values(), lx.SMALLTALK_FILLER, lx.STOP)
+        if kinds and words <= known:  # "Au revoir et merci", "slt", "good evening, I hope you're well"
+            return kinds[0]
         return None
 
     @staticmethod
@@ -224,7 +241,6 @@ class Engine:
         covered = {i for m in mentions for i in range(m.start, m.end)}
         rest = [w for i, w in enumerate(words) if i not in covered]
         rest_texts = {w.text for w in rest}
-        folded_rest = " ".join(w.text for w in rest)
 
         intents = {name for name, cues in lx.INTENT_CUES.items() if rest_texts & cues}
         if "où" in raw.casefold() or all_words[:1] == ["ou"]:
@@ -237,7 +253,7 @@ class Engine:
         missing = next((attr for attr, cues in lx.MISSING_ATTRIBUTES.items() if rest_texts & cues), None)
         if missing is None:
             missing = next((attr for attr, phrases in lx.MISSING_PHRASES.items()
-                            if any(f" {p} " in f" {folded_rest} " for p in phrases)), None)
+                            if any(f" {p} " in f" {folded} " for p in phrases)), None)
         if rest_texts & _LAUNCH_WORDS and ("when" in intents or rest_texts & {"year", "annee", "depuis", "since"}):
             intents.add("launched")
             if missing == "founder":
@@ -251,17 +267,17 @@ class Engine:
         unknown = sum(w.weight for w in rest if w.score == 0.0)
         months = {lx.MONTHS[w.text] for w in rest if w.text in lx.MONTHS}
         partial = self._partial_candidates(rest)
-        strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - {"who", "whos", "whom", "qui"}))
+        strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - lx.WHO_WORDS))
         numbers = _numbers(raw)
         ordinal = next((lx.ORDINALS[w.text] for w in rest if w.text in lx.ORDINALS), None)
         if ordinal is None and (kinds & {"objective"} or "objectives" in intents):
             ordinal = next((int(n) for n in numbers if n in (1, 2, 3, 4)), None)
-        if rest_texts & lx.SOURCE_WORDS and not mentions:
+        if rest_texts & lx.SOURCE_WORDS and not mentions and not kinds:
             intents.add("sources")
         strong_jobs = bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS))
         return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
                        months, strong_who, numbers, ordinal, strong_jobs, bool(rest_texts & lx.BUDGET_WORDS),
-                       bool(set(folded.split()) & lx.INTERNATIONAL_WORDS))
+                       bool(set(folded.split()) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES)))
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
@@ -316,16 +332,23 @@ class Engine:
         if entries and score < ANSWER_SCORE:
             return self._clarify(base, [(e, score) for e in entries] + r.partial)
         broad = [e for e in entries if isinstance(kb.get(e), (Initiative, Speciality))]
-        if r.places and entries and entries == broad and (r.kinds or r.intents & {"jobs", "list", "when", "where", "upcoming"}):
+        if r.places and entries and entries == broad and (r.kinds or r.intents & {"jobs", "list", "when", "where",
+                                                                                  "upcoming", "define"}):
             # "entreprises de biothérapie à Besançon", "Biovaliance sera à Lyon quand ?": the place decides
-            return self._place_answer(r, base, answered, declined, speciality=next(
+            found = self._place_answer(r, base, answered, declined, speciality=next(
                 (e for e in entries if isinstance(kb.get(e), Speciality)), None))
+            if found.status == Status.ANSWERED:
+                return found
         if len(entries) > 1 and entries[0] == kb.initiative.id:
             entries.append(entries.pop(0))  # "Will BIOVALIANCE be at BioFit?" is about BioFit
+        if entries and r.intents & {"who", "list"} and not isinstance(kb.get(entries[0]), Person):
+            people = self._people_by_role(r.words)  # "Quel ministre est cité à propos de France 2030 ?"
+            if people:
+                return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
 
         if entries:
             main = kb.get(entries[0])
-            if r.missing and not (r.missing == "headcount" and not isinstance(main, Actor)):
+            if r.missing and not (r.missing == "headcount" and not _is_company_like(main)):
                 return declined("missing", main.id, missing=r.missing)
             if len(entries) > 1 and (r.intents & {"member", "partners"} or r.words and
                                      {w.text for w in r.words} & _RELATION_WORDS):
@@ -355,11 +378,14 @@ class Engine:
             return self._place_answer(r, base, answered, declined)
         if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
             return self._figure_answer(r, base, answered, declined)
+        described = self._described(r.words) if r.intents & {"who", "jobs"} and not r.kinds - {"actor", "company"} else ()
+        if described:  # "I want to work on blood-based therapeutics": the entries whose texts say so
+            return answered("described", None, described)
         if "jobs" in r.intents or r.kinds & {"company"}:
             return answered("employers", None, self._companies())
         if r.kinds:
             kind = _main_kind(r.kinds)
-            items = self._list_kind(kind, r.intents, today, r.months)
+            items = self._list_kind(kind, r.intents, today, r.months, r.international)
             if not items:
                 return declined(f"list_{kind}")
             return answered(f"list_{kind}", None, items, detail={"upcoming": "upcoming" in r.intents})
@@ -368,7 +394,7 @@ class Engine:
         if "partners" in r.intents or "member" in r.intents:
             return answered("partners", kb.initiative.id, self._partners(), detail={"international": r.international})
         if "who" in r.intents:
-            people = self._people_by_role(r)
+            people = self._people_by_role(r.words)
             if people:
                 return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
         if r.partial:
@@ -391,14 +417,18 @@ class Engine:
     def _about(self, entry, intent: str, r: Reading, today: dt.date) -> tuple[str | None, tuple[str, ...], str | None]:
         """(intent answered, item ids, missing attribute) for a question about one entry."""
         kb = self.knowledge
-        if r.asks_budget and intent != "how_many" and not isinstance(entry, Figure):
+        if isinstance(entry, Actor) and entry.kind == "region" and (r.kinds or intent in ("how_many", "jobs")):
+            entry = kb.initiative  # "Which fields does BFC excel in?": the region's lists are the initiative's
+        if r.asks_budget and not r.kinds and not isinstance(entry, Figure):
             figures = kb.figures_by_subject.get(entry.id, ())  # "budget of BioImp" / "budget of Chematech"
             return ("figures", figures, None) if figures else (None, (), "budget")
         if isinstance(entry, Initiative):
-            if intent == "how":
+            if intent == "how" and r.kinds <= {"actor"}:  # "how does it make players more visible?"
                 return "initiative_how", (), None
             if r.kinds & {"event"} or (intent in ("when", "upcoming") and not r.intents & {"launched"}):
-                return "list_event", self._list_kind("event", r.intents, today), None
+                return "list_event", self._list_kind("event", r.intents, today, r.months, r.international), None
+            if r.kinds & {"plan"}:
+                return "list_plan", self._list_kind("plan", r.intents, today), None
             if intent == "objectives" or r.kinds & {"objective"}:
                 return "objectives", self._list_kind("objective", r.intents, today), None
             if r.kinds & {"company"} or intent == "jobs":
@@ -439,8 +469,8 @@ class Engine:
                 related = tuple(e for e in entry.related if isinstance(kb.get(e), Actor))
                 if related:
                     return "related", related, None
-            if intent == "jobs" and entry.kind == "company":
-                return "employer", (), None
+            if intent == "jobs":
+                return None, (), "job offers"  # the sources list no vacancies: say so, show the actor
             return "define", tuple(entry.related), None
         if isinstance(entry, Person):
             if intent == "where":
@@ -456,6 +486,8 @@ class Engine:
             actors = self._actors_with(entry.id)
             if intent == "how_many" and self._figures_for(r):
                 return "figures", self._figures_for(r), None
+            if "jobs" in r.intents and not actors:  # the whole sector ("un emploi en biothérapies")
+                return "employers", self._companies(), None
             if intent in ("who", "jobs", "list", "where") or r.kinds & {"company", "actor"}:
                 return "speciality_actors", actors, None
             return "define", actors, None
@@ -507,22 +539,41 @@ class Engine:
         events = [] if kinds & {"company", "actor"} else [e for e in here if isinstance(e, Event)]
         return tuple(a.id for a in actors) + tuple(e.id for e in events)
 
-    def _people_by_role(self, r: Reading) -> list[str]:
-        """People whose role shares the question's words, for 'who is the minister?'."""
-        stems = {w.text[:5] for w in r.words if len(w.text) >= 4 and w.text not in lx.INTENT_CUES["who"] - {"president", "director", "chef", "responsable"}}
-        scored = []
-        for person in self.knowledge.of_type(Person):
-            role_words = set(normalise(person.role.fr + " " + person.role.en).split())
-            overlap = len(stems & {w[:5] for w in role_words if len(w) >= 4})
-            if overlap:
-                scored.append((overlap, person.id))
-        scored.sort(reverse=True)
-        return [p for s, p in scored if s == scored[0][0]] if scored else []
+    def _described(self, words: list[Word]) -> tuple[str, ...]:
+        """Entries whose own texts use the question's rare words ("blood", "wound"), best first.
 
-    def _list_kind(self, kind: str, intents: set[str], today: dt.date, months: set[int] = frozenset()) -> tuple[str, ...]:
+        Only words that name no entry and appear in at most two entries' texts count, so a
+        question must share something specific with an entry before the entry is offered.
+        """
+        scores: Counter[str] = Counter()
+        for w in words:
+            if w.score < 100 or w.text in _GENERAL_WORDS or len(w.text) < 4:
+                continue
+            holders = self._text_index.get(_stem(w.text) + w.text[5:7], ())
+            if 0 < len(holders) <= 2:
+                for entry_id in holders:
+                    scores[entry_id] += 1
+        if not scores:
+            return ()
+        top = max(scores.values())
+        return tuple(sorted((e for e, n in scores.items() if n == top), key=self._order.__getitem__))[:3]
+
+    def _people_by_role(self, words: list[Word]) -> list[str]:
+        """People whose role shares the question's words, for 'who is the minister?'."""
+        stems = {lx.ROLE_SYNONYMS.get(_stem(w.text), _stem(w.text)) for w in words}
+        stems &= lx.ROLE_STEMS
+        scored = sorted(((len(stems & role), person) for person, role in self._role_stems.items()), reverse=True)
+        if not scored or not scored[0][0]:
+            return []
+        return [person for overlap, person in scored if overlap == scored[0][0]]
+
+    def _list_kind(self, kind: str, intents: set[str], today: dt.date, months: set[int] = frozenset(),
+                   abroad: bool = False) -> tuple[str, ...]:
         kb = self.knowledge
         if kind == "event":
             events = kb.events_by_date(today)
+            if abroad:  # "événements à l'étranger"
+                events = [e for e in events if _place_key(e.country.en) != "france"]
             if months:
                 events = [e for e in events if e.start.month in months or e.end.month in months]
             if "past" in intents:
@@ -532,6 +583,8 @@ class Engine:
             return tuple(o.id for o in sorted(kb.of_type(Objective), key=lambda o: o.order))
         if kind == "company":
             return self._companies()
+        if kind == "plan":
+            return tuple(a.id for a in kb.of_type(Actor) if a.kind == "plan")
         model = {"actor": Actor, "speciality": Speciality, "figure": Figure, "person": Person}[kind]
         return tuple(e.id for e in kb.of_type(model))
 
@@ -603,6 +656,16 @@ def _numbers(raw: str) -> set[float]:
     return found
 
 
+def _stem(word: str) -> str:
+    """Crude shared stem: 'préside', 'président', 'presidente' -> 'presi'."""
+    return word[:5]
+
+
+def _is_company_like(entry) -> bool:
+    """Entries whose head count a visitor may ask and the sources never give (not the Region)."""
+    return isinstance(entry, Actor) and entry.kind != "region"
+
+
 def _is_manner_word(word: str) -> bool:
     """Adverbs and participles ("exactement", "concretely", "focused") say how, not what, is asked."""
     return (len(word) >= 7 and word.endswith("ment")) or (len(word) >= 6 and word.endswith(("ly", "ed")))
@@ -636,7 +699,7 @@ def _main_intent(intents: set[str]) -> str:
     return next((i for i in _INTENT_PRIORITY if i in intents), "define")
 
 
-_KIND_PRIORITY = ("event", "company", "speciality", "objective", "figure", "person", "actor")
+_KIND_PRIORITY = ("event", "figure", "objective", "plan", "company", "speciality", "person", "actor")
 
 
 def _main_kind(kinds: set[str]) -> str:

@@ -19,7 +19,7 @@ pourriez voudrais veux vouloir dire dis dites moi donner donne
 # Cue words per intent. A question may carry several; the engine resolves them by priority.
 INTENT_CUES: dict[str, frozenset[str]] = {
     "where": frozenset("""
-        where wheres located location locate situated based city town place
+        where wheres located location locate situated based city cities town towns place villes
         situe situee situes situees localisation localise localisee ville trouve trouver
         basee base implantee implante siege
     """.split()),
@@ -30,11 +30,11 @@ INTENT_CUES: dict[str, frozenset[str]] = {
     "who": frozenset("""
         who whos whom lead leads leader leads heads head runs director president chair behind
         qui dirige dirigeant dirigeante preside preside presidee responsable chef porte portee porteur
-        initie initiee derriere
+        initie initiee derriere chairs chaired presides elected elu elue official officials minister
+        ministre
     """.split()),
     "how_many": frozenset("""
-        many much number numbers count figure figures amount total
-        combien nombre chiffre chiffres montant
+        many much number numbers count amount total combien nombre montant
     """.split()),
     "list": frozenset("""
         which list lists all every
@@ -58,16 +58,18 @@ INTENT_CUES: dict[str, frozenset[str]] = {
     "objectives": frozenset("""
         objective objectives goal goals aim aims purpose mission missions ambition ambitions target
         objectif objectifs but buts vise visent vocation finalite achieve accomplish attract attirer
-        attire attirent
+        attire attirent promote promotes promoting promeut promouvoir valoriser valorise showcase
+        accelerate accelerer accelere
     """.split()),
     "partners": frozenset("""
         partner partners partnership partnerships cooperation cooperations collaboration
         collaborations ally allies supporter supporters support supports
         partenaire partenaires partenariat partenariats cooperation soutien soutiens soutient soutenu
-        soutenue allies
+        soutenue allies tie ties relations relationships connections liens
     """.split()),
     "how": frozenset("""
-        how operate operates comment fonctionne fonctionnement agit agir moyens
+        how operate operates comment fonctionne fonctionnement agit agir moyens action actions
+        delegation delegations joint communes commune
     """.split()),
     "member": frozenset("""
         member members membership part belong belongs involved joined participate participates
@@ -83,6 +85,13 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         passe passes precedent precedents dernier derniers
     """.split()),
 }
+
+# Pure interrogatives of "who": every other "who" word (president, minister) may name a role.
+WHO_WORDS = frozenset("who whos whom qui".split())
+
+# Roots of words naming a role ("préside", "président", "minister"), to find people by what they do.
+ROLE_STEMS = frozenset("presi minis direc edito redac auteu autho journ chef respo dirig".split())
+ROLE_SYNONYMS = {"chair": "presi", "elect": "presi", "elu": "presi"}  # "who chairs the Region?"
 
 # Nouns naming a kind of entry: "which companies", "quels événements".
 KIND_NOUNS: dict[str, frozenset[str]] = {
@@ -106,18 +115,21 @@ KIND_NOUNS: dict[str, frozenset[str]] = {
     "speciality": frozenset("""
         speciality specialities specialty specialties specialisation expertise expertises field
         fields area areas domain domains skill skills strength strengths know knowhow
-        specialite specialites domaine domaines competence competences filiere excellence
+        specialite specialites domaine domaines competence competences excellence
         expert experts specialise specialize specialises specializes excel excels excelle
     """.split()),
     "objective": frozenset("""
         objective objectives goal goals aim aims objectif objectifs but buts
+    """.split()),
+    "plan": frozenset("""
+        plan plans programme programmes program programs strategy strategie national nationale
     """.split()),
     "figure": frozenset("""
         figure figures statistic statistics stats number numbers key chiffre chiffres cles
         statistique statistiques
     """.split()),
     "person": frozenset("""
-        people person persons personality personalities speaker speakers contact contacts
+        people person persons personality personalities
         personnes personne personnalite personnalites intervenant intervenants
     """.split()),
 }
@@ -132,10 +144,15 @@ MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
     "website": frozenset("website site web url internet homepage webpage linkedin".split()),
     "address": frozenset("address adresse street rue postcode postal".split()),
     "price": frozenset("price prices cost costs ticket tickets fee fees entry admission registration "
-                       "prix tarif tarifs billet billets cout coute payant gratuit free inscription entree".split()),
+                       "prix tarif tarifs billet billets cout coute payant gratuit free entree".split()),
     "salary": frozenset("salary wage wages pay salaire salaires remuneration".split()),
     "revenue": frozenset("revenue revenues turnover sales profit profits affaires benefice benefices".split()),
-    "venue": frozenset("venue venues hall booth salle emplacement".split()),
+    "venue": frozenset("venue venues hall booth booths salle emplacement stand stands".split()),
+    "programme": frozenset("speaker speakers intervenant intervenants sessions agenda keynote keynotes".split()),
+    "registration": frozenset("register registering registration registrations inscrire inscription inscriptions "
+                              "enregistrer".split()),
+    "contact": frozenset("contact contacts hr rh recruiter recruiters recruteur recruteuse".split()),
+    "board": frozenset("board boards governance gouvernance administrateurs".split()),
     "hours": frozenset("hour hours time times opening clock heure heures horaire horaires ouverture".split()),
     "join": frozenset("join joining rejoindre adherer adhesion subscribe".split()),
     "apply": frozenset("apply application applications postuler candidature candidatures candidater cv".split()),
@@ -148,8 +165,9 @@ MISSING_PHRASES: dict[str, tuple[str, ...]] = {
     "ceo": ("chief executive", "managing director", "directeur general", "directrice generale"),
     "website": ("site web", "site internet"),
     "revenue": ("chiffre d affaires",),
-    "price": ("how much does", "how much is", "combien coute", "combien ca coute"),
     "email": ("e mail",),
+    "board": ("conseil d administration", "board members", "board of directors"),
+    "contact": ("human resources", "ressources humaines"),
     "join": ("become a member", "devenir membre", "devenir partenaire", "become a partner", "sign up"),
 }
 
@@ -165,7 +183,8 @@ recette blague chanson politique election garer stationner logement dormir musee
 
 # Words asking for money figures about an entry; without a figure about it, that is unknown.
 BUDGET_WORDS = frozenset("budget budgets funding funded fund funds finance financed financing financement "
-                         "finance financee finances subvention subventions money argent".split())
+                         "finance financee finances subvention subventions money argent financial financially "
+                         "financier financiere financierement".split())
 
 # "work" and "travailler" ask for employers only when no entry is named: "Chematech travaille
 # pour quel traitement ?" asks what Chematech does.
@@ -243,6 +262,8 @@ quelque chose chose choses quelqu quelqun vraiment actuellement maintenant aujou
 deja encore existe existent disponible possible nouveau nouvelle grand grande petit petite bon
 bonne meilleur meilleure oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
 se passe passent souhaite souhaiterais merci svp est il y a
+matter matters important importance
+tient tiennent tenu tenue deroule deroulent majeur majeure majeurs majeures principal principaux principales
 mean means meaning meant acronym abbreviation sigle acronyme signifie signifient veut dire named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
 """.split())
 
@@ -285,5 +306,27 @@ SOURCE_WORDS = frozenset("source sources article articles reference references p
 
 # Words that ask about BIOVALIANCE's cooperation abroad rather than its regional partners.
 INTERNATIONAL_WORDS = frozenset("international internationale internationales internationaux abroad foreign "
-                                "etranger world monde north nord america amerique quebec wisconsin usa canada "
-                                "overseas global".split())
+                                "etranger world monde north nord america amerique usa canada overseas global".split())
+INTERNATIONAL_NAMES = frozenset("quebec wisconsin".split())  # names, so not general words
+
+# People of a city, as adjectives: "une entreprise dijonnaise" is a company in Dijon.
+DEMONYMS: dict[str, str] = {
+    **dict.fromkeys("dijonnais dijonnaise dijonnaises".split(), "dijon"),
+    **dict.fromkeys("bisontin bisontine bisontins bisontines".split(), "besancon"),
+    **dict.fromkeys("lyonnais lyonnaise lyonnaises".split(), "lyon"),
+    **dict.fromkeys("strasbourgeois strasbourgeoise strasbourgeoises".split(), "strasbourg"),
+    **dict.fromkeys("americain americaine americains americaines american americans".split(), "usa"),
+}
+
+# Every word of greetings, thanks and goodbyes: a message made only of these (and fillers such as
+# "please") is small talk, however it is put together ("Au revoir et merci", "slt", "help pls").
+SMALLTALK_WORDS: dict[str, frozenset[str]] = {
+    "bye": frozenset("bye goodbye revoir bientot ciao later journee soiree weekend".split()),
+    "thanks": frozenset("thanks thank thx ty cheers merci bcp beaucoup".split()),
+    "how_are_you": frozenset("ca va vas allez doing".split()),
+    "hello": frozenset("hello hi hey yo morning afternoon evening bonjour salut slt bjr bonsoir bsr coucou cc".split()),
+}
+SMALLTALK_FILLER = frozenset("""good nice great super cool top parfait ok okay well fine hope hoping you your re
+i m am and et a de la le les tu vous toi comment how are is bien tres very much so lot have day see
+please pls plz svp stp bonne bon""".split())
+HELP_WORDS = frozenset("help aide aider aidez menu commands commandes options".split())
