@@ -102,6 +102,25 @@ CASES = [
     ("qwerty uiop", U, None, None, r""),
     ("What is the population of Dijon?", U, None, "en", r"team"),
     ("Is there a biotech company in Lyon?", U, None, "en", r"lyon"),
+    # phone shorthand, manner words, roles, demonyms, plans, abroad, descriptions
+    ("c koi cellquest", A, "cellquest", "fr", r"cell"),
+    ("RD Biotech fait quoi concretement", A, "rd-biotech", "fr", r"plasmid"),
+    ("which minister is quoted?", A, "roland-lescure", "en", r"lescure"),
+    ("une boite bisontine ?", A, None, "fr", r"rd biotech"),
+    ("which national plans is BIOVALIANCE part of?", A, None, "en", r"france 2030"),
+    ("événements hors de France", A, None, "fr", r"wisconsin"),
+    ("which employer works on blood therapies?", A, None, "en", r"efs"),
+    ("Who runs the Genesis project?", A, "genesis", "en", r"urgo"),
+    ("bonsoir et merci beaucoup !", S, None, "fr", r"plaisir"),
+    ("aide moi stp", A, None, "fr", r"evenements"),
+    # the sources say nothing of it: declined, with what is known
+    ("Does Urgo take interns?", U, "urgo", "en", r"don't know"),
+    ("Qui sont les intervenants de BioFit ?", U, "biofit-medfit", "fr", r"ne connais pas"),
+    ("How do I register for the Lyon congress?", U, "immunology-congress", "en", r"don't know"),
+    ("Who is on the board of BIOVALIANCE?", U, "biovaliance", "en", r"don't know"),
+    ("contact RH chez Chematech", U, "chematech", "fr", r"ne connais pas"),
+    ("What is the budget of Santenov?", U, "santenov", "en", r"don't know"),
+    ("Quel est l'âge de Jeanne Galaine ?", U, "jeanne-galaine", "fr", r"ne connais pas"),
     # ambiguous: a shared word gets a question back, with choices
     ("wisconsin", C, None, None, r"bioforward"),
 ]

@@ -63,6 +63,7 @@ class Reading:
     strong_jobs: bool = True
     asks_budget: bool = False
     international: bool = False
+    rest: tuple[Word, ...] = ()  # the words that name no entry
 
 
 class Engine:
@@ -86,13 +87,12 @@ class Engine:
         for word in self._aliases.vocabulary.words:
             self._known.add(word)
         self._text_index: dict[str, set[str]] = {}  # word root -> entries whose texts use it
-        names = self._aliases.vocabulary.words
         for entry in knowledge:
             self._index_places(entry)
             for text in _texts_of(entry):
                 for word in normalise(text).split():
                     self._known.add(word)
-                    if len(word) >= 4 and word not in _GENERAL_WORDS and word not in names:
+                    if len(word) >= 4 and word not in _GENERAL_WORDS:
                         self._text_index.setdefault(_stem(word) + word[5:7], set()).add(entry.id)
             if isinstance(entry, Figure):
                 words = set()
@@ -170,7 +170,8 @@ class Engine:
         if smalltalk:
             return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
         words = set(folded.split())
-        if _matches_phrase(folded, lx.HELP) or (words & lx.HELP_WORDS and words <= lx.HELP_WORDS | lx.SMALLTALK_FILLER):
+        if _matches_phrase(folded, lx.HELP) or (words & lx.HELP_WORDS
+                                                 and words <= lx.HELP_WORDS | lx.SMALLTALK_FILLER | lx.STOP):
             return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
         reading = self._read(text, folded)
         return self._decide(reading, base | {"normalised": folded}, today, self._learned_entry(folded))
@@ -259,6 +260,8 @@ class Engine:
             if missing == "founder":
                 missing = None
         places = self._find_places(raw, rest)
+        if "france" in places and set(all_words) & lx.INTERNATIONAL_WORDS:
+            places.remove("france")  # "événements hors de France": abroad, not in France
         if " savoir faire " in f" {folded} ":
             kinds.add("speciality")
         concepts = self._concepts([w.text for w in words])
@@ -277,7 +280,7 @@ class Engine:
         strong_jobs = bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS))
         return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
                        months, strong_who, numbers, ordinal, strong_jobs, bool(rest_texts & lx.BUDGET_WORDS),
-                       bool(set(folded.split()) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES)))
+                       bool(set(folded.split()) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES)), tuple(rest))
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
@@ -378,7 +381,7 @@ class Engine:
             return self._place_answer(r, base, answered, declined)
         if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
             return self._figure_answer(r, base, answered, declined)
-        described = self._described(r.words) if r.intents & {"who", "jobs"} and not r.kinds - {"actor", "company"} else ()
+        described = self._described(r.rest) if r.intents & {"who", "jobs"} and not r.kinds - {"actor", "company"} else ()
         if described:  # "I want to work on blood-based therapeutics": the entries whose texts say so
             return answered("described", None, described)
         if "jobs" in r.intents or r.kinds & {"company"}:

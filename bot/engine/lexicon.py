@@ -45,7 +45,8 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         recruiting recruitment position positions vacancy vacancies internship employ employs
         emploi emplois travail travailler travaille recrute recrutent recrutement embauche embauchent
         carriere employeur employeurs poste postes postuler stage stages alternance alternances
-        internships opportunity opportunities opening openings offre offres candidature
+        internships opportunity opportunities opening openings offre offres candidature intern interns
+        stagiaire stagiaires alternant alternants apprenti apprentis apprentice apprentices
     """.split()),
     "define": frozenset("""
         what whats tell about describe description explain introduce present presentation info
@@ -306,7 +307,7 @@ SOURCE_WORDS = frozenset("source sources article articles reference references p
 
 # Words that ask about BIOVALIANCE's cooperation abroad rather than its regional partners.
 INTERNATIONAL_WORDS = frozenset("international internationale internationales internationaux abroad foreign "
-                                "etranger world monde north nord america amerique usa canada overseas global".split())
+                                "etranger world monde north nord america amerique usa canada overseas global hors outside".split())
 INTERNATIONAL_NAMES = frozenset("quebec wisconsin".split())  # names, so not general words
 
 # People of a city, as adjectives: "une entreprise dijonnaise" is a company in Dijon.
