@@ -108,8 +108,10 @@ MISSING_LABELS: dict[str, dict[str, str]] = {
     "budget": {"fr": "le budget", "en": "budget"},
     "venue": {"fr": "le lieu exact", "en": "exact venue"},
     "job offers": {"fr": "les offres d'emploi ou de stage", "en": "job or internship offers"},
+    "stock": {"fr": "les données boursières", "en": "stock market data"},
+    "size": {"fr": "la taille", "en": "size"},
     "location": {"fr": "la ville", "en": "location"},
-    "launch date": {"fr": "la date de création", "en": "founding date"},
+    "launch date": {"fr": "la date (création, lancement)", "en": "dates (founding, launch)"},
     "leader": {"fr": "le ou la responsable", "en": "leader"},
     "figure": {"fr": "de chiffre", "en": "figure"},
 }

@@ -255,7 +255,10 @@ class Engine:
         if missing is None:
             missing = next((attr for attr, phrases in lx.MISSING_PHRASES.items()
                             if any(f" {p} " in f" {folded} " for p in phrases)), None)
-        if rest_texts & _LAUNCH_WORDS and ("when" in intents or rest_texts & {"year", "annee", "depuis", "since"}):
+        if missing == "size" and "how_many" in intents:
+            missing = None  # "a big employer? how many jobs?": the figure answers it
+        if rest_texts & _LAUNCH_WORDS and ("when" in intents or rest_texts & {"year", "annee", "depuis", "since"}) \
+                and "upcoming" not in intents:  # "next year" asks what comes, not when it began
             intents.add("launched")
             if missing == "founder":
                 missing = None
@@ -438,6 +441,10 @@ class Engine:
                 return "employers", self._companies(), None
             if r.kinds & {"speciality"}:
                 return "list_speciality", tuple(entry.specialities), None
+            if intent == "how_many" and not r.kinds & {"figure"}:
+                figures = self._figures_for(r)
+                if figures or r.unknown:  # "combien d'habitants ?": a figure the sources lack
+                    return ("figures", figures, None) if figures else (None, (), "figure")
             if intent == "how_many" or r.kinds & {"figure"}:
                 return "list_figure", tuple(f.id for f in kb.of_type(Figure)), None
             if intent in ("partners", "member") or r.kinds & {"actor"}:
@@ -670,8 +677,8 @@ def _is_company_like(entry) -> bool:
 
 
 def _is_manner_word(word: str) -> bool:
-    """Adverbs and participles ("exactement", "concretely", "focused") say how, not what, is asked."""
-    return (len(word) >= 7 and word.endswith("ment")) or (len(word) >= 6 and word.endswith(("ly", "ed")))
+    """Adverbs ("exactement", "concretely") say how, not what, is asked."""
+    return (len(word) >= 7 and word.endswith("ment")) or (len(word) >= 6 and word.endswith("ly"))
 
 
 def _texts_of(entry) -> list[str]:

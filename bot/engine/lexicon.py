@@ -76,6 +76,7 @@ INTENT_CUES: dict[str, frozenset[str]] = {
         member members membership part belong belongs involved joined participate participates
         membre membres adherent adherents partie appartient appartiennent participe
         gather gathers unite unites brings rassemble rassembler rassemblent federe federer reunit
+        participent participate participates participating involve involves
     """.split()),
     "upcoming": frozenset("""
         upcoming next future coming soon planned
@@ -154,6 +155,9 @@ MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
                               "enregistrer".split()),
     "contact": frozenset("contact contacts hr rh recruiter recruiters recruteur recruteuse".split()),
     "board": frozenset("board boards governance gouvernance administrateurs".split()),
+    "stock": frozenset("stock stocks shares shareholders actionnaires bourse cotation capitalisation capitalization "
+                       "valuation".split()),
+    "size": frozenset("big bigger size taille superficie surface".split()),
     "hours": frozenset("hour hours time times opening clock heure heures horaire horaires ouverture".split()),
     "join": frozenset("join joining rejoindre adherer adhesion subscribe".split()),
     "apply": frozenset("apply application applications postuler candidature candidatures candidater cv".split()),
@@ -168,6 +172,7 @@ MISSING_PHRASES: dict[str, tuple[str, ...]] = {
     "revenue": ("chiffre d affaires",),
     "email": ("e mail",),
     "board": ("conseil d administration", "board members", "board of directors"),
+    "stock": ("cours de l action", "share price", "stock price", "market cap"),
     "contact": ("human resources", "ressources humaines"),
     "join": ("become a member", "devenir membre", "devenir partenaire", "become a partner", "sign up"),
 }
