@@ -15,7 +15,7 @@ from bot import cli_staff
 from bot.config import ConfigError, Settings
 from bot.engine import Result
 from bot.knowledge import KnowledgeError, load_knowledge
-from bot.logs import configure_logging
+from bot.logs import configured_logging
 from bot.replies import render, render_card
 from bot.services import Services, build_services
 
@@ -181,8 +181,13 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
     command = args.command or ("run" if settings.telegram_bot_token else "chat")
     # The bot logs its activity; console commands only warnings, so their output stays readable.
     quiet = logging.INFO if command == "run" else logging.WARNING
-    configure_logging(logging.DEBUG if args.verbose else quiet,
-                      secrets=(settings.telegram_bot_token, settings.webhook_secret, settings.pseudonym_secret))
+    with configured_logging(logging.DEBUG if args.verbose else quiet,
+                            secrets=(settings.telegram_bot_token, settings.webhook_secret, settings.pseudonym_secret)):
+        return _run_command(command, args, parser, settings, stdin, stdout)
+
+
+def _run_command(command: str, args: argparse.Namespace, parser: argparse.ArgumentParser, settings: Settings,
+                 stdin: TextIO, stdout: TextIO) -> int:
     if command == "validate":
         return cmd_validate(args.directory or settings.knowledge_dir, stdout)
     if args.command is None:

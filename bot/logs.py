@@ -1,8 +1,10 @@
 """Logging set-up: readable, and never showing a secret, wherever a library puts it."""
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -25,16 +27,40 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-def configure_logging(level: int, secrets: Iterable[str | None]) -> None:
-    """Log to standard error at `level`, with secrets redacted; chatty libraries held at INFO+."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(secrets))
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now, not the stream it was when configured."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # set by StreamHandler.__init__; the current one always wins
+        pass
+
+
+@contextlib.contextmanager
+def configured_logging(level: int, secrets: Iterable[str | None]) -> Iterator[None]:
+    """Log to standard error at `level` with secrets redacted, for the time of one command.
+
+    The previous set-up is restored afterwards, so running `main()` in-process (tests, tools)
+    leaves no handler behind. Chatty libraries are held at INFO or above even with -v: httpx logs
+    request URLs and python-telegram-bot raw updates (names, ids).
+    """
     root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h.formatter, RedactingFormatter)]:
-        root.removeHandler(old)  # configured again (tests call main() many times): one handler only
+    noisy = [logging.getLogger(name) for name in ("httpx", "httpcore", "apscheduler", "telegram")]
+    saved = (root.level, [(logger, logger.level) for logger in noisy])
+    handler = _StderrHandler()
+    handler.setFormatter(RedactingFormatter(secrets))
     root.addHandler(handler)
     root.setLevel(level)
-    # Even with -v: httpx logs request URLs, and python-telegram-bot raw updates (names, ids).
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(max(level, logging.INFO))
+    for logger in noisy[:3]:
+        logger.setLevel(logging.WARNING)
+    noisy[3].setLevel(max(level, logging.INFO))
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        for logger, old_level in saved[1]:
+            logger.setLevel(old_level)

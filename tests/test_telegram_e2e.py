@@ -144,7 +144,12 @@ async def test_a_typo_is_still_understood(emu, bot):
 
 
 async def test_user_text_is_escaped(emu, bot):
-    # The emulator refuses malformed HTML, so any unescaped "<" would fail the send.
+    # The emulator refuses malformed HTML, so an unescaped "<" or "&" would fail the send (and the
+    # visitor would get the apology instead). The greeting echoes the visitor's first name.
+    tricky = FakeUser(1004, "<b>A&B", "en")
+    welcome = await ask(emu, tricky, "/start")
+    assert welcome["text"].startswith("Hello <b>A&B!")
+    assert not any(e["type"] == "bold" and e["offset"] == len("Hello ") for e in welcome.get("entities", []))
     reply = await ask(emu, BOB, "<b>What</b> is 2 < 3 & co?")
     assert reply["text"]
 

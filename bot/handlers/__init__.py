@@ -14,7 +14,16 @@ from telegram.ext import (
 
 from bot.handlers import browse, commands, errors, flood, inline, questions, staff
 from bot.handlers.addressing import AddressedToBot
-from bot.handlers.callbacks import ChooseLanguage, GiveFeedback, OpenSection, SendCalendar, ShowCard, ShowPage, is_a
+from bot.handlers.callbacks import (
+    ChooseLanguage,
+    GiveFeedback,
+    OpenSection,
+    ReviewGroup,
+    SendCalendar,
+    ShowCard,
+    ShowPage,
+    is_a,
+)
 from bot.handlers.context import BotContext
 from bot.handlers.strings import ui
 
@@ -48,7 +57,15 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("lang", commands.choose_language, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("about", commands.about, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler(list(browse.SECTION_COMMANDS), browse.show_section, filters=NEW_MESSAGE))
-    staff.register(application)  # staff and privacy commands: before the catch-alls below
+    # Staff review: private chats only (ignored in groups); staff.staff_only refuses anyone else.
+    staff_chat = NEW_MESSAGE & filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("review", staff.show_review, filters=staff_chat))
+    application.add_handler(CommandHandler("link", staff.link_typed, filters=staff_chat))
+    application.add_handler(CommandHandler("stats", staff.show_stats, filters=staff_chat))
+    application.add_handler(CommandHandler("export", staff.send_export, filters=staff_chat))
+    application.add_handler(CommandHandler("privacy", staff.show_privacy, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("forget", staff.forget_me, filters=NEW_MESSAGE))
+    staff.schedule_jobs(application)  # the daily purge and the learned-alias refresh
 
     # Buttons: one handler per kind of payload; every one answers its callback query.
     application.add_handler(CallbackQueryHandler(browse.open_section, pattern=is_a(OpenSection)))
@@ -57,6 +74,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(browse.send_calendar, pattern=is_a(SendCalendar)))
     application.add_handler(CallbackQueryHandler(questions.record_feedback, pattern=is_a(GiveFeedback)))
     application.add_handler(CallbackQueryHandler(commands.language_chosen, pattern=is_a(ChooseLanguage)))
+    application.add_handler(CallbackQueryHandler(staff.review_button, pattern=is_a(ReviewGroup)))
     application.add_handler(CallbackQueryHandler(stale_button))  # last of the buttons: anything unknown
 
     application.add_handler(InlineQueryHandler(inline.answer_inline))

@@ -1,4 +1,5 @@
-"""Group manners: in a group the bot only reacts to messages meant for it.
+"""Group manners: in a group the bot only reacts to messages meant for it, and a question keeps
+no mention of anyone.
 
 A message is meant for the bot in a private chat, or in a group when it is a command, mentions
 the bot's @username, or replies to one of the bot's messages.
@@ -10,6 +11,10 @@ import re
 from telegram import Message, MessageEntity
 from telegram.constants import ChatType
 from telegram.ext.filters import MessageFilter
+
+MENTION = "@…"  # what a mention of someone other than the bot becomes in a question
+# An @username as Telegram's apps mark it; not the "@" inside an e-mail address.
+_USERNAME = re.compile(r"(?<![\w@])@[A-Za-z0-9_]+")
 
 
 def _mentions_bot(message: Message) -> bool:
@@ -35,12 +40,37 @@ def addressed_to_bot(message: Message) -> bool:
     return _mentions_bot(message)
 
 
-def question_text(message: Message) -> str:
-    """The message text without the bot's @mention, ready for the engine."""
+def _without_named_mentions(message: Message) -> str:
+    """The text with each mention by name (a "text_mention" entity: a person without a username)
+    replaced by MENTION, or removed when it names the bot."""
     text = message.text or ""
+    named = sorted((e for e in message.entities if e.type == MessageEntity.TEXT_MENTION), key=lambda e: e.offset)
+    if not named:
+        return text
+    units = text.encode("utf-16-le")  # entity offsets count UTF-16 code units
+    parts: list[str] = []
+    done = 0
+    for entity in named:
+        start, end = 2 * entity.offset, 2 * (entity.offset + entity.length)
+        if start < done:
+            continue  # overlapping entities: never sent by Telegram
+        parts.append(units[done:start].decode("utf-16-le"))
+        is_bot = entity.user is not None and entity.user.id == message.get_bot().id
+        parts.append(" " if is_bot else MENTION)
+        done = end
+    parts.append(units[done:].decode("utf-16-le"))
+    return "".join(parts)
+
+
+def question_text(message: Message) -> str:
+    """The message text ready for the engine and the question log: the bot's own mention removed,
+    anyone else's (@username, or a name linked to an account) replaced by MENTION, so that the log
+    never holds who else was named."""
+    text = _without_named_mentions(message)
     username = message.get_bot().username
     if username:
         text = re.sub(rf"(?i)@{re.escape(username)}\b[,:]?", " ", text)
+    text = _USERNAME.sub(MENTION, text)
     return " ".join(text.split())
 
 

@@ -91,7 +91,31 @@ class ChooseLanguage:
         return _checked(f"lang:{self.lang}" if self.lang else "lang")
 
 
-Action = OpenSection | ShowPage | ShowCard | SendCalendar | GiveFeedback | ChooseLanguage
+ReviewKind = Literal["link", "other", "dismiss", "resolve"]
+_REVIEW_CODES: dict[ReviewKind, str] = {"link": "l", "other": "o", "dismiss": "d", "resolve": "r"}
+_REVIEW_KINDS: dict[str, ReviewKind] = {code: kind for kind, code in _REVIEW_CODES.items()}
+
+
+@dataclass(frozen=True)
+class ReviewGroup:
+    """A staff button under a review group g<group>: link it to `entry` (only for "link"), ask for
+    another entry, dismiss it or mark it resolved. Group ids have at most 12 digits."""
+
+    kind: ReviewKind
+    group: int
+    entry: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind == "link") != (self.entry is not None):
+            raise ValueError(f"an entry goes with a 'link' review button and with no other: {self!r}")
+
+    @property
+    def data(self) -> str:
+        entry = f":{self.entry}" if self.entry is not None else ""
+        return _checked(f"rv:{_REVIEW_CODES[self.kind]}:{self.group}{entry}")
+
+
+Action = OpenSection | ShowPage | ShowCard | SendCalendar | GiveFeedback | ChooseLanguage | ReviewGroup
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Action]], ...] = (
     (re.compile(rf"s:({'|'.join(SECTIONS)})"), lambda m: OpenSection(m[1])),  # type: ignore[arg-type]
@@ -100,6 +124,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Action]], ...]
     (re.compile(rf"ics:({_ID})"), lambda m: SendCalendar(m[1])),
     (re.compile(rf"fb:([01]):({_ID}|-)"), lambda m: GiveFeedback(m[1] == "1", None if m[2] == "-" else m[2])),
     (re.compile(r"lang(?::(fr|en))?"), lambda m: ChooseLanguage(m[1])),
+    (re.compile(rf"rv:l:(\d{{1,12}}):({_ID})"), lambda m: ReviewGroup("link", int(m[1]), m[2])),
+    (re.compile(r"rv:([odr]):(\d{1,12})"), lambda m: ReviewGroup(_REVIEW_KINDS[m[1]], int(m[2]))),
 )
 
 

@@ -1,4 +1,5 @@
-"""Fixed strings of the Telegram interface (menus, welcome, paging, manners), in French and English.
+"""Fixed strings of the Telegram interface (menus, welcome, paging, manners, staff review, privacy),
+in French and English.
 
 Answers themselves come from `bot.replies`; this catalogue only holds what is specific to the
 Telegram front end. Placeholders are filled with `str.format`; values that may contain user or
@@ -89,6 +90,77 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd_lang": {"fr": "Changer de langue (English)", "en": "Change language (français)"},
     "cmd_about": {"fr": "L'initiative et mes sources", "en": "The initiative and my sources"},
     "cmd_privacy": {"fr": "Vos données et comment les effacer", "en": "Your data and how to erase it"},
+
+    # Staff review in a private chat (/review, /link, /stats, /export); the refusal says nothing about the log.
+    "not_staff": {"fr": "Désolé, cette commande est réservée à l'équipe BIOVALIANCE.",
+                  "en": "Sorry, this command is for the BIOVALIANCE team only."},
+    "log_off": {"fr": "Le journal des questions est désactivé.", "en": "The question log is turned off."},
+    "db_down": {"fr": "La base de données est injoignable pour le moment ; réessayez plus tard.",
+                "en": "The database cannot be reached right now; please try again later."},
+    "review_empty": {"fr": "Aucune question en attente de revue. 🎉", "en": "No questions waiting for review. 🎉"},
+    "review_head": {"fr": "<b>{total} groupe(s) de questions à revoir</b>, les plus fréquents d'abord :",
+                    "en": "<b>{total} group(s) of questions to review</b>, most frequent first:"},
+    "review_more": {"fr": "… et {more} autre(s) : /review à nouveau après traitement, ou "
+                          "<code>biovaliance-bot review list</code>.",
+                    "en": "… and {more} more: /review again once these are done, or "
+                          "<code>biovaliance-bot review list</code>."},
+    "review_group": {"fr": "<b>{group}</b> · {count}× · dernière fois le {last} UTC · {langs}",
+                     "en": "<b>{group}</b> · {count}× · last asked {last} UTC · {langs}"},
+    "review_candidates": {"fr": "Fiches proches : {entries}", "en": "Close entries: {entries}"},
+    "review_link": {"fr": "🔗 {name}", "en": "🔗 {name}"},
+    "review_other": {"fr": "✏️ Autre fiche", "en": "✏️ Other entry"},
+    "review_dismiss": {"fr": "🗑 Ignorer", "en": "🗑 Dismiss"},
+    "review_resolve": {"fr": "✅ Traité", "en": "✅ Resolved"},
+    "review_type_link": {
+        "fr": "Envoyez <code>/link {group} identifiant-de-fiche</code> (par ex. <code>/link {group} rd-biotech</code>).",
+        "en": "Send <code>/link {group} entry-id</code> (for example <code>/link {group} rd-biotech</code>).",
+    },
+    "review_already": {"fr": "Déjà traité.", "en": "Already handled."},
+    "review_linked": {"fr": "🔗 Relié à <b>{entry}</b> ({count} question(s)) : ces formulations sont apprises.",
+                      "en": "🔗 Linked to <b>{entry}</b> ({count} question(s)): these phrasings are learned."},
+    "review_dismissed": {"fr": "🗑 Ignoré ({count} question(s)) : elles ne reviendront pas en revue.",
+                         "en": "🗑 Dismissed ({count} question(s)): they will not come back to review."},
+    "review_resolved": {"fr": "✅ Marqué traité ({count} question(s)).",
+                        "en": "✅ Marked resolved ({count} question(s))."},
+    "link_usage": {"fr": "Usage : <code>/link g12 identifiant-de-fiche</code>",
+                   "en": "Usage: <code>/link g12 entry-id</code>"},
+    "link_unknown_entry": {"fr": "Aucune fiche « {entry} » dans la base de connaissances.",
+                           "en": "No entry “{entry}” in the knowledge base."},
+    "link_unknown_group": {"fr": "Groupe ou question introuvable : {ref}.", "en": "No such group or question: {ref}."},
+    "stats": {
+        "fr": "<b>Statistiques du {first} au {last}</b> (UTC)\nQuestions : {questions} · répondues : {rate}\n"
+              "Avis : {helpful} 👍 / {not_helpful} 👎 ({ratio} utiles)\nEn attente de revue : {open}",
+        "en": "<b>Statistics, {first} to {last}</b> (UTC)\nQuestions: {questions} · answered: {rate}\n"
+              "Feedback: {helpful} 👍 / {not_helpful} 👎 ({ratio} helpful)\nWaiting for review: {open}",
+    },
+    "stats_columns": {"fr": "jour     q   rép  sans  préc", "en": "day      q   ans  none  clar"},
+    "stats_top_unanswered": {"fr": "<b>Sans réponse, les plus fréquentes</b>", "en": "<b>Most frequent unanswered</b>"},
+    "export_caption": {"fr": "Journal des questions ({rows} lignes).", "en": "Question log ({rows} rows)."},
+
+    # Privacy, for everyone (/privacy, /forget).
+    "privacy": {
+        "fr": "<b>Vos données</b>\n"
+              "• Quand je ne sais pas répondre (ou dois vous faire préciser), je garde votre question pour que "
+              "l'équipe l'étudie : le texte, la langue, l'heure, le type de conversation, et une clé pseudonyme "
+              "calculée à partir de votre compte. Jamais votre identifiant Telegram, votre nom ni votre pseudo.\n"
+              "• Vos avis 👍/👎 sont gardés avec la même clé.\n"
+              "• Les questions auxquelles je réponds ne sont que comptées (par jour et par fiche), sans leur texte.\n"
+              "• Tout cela est effacé au bout de {days} jours.\n"
+              "• /forget efface tout de suite ce qui est lié à vous. Une formulation que l'équipe a ajoutée à la "
+              "base de connaissances y reste, sans aucun lien avec vous.",
+        "en": "<b>Your data</b>\n"
+              "• When I cannot answer (or need you to be more precise), I keep your question for the team to "
+              "study: its text, language, time, the kind of chat, and a pseudonymous key derived from your "
+              "account. Never your Telegram id, name or username.\n"
+              "• Your 👍/👎 feedback is kept with the same key.\n"
+              "• Questions I answer are only counted (per day and per entry), their text is not kept.\n"
+              "• All of it is deleted after {days} days.\n"
+              "• /forget erases everything linked to you right away. A phrasing the team added to the knowledge "
+              "base stays there, with no link to you.",
+    },
+    "forgotten": {"fr": "C'est fait : {count} élément(s) lié(s) à vous ont été effacés.",
+                  "en": "Done: {count} record(s) linked to you were erased."},
+    "nothing_kept": {"fr": "Je ne garde aucune donnée sur vous.", "en": "I keep no data about you."},
 }
 
 # The public command menu, in the order Telegram shows it.
@@ -96,7 +168,10 @@ PUBLIC_COMMANDS = ("start", "help", "actors", "specialities", "events", "objecti
                    "privacy")
 
 
-def ui(key: str, lang: str, **values: str) -> str:
-    """A fixed interface string in `lang` ('fr' or 'en'), placeholders filled."""
+def ui(key: str, lang: str, /, **values: object) -> str:
+    """A fixed interface string in `lang` ('fr' or 'en'), placeholders filled.
+
+    `key` and `lang` are positional-only, so any placeholder name (even `key`) can be filled.
+    """
     text = STRINGS[key]["fr" if lang == "fr" else "en"]
     return text.format(**values) if values else text
