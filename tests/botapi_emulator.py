@@ -346,6 +346,20 @@ class BotApiEmulator:
         await self._push({"message": message})
         return message
 
+    async def send_sticker(self, user: FakeUser, chat: FakeChat, emoji: str = "👍") -> dict:
+        """The user sends a sticker: a message with no text at all."""
+        room = self._chat(chat)
+        message: dict[str, Any] = {
+            "message_id": next(room.next_message_id), "from": user.to_api(), "chat": chat.to_api(),
+            "date": int(time.time()),
+            "sticker": {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512,
+                        "height": 512, "is_animated": False, "is_video": False, "emoji": emoji},
+        }
+        room.messages[message["message_id"]] = message
+        self.transcript.append(TranscriptLine(chat.id, "user", f"[sticker {emoji}]"))
+        await self._push({"message": message})
+        return message
+
     async def press_button(self, message: dict, callback_data: str, *, user: FakeUser | None = None) -> str:
         """The user presses the inline button carrying `callback_data` on the bot's `message`."""
         current = self.message(message["chat"]["id"], message["message_id"])

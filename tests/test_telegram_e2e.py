@@ -434,3 +434,15 @@ async def test_conversation_transcript(emu, bot):
         header = ("# A conversation with the bot\n\nRecorded by `tests/test_telegram_e2e.py::test_conversation_transcript`"
                   " against the local Bot API emulator (today = 1 November 2025). Buttons are shown as `[label]`.\n\n")
         Path(target).write_text(header + text, encoding="utf-8")
+
+
+async def test_a_sticker_in_private_gets_a_word_not_silence(emu, bot):
+    await emu.send_sticker(ANNE, emu.private_chat(ANNE))
+    [reply] = await emu.wait_for_messages(ANNE.id)
+    assert "texte" in reply["text"]
+
+
+async def test_a_sticker_in_a_group_gets_nothing(emu, bot):
+    group = emu.group(-100777, "Stand BIOVALIANCE")
+    await emu.send_sticker(BOB, group)
+    await emu.expect_silence(group.id)

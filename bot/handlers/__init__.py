@@ -40,6 +40,12 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_html(ui("unknown_command", context.lang(update.effective_user)))
 
 
+async def text_only(update: Update, context: BotContext) -> None:
+    """A photo, voice note, sticker or file in a private chat: say what the bot can read."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_html(ui("text_only", context.lang(update.effective_user)))
+
+
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an older version of the bot: answer it so the user's button stops spinning."""
     assert update.callback_query is not None
@@ -83,6 +89,8 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND & AddressedToBot(),
                                            questions.answer_question))
     application.add_handler(MessageHandler(NEW_MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
+    # Anything else sent privately (photo, voice, sticker, file): never silence.
+    application.add_handler(MessageHandler(NEW_MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT, text_only))
 
     # The error handler logs first, then apologises when it can; the bot keeps running.
     application.add_error_handler(errors.handle_error)

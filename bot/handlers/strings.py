@@ -74,6 +74,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "unknown_command": {"fr": "Je ne connais pas cette commande. Tapez /help pour voir ce que je sais faire.",
                         "en": "I don't know that command. Type /help to see what I can do."},
     "gone": {"fr": "Cette fiche n'existe plus.", "en": "This card no longer exists."},
+    "text_only": {"fr": "Je ne lis que le texte : écrivez-moi votre question, par exemple « Quand a lieu BioFit ? ».",
+                  "en": "I can only read text: type your question, for example \"When is BioFit?\"."},
     "error": {"fr": "Désolé, un problème technique m'a empêché de répondre. Réessayez dans un instant.",
               "en": "Sorry, a technical problem stopped me from answering. Please try again in a moment."},
     "inline_help_title": {"fr": "Posez une question sur BIOVALIANCE", "en": "Ask a question about BIOVALIANCE"},
