@@ -86,8 +86,13 @@ def api_urls(settings: Settings) -> tuple[str, str]:
     return f"{root}/bot", f"{root}/file/bot"
 
 
-def build_application(settings: Settings, services: Services, *, tuning: Tuning = Tuning()) -> Application:
-    """The bot, ready to initialise and run: services in bot_data, every handler registered."""
+def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Application:
+    """The bot, ready to initialise and run: services in bot_data, every handler registered.
+
+    Everything comes from `services.settings`, so the token and the staff list can never come
+    from two different configurations.
+    """
+    settings = services.settings
     if not settings.telegram_bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token")
     base_url, base_file_url = api_urls(settings)
@@ -134,11 +139,11 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def run_bot(settings: Settings, services: Services, *, webhook: bool) -> None:
+def run_bot(services: Services, *, webhook: bool) -> None:
     """Run until SIGINT/SIGTERM (python-telegram-bot's stop signals), then shut down cleanly."""
-    application = build_application(settings, services)
+    application = build_application(services)
     if webhook:
-        options = webhook_options(settings)
+        options = webhook_options(services.settings)
         logger.info("starting the webhook server on port %s", options["port"])
         application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
     else:

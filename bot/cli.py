@@ -127,7 +127,7 @@ def cmd_run(args: argparse.Namespace, services: Services) -> int:
     from telegram.error import InvalidToken
 
     try:
-        run_bot(services.settings, services, webhook=args.webhook)
+        run_bot(services, webhook=args.webhook)
     except InvalidToken:  # its message holds the token itself: never print it
         print("run: Telegram rejected TELEGRAM_BOT_TOKEN; check it with BotFather", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ start, start the updater), without taking over the event loop or installing sign
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import socket
 from collections.abc import AsyncIterator
@@ -43,8 +44,11 @@ def bot_settings(emu: BotApiEmulator, data_dir: Path, **overrides: object) -> Se
 @contextlib.asynccontextmanager
 async def running_bot(emu: BotApiEmulator, services: Services, settings: Settings, *, webhook: bool = False,
                       tuning: Tuning = TEST_TUNING) -> AsyncIterator[Application]:
-    """The Application built by `bot.app.build_application`, polling (or on a webhook) until exit."""
-    application = build_application(settings, services, tuning=tuning)
+    """The Application built by `bot.app.build_application`, polling (or on a webhook) until exit.
+
+    The shared services (knowledge, engine, log) are given `settings`, pointed at the emulator.
+    """
+    application = build_application(dataclasses.replace(services, settings=settings), tuning=tuning)
     await application.initialize()
     try:
         assert application.post_init is not None

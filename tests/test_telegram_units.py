@@ -246,10 +246,10 @@ def test_webhook_needs_url_and_a_valid_secret():
 def test_build_application_needs_a_token(knowledge, engine):
     from bot.services import Services
 
-    services = Services(settings=Settings(), knowledge=knowledge, engine=engine)
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
-        build_application(Settings(), services)
-    application = build_application(Settings(telegram_bot_token="1:x"), services, tuning=Tuning(rate_limited=False))
+        build_application(Services(settings=Settings(), knowledge=knowledge, engine=engine))
+    services = Services(settings=Settings(telegram_bot_token="1:x"), knowledge=knowledge, engine=engine)
+    application = build_application(services, tuning=Tuning(rate_limited=False))
     assert application.bot.base_url == "https://api.telegram.org/bot1:x"
     assert application.bot_data["services"] is services
 
@@ -262,8 +262,8 @@ def test_every_telegram_command_is_documented(knowledge, engine):
     from bot.services import Services
 
     text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    services = Services(settings=Settings(), knowledge=knowledge, engine=engine)
-    application = build_application(Settings(telegram_bot_token="1:x"), services)
+    services = Services(settings=Settings(telegram_bot_token="1:x"), knowledge=knowledge, engine=engine)
+    application = build_application(services)
     commands = {c for handlers in application.handlers.values() for h in handlers
                 if isinstance(h, CommandHandler) for c in h.commands}
     assert {"start", "help", "lang", "about", "actors", "events"} <= commands
