@@ -60,10 +60,10 @@ class Reading:
     intents_strong_who: bool
     numbers: set[float]
     ordinal: int | None
-    strong_jobs: bool = True
-    asks_budget: bool = False
-    international: bool = False
-    rest: tuple[Word, ...] = ()  # the words that name no entry
+    strong_jobs: bool          # a real job word, not just "work" / "travailler"
+    asks_budget: bool
+    international: bool        # abroad, international, a foreign place
+    rest: tuple[Word, ...]     # the words that name no entry
 
 
 class Engine:
@@ -280,10 +280,15 @@ class Engine:
             ordinal = next((int(n) for n in numbers if n in (1, 2, 3, 4)), None)
         if rest_texts & lx.SOURCE_WORDS and not mentions and not kinds:
             intents.add("sources")
-        strong_jobs = bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS))
-        return Reading(words, mentions, intents, kinds, missing, places, concepts, unknown, off_topic, partial,
-                       months, strong_who, numbers, ordinal, strong_jobs, bool(rest_texts & lx.BUDGET_WORDS),
-                       bool(set(folded.split()) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES)), tuple(rest))
+        return Reading(
+            words=words, mentions=mentions, intents=intents, kinds=kinds, missing=missing, places=places,
+            concepts=concepts, unknown=unknown, off_topic=off_topic, partial=partial, months=months,
+            intents_strong_who=strong_who, numbers=numbers, ordinal=ordinal,
+            strong_jobs=bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS)),
+            asks_budget=bool(rest_texts & lx.BUDGET_WORDS),
+            international=bool(set(all_words) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES)),
+            rest=tuple(rest),
+        )
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
         """Entries sharing a distinctive (non-generic, non-question) word with the question."""
