@@ -113,6 +113,9 @@ CASES = [
     ("Who runs the Genesis project?", A, "genesis", "en", r"urgo"),
     ("bonsoir et merci beaucoup !", S, None, "fr", r"plaisir"),
     ("aide moi stp", A, None, "fr", r"evenements"),
+    ("qui dirige la region", A, "region-bfc", "fr", r"durain"),
+    ("companies across the region?", A, None, "en", r"cellquest"),
+    ("tel me abt santenov", A, "santenov", "en", r"dijon"),
     # the sources say nothing of it: declined, with what is known
     ("Does Urgo take interns?", U, "urgo", "en", r"don't know"),
     ("Qui sont les intervenants de BioFit ?", U, "biofit-medfit", "fr", r"ne connais pas"),

@@ -315,6 +315,10 @@ class Engine:
         score = min((m.score for m in r.mentions), default=0.0)
         if learned:
             score = max(score, LEARNED_SCORE)
+        if not entries and {w.text for w in r.rest} & {"region", "regional", "regionale"}:
+            region = next((a.id for a in kb.of_type(Actor) if a.kind == "region"), None)
+            if region and (r.intents & {"who", "where", "how_many", "jobs"} or r.kinds):
+                entries, score = [region], ANSWER_SCORE  # in this bot "la région" is Bourgogne-Franche-Comté
         if not entries and r.partial:
             (best, top), *others = r.partial
             if top >= PARTIAL_SCORE and all(other < top for _, other in others):
@@ -428,8 +432,11 @@ class Engine:
     def _about(self, entry, intent: str, r: Reading, today: dt.date) -> tuple[str | None, tuple[str, ...], str | None]:
         """(intent answered, item ids, missing attribute) for a question about one entry."""
         kb = self.knowledge
-        if isinstance(entry, Actor) and entry.kind == "region" and (r.kinds or intent in ("how_many", "jobs")):
-            entry = kb.initiative  # "Which fields does BFC excel in?": the region's lists are the initiative's
+        if isinstance(entry, Actor) and entry.kind == "region":
+            if r.kinds & {"speciality"}:  # "the region's strengths": every field the sources name
+                return "list_speciality", self._list_kind("speciality", r.intents, today), None
+            if r.kinds or intent in ("how_many", "jobs"):
+                entry = kb.initiative  # "Which companies in the region?": the initiative's lists
         if r.asks_budget and not r.kinds and not isinstance(entry, Figure):
             figures = kb.figures_by_subject.get(entry.id, ())  # "budget of BioImp" / "budget of Chematech"
             return ("figures", figures, None) if figures else (None, (), "budget")
@@ -442,14 +449,14 @@ class Engine:
                 return "list_plan", self._list_kind("plan", r.intents, today), None
             if intent == "objectives" or r.kinds & {"objective"}:
                 return "objectives", self._list_kind("objective", r.intents, today), None
-            if r.kinds & {"company"} or intent == "jobs":
-                return "employers", self._companies(), None
-            if r.kinds & {"speciality"}:
-                return "list_speciality", tuple(entry.specialities), None
             if intent == "how_many" and not r.kinds & {"figure"}:
                 figures = self._figures_for(r)
                 if figures or r.unknown:  # "combien d'habitants ?": a figure the sources lack
                     return ("figures", figures, None) if figures else (None, (), "figure")
+            if r.kinds & {"company"} or intent == "jobs":
+                return "employers", self._companies(), None
+            if r.kinds & {"speciality"}:
+                return "list_speciality", tuple(entry.specialities), None
             if intent == "how_many" or r.kinds & {"figure"}:
                 return "list_figure", tuple(f.id for f in kb.of_type(Figure)), None
             if intent in ("partners", "member") or r.kinds & {"actor"}:

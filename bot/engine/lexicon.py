@@ -295,7 +295,7 @@ PLACE_SYNONYMS: dict[str, str] = {
 SHORTHAND: dict[str, str] = {
     "wat": "what", "wot": "what", "wht": "what", "whats": "what", "wen": "when", "whr": "where",
     "wher": "where", "pls": "please", "plz": "please", "thx": "thanks",
-    "ur": "your", "tel me": "tell me", "koi": "quoi", "ki": "qui", "kan": "quand", "qd": "quand",
+    "ur": "your", "tel me": "tell me", "abt": "about", "bout": "about", "infos": "info", "koi": "quoi", "ki": "qui", "kan": "quand", "qd": "quand",
     "cb": "combien", "cmb": "combien", "stp": "svp", "bcp": "beaucoup", "jsuis": "je suis",
     "stand for": "meaning", "stands for": "meaning", "veut dire": "signifie",
 }
