@@ -38,6 +38,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                 "en": "I don't know {name}'s {attribute}: the articles I draw on do not give it. I have passed the question on to the team."},
     "missing_general": {"fr": "Je ne connais pas {attribute} : les articles dont je dispose ne le donnent pas. J'ai transmis la question à l'équipe.",
                         "en": "I don't know the {attribute}: the articles I draw on do not give it. I have passed the question on to the team."},
+    "missing_place": {"fr": "Je ne connais pas ce chiffre pour {place} : les articles ne donnent que des chiffres régionaux. J'ai transmis la question à l'équipe.",
+                      "en": "I don't know that figure for {place}: the articles only give regional figures. I have passed the question on to the team."},
     "off_topic": {"fr": "Je suis l'assistant BIOVALIANCE : je ne réponds qu'aux questions sur les biothérapies en Bourgogne-Franche-Comté. J'ai noté votre question pour l'équipe.",
                   "en": "I am the BIOVALIANCE assistant: I only answer questions about biotherapies in Bourgogne-Franche-Comté. I have noted your question for the team."},
     "clarify": {"fr": "Je ne suis pas sûr d'avoir compris. Vouliez-vous parler de :", "en": "I'm not sure I understood. Did you mean:"},
@@ -289,6 +291,8 @@ def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _
             if entry:
                 w.line(t("missing", lang, attribute=label, name=name))
                 w.line(w.esc(_first_sentence(entry.text.get(lang))))
+            elif result.place:
+                w.line(t("missing_place", lang, attribute=label, place=w.esc(result.place)))
             else:
                 w.line(t("missing_general", lang, attribute=label))
         elif entry:

@@ -80,7 +80,7 @@ def detect_language(text: str, default: str = "fr", frequencies=None, ignore: Co
         if abs(own) >= 0.75:
             return "fr" if own > 0 else "en"
         named = balance(words)  # only names left: "Healthcare Innovation 2030 budget?" reads as English
-        if abs(named) >= 2.0:
+        if abs(named) >= 1.5:
             return "fr" if named > 0 else "en"
     if fr == en:
         return default

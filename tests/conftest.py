@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
+from botapi_emulator import BotApiEmulator
 from bot.knowledge import KnowledgeBase, load_knowledge
 
 pytest_plugins = ["tests.pg_fixture"]
@@ -17,3 +18,11 @@ def knowledge() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def engine(knowledge: KnowledgeBase) -> Engine:
     return Engine(knowledge)
+
+
+@pytest.fixture
+async def emu():
+    """A local Bot API server on 127.0.0.1; at the end, every button press must have been answered."""
+    async with BotApiEmulator() as server:
+        yield server
+        assert not server.unanswered_callback_queries(), "every button press must be answered"

@@ -116,6 +116,13 @@ CASES = [
     ("qui dirige la region", A, "region-bfc", "fr", r"durain"),
     ("companies across the region?", A, None, "en", r"cellquest"),
     ("tel me abt santenov", A, "santenov", "en", r"dijon"),
+    ("events outside France?", A, None, "en", r"wisconsin"),
+    ("What is on 10 October?", A, None, "en", r"innovative therapies"),
+    ("salons pas en novembre", A, None, "fr", r"biofit"),
+    ("Is BIOVALIANCE a startup?", A, "biovaliance", "en", r"brand"),
+    ("les atouts de la région ?", A, None, "fr", r"microtechn"),
+    ("Thanks, that was really useful", S, None, "en", r"welcome"),
+    ("what sort of questions can I ask?", A, None, "en", r"event"),
     # the sources say nothing of it: declined, with what is known
     ("Does Urgo take interns?", U, "urgo", "en", r"don't know"),
     ("Qui sont les intervenants de BioFit ?", U, "biofit-medfit", "fr", r"ne connais pas"),
@@ -124,6 +131,11 @@ CASES = [
     ("contact RH chez Chematech", U, "chematech", "fr", r"ne connais pas"),
     ("What is the budget of Santenov?", U, "santenov", "en", r"don't know"),
     ("Quel est l'âge de Jeanne Galaine ?", U, "jeanne-galaine", "fr", r"ne connais pas"),
+    ("Should I buy shares of Urgo?", U, None, "en", r"team"),
+    ("Quelle est la meilleure entreprise ?", U, None, "fr", r"equipe"),
+    ("How many biotech companies in Besançon?", U, None, "en", r"regional figures"),
+    ("Which town is Urgo in?", U, "urgo", "en", r"don't know"),
+    ("Who is the president of the United States?", U, None, "en", r"team"),
     # ambiguous: a shared word gets a question back, with choices
     ("wisconsin", C, None, None, r"bioforward"),
 ]

@@ -44,13 +44,6 @@ def services(tmp_path_factory):
 
 
 @pytest.fixture
-async def emu():
-    async with BotApiEmulator() as server:
-        yield server
-        assert not server.unanswered_callback_queries(), "every button press must be answered"
-
-
-@pytest.fixture
 async def bot(emu, services, tmp_path):
     async with running_bot(emu, services, bot_settings(emu, tmp_path)) as application:
         yield application

@@ -60,13 +60,6 @@ def services(tmp_path):
 
 
 @pytest.fixture
-async def emu():
-    async with BotApiEmulator() as server:
-        yield server
-        assert not server.unanswered_callback_queries(), "every button press must be answered"
-
-
-@pytest.fixture
 async def bot(emu, services, tmp_path):
     settings = bot_settings(emu, tmp_path, staff_user_ids=services.settings.staff_user_ids)
     async with running_bot(emu, services, settings, tuning=TUNING) as application:

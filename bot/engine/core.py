@@ -6,6 +6,7 @@ names an entry, unknown words lower confidence, and an attribute the sources lac
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -35,10 +36,10 @@ _LAUNCH_WORDS = frozenset("launched launch lance lancee lances created creee cre
 _RELATION_WORDS = frozenset("link links linked relation relationship between lien liens lie liee entre connection".split())
 _GENERAL_WORDS = frozenset().union(
     lx.STOP, lx.OFF_TOPIC, lx.INITIATIVE_WORDS, lx.FILLER, lx.MONTHS, lx.SOURCE_WORDS, lx.ORDINALS,
-    lx.INTERNATIONAL_WORDS, lx.DEMONYMS, lx.BUDGET_WORDS, *lx.SMALLTALK_WORDS.values(),
+    lx.INTERNATIONAL_WORDS, lx.DEMONYMS, lx.BUDGET_WORDS, *lx.SMALLTALK_WORDS.values(), lx.OPINION, lx.OPINION_MODALS, lx.OPINION_DECISIONS, lx.NEGATIONS,
     *lx.INTENT_CUES.values(), *lx.KIND_NOUNS.values(), *lx.MISSING_ATTRIBUTES.values(), *lx.CONCEPTS.values(),
     *(p.split()[0] for phrases in lx.SMALLTALK.values() for p in phrases),
-    "region regional".split(),
+    "region regional regionale regionales regionaux".split(),
     _LAUNCH_WORDS, _RELATION_WORDS,
 )
 
@@ -64,6 +65,9 @@ class Reading:
     asks_budget: bool
     international: bool        # abroad, international, a foreign place
     rest: tuple[Word, ...]     # the words that name no entry
+    yes_no: bool = False       # "Is BIOVALIANCE a company?", "c'est une marque ou une entreprise ?"
+    asks_city: bool = False    # "in which city", not just "where"
+    dates: tuple[dt.date, ...] = ()  # days named with their month: "on December 3", "le 15 octobre"
 
 
 class Engine:
@@ -170,8 +174,8 @@ class Engine:
         if smalltalk:
             return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
         words = set(folded.split())
-        if _matches_phrase(folded, lx.HELP) or (words & lx.HELP_WORDS
-                                                 and words <= lx.HELP_WORDS | lx.SMALLTALK_FILLER | lx.STOP):
+        help_words = lx.HELP_WORDS | lx.SMALLTALK_FILLER | lx.STOP | lx.HELP_CONTEXT
+        if _matches_phrase(folded, lx.HELP) or (words <= help_words and words & (lx.HELP_WORDS | {"questions", "utiliser"})):
             return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
         reading = self._read(text, folded)
         return self._decide(reading, base | {"normalised": folded}, today, self._learned_entry(folded))
@@ -263,15 +267,21 @@ class Engine:
             if missing == "founder":
                 missing = None
         places = self._find_places(raw, rest)
-        if "france" in places and set(all_words) & lx.INTERNATIONAL_WORDS:
-            places.remove("france")  # "événements hors de France": abroad, not in France
+        negated = bool(set(all_words) & lx.NEGATIONS)
+        if "france" in places and (negated or set(all_words) & lx.INTERNATIONAL_WORDS):
+            places.remove("france")  # "hors de France", "not in France": abroad
+            negated = False
         if " savoir faire " in f" {folded} ":
             kinds.add("speciality")
         concepts = self._concepts([w.text for w in words])
-        off_topic = bool(rest_texts & lx.OFF_TOPIC)
+        opinion = bool(set(all_words) & lx.OPINION) or bool(
+            set(all_words) & lx.OPINION_MODALS and set(all_words) & lx.OPINION_DECISIONS)
+        off_topic = bool(rest_texts & lx.OFF_TOPIC) or opinion  # facts only: no advice, no opinions
 
         unknown = sum(w.weight for w in rest if w.score == 0.0)
         months = {lx.MONTHS[w.text] for w in rest if w.text in lx.MONTHS}
+        if months and negated:  # "pas en octobre"
+            months = set(range(1, 13)) - months
         partial = self._partial_candidates(rest)
         strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - lx.WHO_WORDS))
         numbers = _numbers(raw)
@@ -286,8 +296,12 @@ class Engine:
             intents_strong_who=strong_who, numbers=numbers, ordinal=ordinal,
             strong_jobs=bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS)),
             asks_budget=bool(rest_texts & lx.BUDGET_WORDS),
-            international=bool(set(all_words) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES)),
+            international=bool(set(all_words) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES))
+            or (bool(set(all_words) & lx.NEGATIONS) and "france" in _place_key(folded).split()),
             rest=tuple(rest),
+            yes_no=all_words[:1] in (["is"], ["are"], ["est"], ["c"], ["estce"]) or all_words[:2] == ["est", "ce"],
+            dates=_days_named(all_words),
+            asks_city=bool(rest_texts & {"city", "cities", "town", "ville", "villes"}),
         )
 
     def _partial_candidates(self, rest: list[Word]) -> list[tuple[str, float]]:
@@ -354,13 +368,22 @@ class Engine:
                 (e for e in entries if isinstance(kb.get(e), Speciality)), None))
             if found.status == Status.ANSWERED:
                 return found
+        if r.dates and (not entries or entries == [kb.initiative.id]):  # "Où sera BIOVALIANCE le 15 octobre ?"
+            on_day = [e.id for e in kb.events_by_date(today) if any(
+                (e.start.month, e.start.day) <= (d.month, d.day) <= (e.end.month, e.end.day) for d in r.dates)]
+            if on_day:
+                return answered("list_event", None, on_day)
         if len(entries) > 1 and entries[0] == kb.initiative.id:
             entries.append(entries.pop(0))  # "Will BIOVALIANCE be at BioFit?" is about BioFit
-        if entries and r.intents & {"who", "list"} and not isinstance(kb.get(entries[0]), Person):
+        if entries and r.intents & {"who", "list"} and not r.places and not isinstance(kb.get(entries[0]), Person):
             people = self._people_by_role(r.words)  # "Quel ministre est cité à propos de France 2030 ?"
             if people:
                 return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
 
+        city = next((p for p in r.places if p not in lx.PLACE_SYNONYMS.values()), None)
+        if city and ("how_many" in r.intents or isinstance(kb.get(entries[0]) if entries else None, Figure)):
+            # the key figures are regional: "How many biotherapy jobs in Dijon?" is not answered by them
+            return declined("missing", missing="figure", place=self._places[city][base["lang"]])
         if entries:
             main = kb.get(entries[0])
             if r.missing and not (r.missing == "headcount" and not _is_company_like(main)):
@@ -389,11 +412,14 @@ class Engine:
             chosen = [o.id for o in kb.of_type(Objective) if o.order == r.ordinal]
             if chosen:
                 return answered("define", chosen[0])
+        if "how_many" in r.intents and r.places and r.places[0] not in lx.PLACE_SYNONYMS.values():
+            return declined("missing", missing="figure", place=self._places[r.places[0]][base["lang"]])
         if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
             return self._place_answer(r, base, answered, declined)
         if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
             return self._figure_answer(r, base, answered, declined)
-        described = self._described(r.rest) if r.intents & {"who", "jobs"} and not r.kinds - {"actor", "company"} else ()
+        described = (self._described(r.rest) if r.intents & {"who", "jobs"} and not r.places
+                     and not r.kinds - {"actor", "company"} else ())
         if described:  # "I want to work on blood-based therapeutics": the entries whose texts say so
             return answered("described", None, described)
         if "jobs" in r.intents or r.kinds & {"company"}:
@@ -408,11 +434,11 @@ class Engine:
             return answered("objectives", kb.initiative.id, self._list_kind("objective", r.intents, today))
         if "partners" in r.intents or "member" in r.intents:
             return answered("partners", kb.initiative.id, self._partners(), detail={"international": r.international})
-        if "who" in r.intents:
+        if "who" in r.intents and not r.places:  # "the president of France" is not the Region's
             people = self._people_by_role(r.words)
             if people:
                 return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
-        if r.partial:
+        if r.partial and not r.unknown:  # "la capitale du Wisconsin ?" is not about BioForward
             return self._clarify(base, r.partial)
         if "how_many" in r.intents and r.concepts:
             return self._figure_answer(r, base, answered, declined)
@@ -453,6 +479,8 @@ class Engine:
                 figures = self._figures_for(r)
                 if figures or r.unknown:  # "combien d'habitants ?": a figure the sources lack
                     return ("figures", figures, None) if figures else (None, (), "figure")
+            if r.kinds & {"company"} and r.yes_no and intent != "jobs":
+                return "define", (), None  # "Is BIOVALIANCE a company?": what it is
             if r.kinds & {"company"} or intent == "jobs":
                 return "employers", self._companies(), None
             if r.kinds & {"speciality"}:
@@ -475,7 +503,9 @@ class Engine:
         if isinstance(entry, Actor):
             people = kb.people_by_organisation.get(entry.id, ())
             if intent == "where":
-                return ("where", (), None) if entry.city or entry.area else (None, (), "location")
+                if not entry.city and (not entry.area or r.asks_city):  # "In which city is CellQuest?"
+                    return None, (), "location"
+                return "where", (), None
             if intent in ("launched", "when"):
                 return ("launched", (), None) if entry.launched else (None, (), "launch date")
             if intent == "who" and "define" in r.intents:
@@ -508,6 +538,8 @@ class Engine:
             actors = self._actors_with(entry.id)
             if intent == "how_many" and self._figures_for(r):
                 return "figures", self._figures_for(r), None
+            if r.kinds & {"speciality"} and not actors:  # "les compétences de la région en biothérapies"
+                return "list_speciality", self._list_kind("speciality", r.intents, today), None
             if "jobs" in r.intents and not actors:  # the whole sector ("un emploi en biothérapies")
                 return "employers", self._companies(), None
             if intent in ("who", "jobs", "list", "where") or r.kinds & {"company", "actor"}:
@@ -662,6 +694,19 @@ def _expand_shorthand(folded: str) -> str:
 
 
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
+
+
+def _days_named(words: list[str]) -> tuple[dt.date, ...]:
+    """Day-and-month pairs ("3 december", "december 3rd", "le 15 octobre"), in a leap year."""
+    found = []
+    for i, word in enumerate(words):
+        if word in lx.MONTHS:
+            for near in (words[i - 1:i] + words[i + 1:i + 2]):
+                day = re.sub(r"(st|nd|rd|th|er)$", "", near)
+                if day.isdigit() and 1 <= int(day) <= 31:
+                    with contextlib.suppress(ValueError):
+                        found.append(dt.date(2000, lx.MONTHS[word], int(day)))
+    return tuple(found)
 
 
 def _numbers(raw: str) -> set[float]:

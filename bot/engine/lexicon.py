@@ -25,7 +25,7 @@ INTENT_CUES: dict[str, frozenset[str]] = {
     """.split()),
     "when": frozenset("""
         when whens date dates day days schedule period month happening start starts
-        quand jour jours calendrier periode mois commence debut
+        quand jour jours calendrier periode mois commence debut dure durent duree duration lasts
     """.split()),
     "who": frozenset("""
         who whos whom lead leads leader leads heads head runs director president chair behind
@@ -119,6 +119,7 @@ KIND_NOUNS: dict[str, frozenset[str]] = {
         fields area areas domain domains skill skills strength strengths know knowhow
         specialite specialites domaine domaines competence competences excellence
         expert experts specialise specialize specialises specializes excel excels excelle
+        strong strongest strength strengths fort forts forte fortes atout atouts asset assets
     """.split()),
     "objective": frozenset("""
         objective objectives goal goals aim aims objectif objectifs but buts
@@ -155,6 +156,8 @@ MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {
                               "enregistrer".split()),
     "contact": frozenset("contact contacts hr rh recruiter recruiters recruteur recruteuse".split()),
     "board": frozenset("board boards governance gouvernance administrateurs".split()),
+    "terms": frozenset("terms conditions contract contracts contrat contrats clauses".split()),
+    "attendance": frozenset("participants attendees visitors visiteurs exposants exhibitors audience".split()),
     "stock": frozenset("stock stocks shares shareholders actionnaires bourse cotation capitalisation capitalization "
                        "valuation".split()),
     "size": frozenset("big bigger size taille superficie surface".split()),
@@ -180,6 +183,7 @@ MISSING_PHRASES: dict[str, tuple[str, ...]] = {
 # Topics a trade-fair visitor may ask that this assistant never covers.
 OFF_TOPIC = frozenset("""
 weather forecast rain restaurant restaurants food eat lunch dinner hotel hotels parking park taxi train
+capital capitale population habitants inhabitants mayor maire
 accommodation accomodation hebergement sleep visa tourism tourist museum shopping shop shops beer wine
 trains bus flight flights airport wifi toilet toilets football soccer match score cup world
 bitcoin crypto recipe movie movies film films music song joke jokes president_usa election
@@ -256,7 +260,7 @@ gives show shows tell told say says said think go goes going went come comes cam
 used let lets make help try trying interested interest interesting curious wonder wondering ask
 asking question questions answer more info detail details something anything everything thing
 things someone anyone somebody really actually exactly currently now today still already again
-happen happens happened happening going new big small main best good great nice well better
+happen happens happened happening going new small main good great nice well better
 kind sort type way ways yes no ok okay sure maybe hello there please thank thanks hey
 one two three four five first second third many much lot lots few several each both either
 currently presently nowadays exist exists existing available possible way within without near
@@ -266,9 +270,10 @@ trouve dire dit parler parle montrer montre donner aller va vont venir vient pre
 interesse interessee interesses curieux question questions reponse plus infos detail details
 quelque chose chose choses quelqu quelqun vraiment actuellement maintenant aujourd hui
 deja encore existe existent disponible possible nouveau nouvelle grand grande petit petite bon
-bonne meilleur meilleure oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
+bonne oui non ok daccord peut etre chaque plusieurs beaucoup peu un deux trois
 se passe passent souhaite souhaiterais merci svp est il y a
-matter matters important importance
+matter matters important importance homework devoir devoirs simple simply short bref
+resume summary quote quotes citation citations words mots
 tient tiennent tenu tenue deroule deroulent majeur majeure majeurs majeures principal principaux principales
 mean means meaning meant acronym abbreviation sigle acronyme signifie signifient veut dire named mentioned cited quoted listed featured involved citees cites mentionnees mentionnes nommees
 """.split())
@@ -333,6 +338,20 @@ SMALLTALK_WORDS: dict[str, frozenset[str]] = {
     "hello": frozenset("hello hi hey yo morning afternoon evening bonjour salut slt bjr bonsoir bsr coucou cc".split()),
 }
 SMALLTALK_FILLER = frozenset("""good nice great super cool top parfait ok okay well fine hope hoping you your re
+utile useful helpful sympa genial perfect excellent c est ce cest vraiment really
 i m am and et a de la le les tu vous toi comment how are is bien tres very much so lot have day see
 please pls plz svp stp bonne bon""".split())
 HELP_WORDS = frozenset("help aide aider aidez menu commands commandes options".split())
+# Words that, with a help word or alone with these, ask how to use the bot: "what kind of questions can I ask?"
+HELP_CONTEXT = frozenset("what which kind sort type questions question ask demander poser utiliser use can "
+                         "peux peut puis comment quoi quel quelles quels je tu t".split())
+
+# Questions asking for advice or an opinion: the sources give facts, never advice.
+OPINION = frozenset("recommend recommended recommends advise advice worth conseilles conseillez recommandes "
+                    "recommandez recommander best meilleur meilleure meilleurs meilleures pire worst opinion avis".split())
+# "Should I invest in Chematech?", "Mon élu doit-il soutenir… ?": a modal verb with a decision verb.
+OPINION_MODALS = frozenset("should shall ought devrais devrait devrions dois doit faut".split())
+OPINION_DECISIONS = frozenset("invest investir buy acheter sell vendre support soutenir vote voter".split())
+
+# Words that turn a place or a month into its opposite: "not in France", "hors octobre".
+NEGATIONS = frozenset("not pas except sauf hors outside excluding exclude autres".split())
