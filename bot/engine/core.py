@@ -25,7 +25,7 @@ from bot.text import detect_language, normalise
 
 MAX_QUESTION_CHARS = 500
 ANSWER_SCORE = 80.0        # below this a name match is only a suggestion
-PARTIAL_SCORE = 60.0       # one distinctive word of a longer name
+PARTIAL_SCORE = 60.0       # reached with two distinctive words of one name; one word only suggests
 LEARNED_SCORE = 90.0       # how close a question must be to one staff linked before
 GENERIC_WORD_ENTRIES = 3   # a word in this many entries' names ("therapy") never suggests one alone
 
