@@ -288,8 +288,8 @@ class Engine:
         ordinal = next((lx.ORDINALS[w.text] for w in rest if w.text in lx.ORDINALS), None)
         if ordinal is None and (kinds & {"objective"} or "objectives" in intents):
             ordinal = next((int(n) for n in numbers if n in (1, 2, 3, 4)), None)
-        if rest_texts & lx.SOURCE_WORDS and not mentions and not kinds:
-            intents.add("sources")
+        if rest_texts & lx.SOURCE_WORDS and not kinds and {m.entry for m in mentions} <= {self.knowledge.initiative.id}:
+            intents.add("sources")  # "who wrote the article about BIOVALIANCE?"
         return Reading(
             words=words, mentions=mentions, intents=intents, kinds=kinds, missing=missing, places=places,
             concepts=concepts, unknown=unknown, off_topic=off_topic, partial=partial, months=months,
@@ -354,6 +354,8 @@ class Engine:
         if not learned and (r.unknown >= 2 or (r.unknown and ("member" in r.intents or not anchored or vague))):
             return declined("unknown_words", entries[0] if entries else None)
 
+        if "sources" in r.intents:
+            return answered("sources")
         if learned:  # staff linked this question to an entry: answer from it, whatever else it holds
             found = self._about(kb.get(learned), intent, r, today)
             return answered(found[0] or "define", learned, found[1] if found[0] else ())
@@ -381,7 +383,8 @@ class Engine:
                 return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
 
         city = next((p for p in r.places if p not in lx.PLACE_SYNONYMS.values()), None)
-        if city and ("how_many" in r.intents or isinstance(kb.get(entries[0]) if entries else None, Figure)):
+        if city and (("how_many" in r.intents and r.concepts)
+                     or isinstance(kb.get(entries[0]) if entries else None, Figure)):
             # the key figures are regional: "How many biotherapy jobs in Dijon?" is not answered by them
             return declined("missing", missing="figure", place=self._places[city][base["lang"]])
         if entries:
@@ -403,8 +406,6 @@ class Engine:
         # No entry named: the question may still be about a kind of entry, a place or a figure.
         if r.missing and r.missing != "headcount":
             return declined("missing", missing=r.missing)
-        if "sources" in r.intents:
-            return answered("sources")
         by_number = [f.id for f in kb.of_type(Figure) if f.value in r.numbers]
         if len(by_number) == 1:
             return answered("figure", by_number[0])
@@ -412,8 +413,6 @@ class Engine:
             chosen = [o.id for o in kb.of_type(Objective) if o.order == r.ordinal]
             if chosen:
                 return answered("define", chosen[0])
-        if "how_many" in r.intents and r.places and r.places[0] not in lx.PLACE_SYNONYMS.values():
-            return declined("missing", missing="figure", place=self._places[r.places[0]][base["lang"]])
         if r.places and (r.intents & {"jobs", "list", "define", "where"} or r.kinds or len(r.words) <= 2):
             return self._place_answer(r, base, answered, declined)
         if "how_many" in r.intents and (r.concepts or r.kinds & {"company", "event", "objective"}):
