@@ -123,6 +123,12 @@ CASES = [
     ("les atouts de la région ?", A, None, "fr", r"microtechn"),
     ("Thanks, that was really useful", S, None, "en", r"welcome"),
     ("what sort of questions can I ask?", A, None, "en", r"event"),
+    ("who is the boss of the region?", A, "region-bfc", "en", r"durain"),
+    ("BIOVALIANCE à Strasbourg ?", A, None, "fr", r"biofit"),
+    ("Qu'y a-t-il en octobre ?", A, None, "fr", r"innovative therapies"),
+    ("how big is the health workforce?", A, None, "en", r"13[ ,.]?000"),
+    ("I do skin repair research, any employer?", A, None, "en", r"urgo|genesis"),
+    ("What does BIOVALIANCE want?", A, None, "en", r"talent"),
     # the sources say nothing of it: declined, with what is known
     ("Does Urgo take interns?", U, "urgo", "en", r"don't know"),
     ("Qui sont les intervenants de BioFit ?", U, "biofit-medfit", "fr", r"ne connais pas"),

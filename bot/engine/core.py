@@ -209,6 +209,8 @@ class Engine:
     def _repair(self, word: str, capitalised: set[str]) -> Word:
         if word in self._known or word.isdigit() or len(word) < 3:
             return Word(word, word, 100.0)
+        if word + "s" in self._known or (word[-1] in "sx" and word[:-1] in self._known):  # "wound" / "wounds"
+            return Word(word, word, 100.0)
         zipf = self._frequencies.commonest(word)
         if zipf < 3.0 and len(word) >= 4:  # a real everyday word is never bent into a name
             repaired = self._known.repair(word, self._aliases.vocabulary.words)
@@ -259,8 +261,11 @@ class Engine:
         if missing is None:
             missing = next((attr for attr, phrases in lx.MISSING_PHRASES.items()
                             if any(f" {p} " in f" {folded} " for p in phrases)), None)
-        if missing == "size" and "how_many" in intents:
-            missing = None  # "a big employer? how many jobs?": the figure answers it
+        if missing == "size" and ("how_many" in intents or self._concepts(rest_texts)):
+            missing = None  # "how big is the biotherapy workforce?": the figure answers it
+            intents.add("how_many")
+        if missing == "contact" and kinds & {"company", "actor"}:
+            missing = None  # "which company should I contact?": contact is the verb, not the detail
         if rest_texts & _LAUNCH_WORDS and ("when" in intents or rest_texts & {"year", "annee", "depuis", "since"}) \
                 and "upcoming" not in intents:  # "next year" asks what comes, not when it began
             intents.add("launched")
@@ -282,6 +287,8 @@ class Engine:
         months = {lx.MONTHS[w.text] for w in rest if w.text in lx.MONTHS}
         if months and negated:  # "pas en octobre"
             months = set(range(1, 13)) - months
+        if months and not mentions:
+            kinds.add("event")  # "what's on in December?": only events have months
         partial = self._partial_candidates(rest)
         strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - lx.WHO_WORDS))
         numbers = _numbers(raw)
@@ -363,8 +370,8 @@ class Engine:
         if entries and score < ANSWER_SCORE:
             return self._clarify(base, [(e, score) for e in entries] + r.partial)
         broad = [e for e in entries if isinstance(kb.get(e), (Initiative, Speciality))]
-        if r.places and entries and entries == broad and (r.kinds or r.intents & {"jobs", "list", "when", "where",
-                                                                                  "upcoming", "define"}):
+        if r.places and entries and entries == broad and (r.kinds or r.yes_no or not r.intents or r.intents & {
+                "jobs", "list", "when", "where", "upcoming", "define"}):
             # "entreprises de biothérapie à Besançon", "Biovaliance sera à Lyon quand ?": the place decides
             found = self._place_answer(r, base, answered, declined, speciality=next(
                 (e for e in entries if isinstance(kb.get(e), Speciality)), None))
@@ -389,6 +396,12 @@ class Engine:
             return declined("missing", missing="figure", place=self._places[city][base["lang"]])
         if entries:
             main = kb.get(entries[0])
+            if isinstance(main, Figure) and "jobs" in r.intents and "how_many" not in r.intents:
+                return answered("employers", None, self._companies())  # "which biotech companies could hire me?"
+            if r.missing in ("ceo", "leader") and isinstance(main, Actor):
+                heads = [p for p in kb.people_by_organisation.get(main.id, ()) if "presi" in self._role_stems[p]]
+                if heads:  # "le patron de la région": its president
+                    return answered("people", main.id, heads)
             if r.missing and not (r.missing == "headcount" and not _is_company_like(main)):
                 return declined("missing", main.id, missing=r.missing)
             if len(entries) > 1 and (r.intents & {"member", "partners"} or r.words and
@@ -466,13 +479,13 @@ class Engine:
             figures = kb.figures_by_subject.get(entry.id, ())  # "budget of BioImp" / "budget of Chematech"
             return ("figures", figures, None) if figures else (None, (), "budget")
         if isinstance(entry, Initiative):
-            if intent == "how" and r.kinds <= {"actor"}:  # "how does it make players more visible?"
+            if intent == "how" and r.kinds <= {"actor", "company"}:  # "how does it help companies?"
                 return "initiative_how", (), None
             if r.kinds & {"event"} or (intent in ("when", "upcoming") and not r.intents & {"launched"}):
                 return "list_event", self._list_kind("event", r.intents, today, r.months, r.international), None
             if r.kinds & {"plan"}:
                 return "list_plan", self._list_kind("plan", r.intents, today), None
-            if intent == "objectives" or r.kinds & {"objective"}:
+            if intent == "objectives" or r.kinds & {"objective"} or {w.text for w in r.rest} & lx.WANT_WORDS:
                 return "objectives", self._list_kind("objective", r.intents, today), None
             if intent == "how_many" and not r.kinds & {"figure"}:
                 figures = self._figures_for(r)

@@ -355,3 +355,6 @@ OPINION_DECISIONS = frozenset("invest investir buy acheter sell vendre support s
 
 # Words that turn a place or a month into its opposite: "not in France", "hors octobre".
 NEGATIONS = frozenset("not pas except sauf hors outside excluding exclude autres".split())
+
+# "What does BIOVALIANCE want?": said of the initiative, wanting is its objectives.
+WANT_WORDS = frozenset("want wants wanted veut veulent voulait souhaite souhaitent ambitionne ambition".split())
