@@ -145,7 +145,7 @@ def test_python_dash_m_bot_speaks_the_jsonl_contract():
 
 def test_ask_jsonl_survives_bytes_that_are_not_utf8(tmp_path: Path):
     completed = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--jsonl"], input=b"Qui a fond\xe9 Chematech ?\nQue fait Urgo ?\n",
+        [sys.executable, "-m", "bot", "ask", "--jsonl"], input=b"Quel est le site web de Chematech \xe9 ?\nQue fait Urgo ?\n",
         capture_output=True, cwd=ROOT, timeout=120, env={"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONUTF8": "1"},
     )
     assert completed.returncode == 0, completed.stderr.decode()
