@@ -124,10 +124,18 @@ MONTHS = {
 }
 
 
-def t(key: str, lang: str, **values: str) -> str:
-    """A fixed string of the catalogue in `lang`, with its placeholders filled."""
-    text = CATALOGUE[key]["fr" if lang == "fr" else "en"]
+def fill(catalogue: dict[str, dict[str, str]], key: str, lang: str, /, **values: object) -> str:
+    """A fixed string of `catalogue` in `lang` ('fr', else English), placeholders filled.
+
+    `key` and `lang` are positional-only, so any placeholder name (even `key`) can be filled.
+    """
+    text = catalogue[key]["fr" if lang == "fr" else "en"]
     return text.format(**values) if values else text
+
+
+def t(key: str, lang: str, /, **values: object) -> str:
+    """A fixed string of the replies' catalogue."""
+    return fill(CATALOGUE, key, lang, **values)
 
 
 @dataclass(frozen=True)

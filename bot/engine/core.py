@@ -43,6 +43,15 @@ _GENERAL_WORDS = frozenset().union(
     _LAUNCH_WORDS, _RELATION_WORDS,
 )
 
+# Word sets built once, not per question.
+_HELP_ALLOWED = lx.HELP_WORDS | lx.SMALLTALK_FILLER | lx.STOP | lx.HELP_CONTEXT
+_HELP_TRIGGERS = lx.HELP_WORDS | {"questions", "utiliser"}
+_SMALLTALK_ALLOWED = frozenset().union(*lx.SMALLTALK_WORDS.values(), lx.SMALLTALK_FILLER, lx.STOP)
+_ROLE_WHO = lx.INTENT_CUES["who"] - lx.WHO_WORDS          # "who leads", "qui préside": a role, not "who is"
+_STRONG_JOBS = lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS
+_ABROAD = lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES
+
+
 @dataclass(frozen=True)
 class Reading:
     """Everything the engine noticed in one question, before deciding."""
@@ -174,8 +183,7 @@ class Engine:
         if smalltalk:
             return Result(**base, normalised=folded, status=Status.SMALLTALK, intent=smalltalk)
         words = set(folded.split())
-        help_words = lx.HELP_WORDS | lx.SMALLTALK_FILLER | lx.STOP | lx.HELP_CONTEXT
-        if _matches_phrase(folded, lx.HELP) or (words <= help_words and words & (lx.HELP_WORDS | {"questions", "utiliser"})):
+        if _matches_phrase(folded, lx.HELP) or (words <= _HELP_ALLOWED and words & _HELP_TRIGGERS):
             return Result(**base, normalised=folded, status=Status.ANSWERED, intent="help", score=100.0)
         reading = self._read(text, folded)
         return self._decide(reading, base | {"normalised": folded}, today, self._learned_entry(folded))
@@ -187,8 +195,7 @@ class Engine:
                 return intent
         words = set(folded.split())
         kinds = [kind for kind, members in lx.SMALLTALK_WORDS.items() if words & members]
-        known = set().union(*lx.SMALLTALK_WORDS.values(), lx.SMALLTALK_FILLER, lx.STOP)
-        if kinds and words <= known:  # "Au revoir et merci", "slt", "good evening, I hope you're well"
+        if kinds and words <= _SMALLTALK_ALLOWED:  # "Au revoir et merci", "slt", "good evening, I hope you're well"
             return kinds[0]
         return None
 
@@ -276,8 +283,7 @@ class Engine:
         if "france" in places and (negated or set(all_words) & lx.INTERNATIONAL_WORDS):
             places.remove("france")  # "hors de France", "not in France": abroad
             negated = False
-        if " savoir faire " in f" {folded} ":
-            kinds.add("speciality")
+        kinds |= {kind for kind, phrases in lx.KIND_PHRASES.items() if any(f" {p} " in f" {folded} " for p in phrases)}
         concepts = self._concepts([w.text for w in words])
         opinion = bool(set(all_words) & lx.OPINION) or bool(
             set(all_words) & lx.OPINION_MODALS and set(all_words) & lx.OPINION_DECISIONS)
@@ -290,7 +296,7 @@ class Engine:
         if months and not mentions:
             kinds.add("event")  # "what's on in December?": only events have months
         partial = self._partial_candidates(rest)
-        strong_who = bool(rest_texts & (lx.INTENT_CUES["who"] - lx.WHO_WORDS))
+        strong_who = bool(rest_texts & _ROLE_WHO)
         numbers = _numbers(raw)
         ordinal = next((lx.ORDINALS[w.text] for w in rest if w.text in lx.ORDINALS), None)
         if ordinal is None and (kinds & {"objective"} or "objectives" in intents):
@@ -301,9 +307,9 @@ class Engine:
             words=words, mentions=mentions, intents=intents, kinds=kinds, missing=missing, places=places,
             concepts=concepts, unknown=unknown, off_topic=off_topic, partial=partial, months=months,
             intents_strong_who=strong_who, numbers=numbers, ordinal=ordinal,
-            strong_jobs=bool(rest_texts & (lx.INTENT_CUES["jobs"] - lx.WEAK_JOB_WORDS)),
+            strong_jobs=bool(rest_texts & _STRONG_JOBS),
             asks_budget=bool(rest_texts & lx.BUDGET_WORDS),
-            international=bool(set(all_words) & (lx.INTERNATIONAL_WORDS | lx.INTERNATIONAL_NAMES))
+            international=bool(set(all_words) & _ABROAD)
             or (bool(set(all_words) & lx.NEGATIONS) and "france" in _place_key(folded).split()),
             rest=tuple(rest),
             yes_no=all_words[:1] in (["is"], ["are"], ["est"], ["c"], ["estce"]) or all_words[:2] == ["est", "ce"],
@@ -452,8 +458,6 @@ class Engine:
                 return answered("define", people[0], (), detail={"also": tuple(people[1:3])})
         if r.partial and not r.unknown:  # "la capitale du Wisconsin ?" is not about BioForward
             return self._clarify(base, r.partial)
-        if "how_many" in r.intents and r.concepts:
-            return self._figure_answer(r, base, answered, declined)
         if r.intents & {"define", "how", "who"} and {w.text for w in r.words} & lx.INITIATIVE_WORDS:
             main = kb.initiative
             return answered(*self._about(main, intent, r, today)[:1], main.id)

@@ -137,6 +137,11 @@ KIND_NOUNS: dict[str, frozenset[str]] = {
     """.split()),
 }
 
+# Multi-word kind nouns, matched on the normalised question.
+KIND_PHRASES: dict[str, tuple[str, ...]] = {
+    "speciality": ("savoir faire", "know how", "points forts"),
+}
+
 # Attributes the articles never give. Asking for one of them about a known entry is answered
 # honestly with "the sources don't say", never with the entry's description.
 MISSING_ATTRIBUTES: dict[str, frozenset[str]] = {

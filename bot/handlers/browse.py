@@ -8,7 +8,7 @@ import html
 from telegram import InputFile, Update
 
 from bot.handlers import keyboards
-from bot.handlers.callbacks import OpenSection, SendCalendar, ShowCard, ShowPage, parse
+from bot.handlers.callbacks import OpenSection, SendCalendar, ShowCard, ShowPage, pressed
 from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.listing import actors_working_on, page_of
@@ -68,20 +68,15 @@ async def show_section(update: Update, context: BotContext) -> None:
 
 async def open_section(update: Update, context: BotContext) -> None:
     """A menu button: the section's first page, as a new message under the menu."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    action = parse(query.data)
-    assert isinstance(action, OpenSection)
+    query, action = pressed(update, OpenSection)
+    assert query.message is not None
     await query.answer()
     await send_page(context, query.message.chat.id, action, context.lang(query.from_user))
 
 
 async def turn_page(update: Update, context: BotContext) -> None:
     """Previous / Next: redraw the same message at the other page."""
-    query = update.callback_query
-    assert query is not None
-    action = parse(query.data)
-    assert isinstance(action, ShowPage)
+    query, action = pressed(update, ShowPage)
     await query.answer()
     lang = context.lang(query.from_user)
     services = context.services
@@ -93,20 +88,16 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 async def show_card(update: Update, context: BotContext) -> None:
     """An entry button (list item, related entry, or a clarify suggestion): the entry's card."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    action = parse(query.data)
-    assert isinstance(action, ShowCard)
+    query, action = pressed(update, ShowCard)
+    assert query.message is not None
     await query.answer()
     await send_card(context, query.message.chat.id, action.entry, context.lang(query.from_user))
 
 
 async def send_calendar(update: Update, context: BotContext) -> None:
     """"Add to my calendar": the event as an .ics file."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    action = parse(query.data)
-    assert isinstance(action, SendCalendar)
+    query, action = pressed(update, SendCalendar)
+    assert query.message is not None
     lang = context.lang(query.from_user)
     event = context.services.knowledge.get(action.entry)
     if not isinstance(event, Event):

@@ -8,7 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from telegram import CallbackQuery, Update
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
@@ -145,3 +148,18 @@ def is_a(kind: type) -> Callable[[object], bool]:
     def matches(data: object) -> bool:
         return isinstance(parse(data), kind)
     return matches
+
+
+A = TypeVar("A")
+
+
+def pressed(update: Update, kind: type[A]) -> tuple[CallbackQuery, A]:
+    """The button press an update carries and its payload, parsed once.
+
+    The handler's `is_a(kind)` pattern already guaranteed the kind; this only narrows the types.
+    """
+    query = update.callback_query
+    assert query is not None
+    action = parse(query.data)
+    assert isinstance(action, kind)
+    return query, action

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot.handlers import keyboards
 from bot.handlers.browse import send_card, send_page
-from bot.handlers.callbacks import SECTIONS, ChooseLanguage, ShowCard, ShowPage, parse
+from bot.handlers.callbacks import ChooseLanguage, SECTIONS, ShowCard, ShowPage, pressed
 from bot.handlers.context import SERVICES, BotContext
 from bot.handlers.delivery import send_html
 from bot.handlers.strings import PUBLIC_COMMANDS, ui
@@ -99,10 +99,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
 
 async def language_chosen(update: Update, context: BotContext) -> None:
     """A language button: remember the choice and redraw the message in that language."""
-    query = update.callback_query
-    assert query is not None
-    action = parse(query.data)
-    assert isinstance(action, ChooseLanguage)
+    query, action = pressed(update, ChooseLanguage)
     if action.lang is None:
         await query.answer()
         await query.edit_message_text(ui("lang_prompt", context.lang(update.effective_user)),

@@ -9,7 +9,7 @@ from telegram import Message, Update
 from bot.engine.result import Result
 from bot.handlers import keyboards
 from bot.handlers.addressing import question_text
-from bot.handlers.callbacks import GiveFeedback, parse
+from bot.handlers.callbacks import GiveFeedback, pressed
 from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.strings import ui
@@ -48,10 +48,7 @@ async def answer_question(update: Update, context: BotContext) -> None:
 
 async def record_feedback(update: Update, context: BotContext) -> None:
     """Helpful / Not helpful: thank the user, record it, and drop the feedback buttons."""
-    query = update.callback_query
-    assert query is not None
-    action = parse(query.data)
-    assert isinstance(action, GiveFeedback)
+    query, action = pressed(update, GiveFeedback)
     lang = context.lang(query.from_user)
     await query.answer(ui("thanks_feedback" if action.helpful else "sorry_feedback", lang))
     log = context.services.question_log

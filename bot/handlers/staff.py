@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application
 
-from bot.handlers.callbacks import ReviewGroup, parse
+from bot.handlers.callbacks import ReviewGroup, pressed
 from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html
 from bot.handlers.strings import ui
@@ -154,10 +154,7 @@ async def show_review(update: Update, context: BotContext, log: QuestionLog) -> 
 @staff_only
 async def review_button(update: Update, context: BotContext, log: QuestionLog) -> None:
     """A Link / Other entry / Dismiss / Resolved button under a review group."""
-    query = update.callback_query
-    assert query is not None
-    action = parse(query.data)
-    assert isinstance(action, ReviewGroup)
+    query, action = pressed(update, ReviewGroup)
     lang = context.lang(query.from_user)
     if action.kind == "other":
         await query.answer()

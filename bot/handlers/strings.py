@@ -7,6 +7,8 @@ knowledge-base text must be HTML-escaped by the caller.
 """
 from __future__ import annotations
 
+from bot.replies import fill
+
 STRINGS: dict[str, dict[str, str]] = {
     "welcome": {
         "fr": "Bonjour {name} ! Je suis l'assistant <b>BIOVALIANCE</b>, la filière des biothérapies en "
@@ -171,9 +173,5 @@ PUBLIC_COMMANDS = ("start", "help", "actors", "specialities", "events", "objecti
 
 
 def ui(key: str, lang: str, /, **values: object) -> str:
-    """A fixed interface string in `lang` ('fr' or 'en'), placeholders filled.
-
-    `key` and `lang` are positional-only, so any placeholder name (even `key`) can be filled.
-    """
-    text = STRINGS[key]["fr" if lang == "fr" else "en"]
-    return text.format(**values) if values else text
+    """A fixed interface string in `lang`, placeholders filled (see `bot.replies.fill`)."""
+    return fill(STRINGS, key, lang, **values)
