@@ -14,9 +14,10 @@ from typing import TextIO
 from bot import cli_staff
 from bot.config import ConfigError, Settings
 from bot.engine import Result
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.engine.result import Focus
+from bot.knowledge import KnowledgeError, load_general_vocabulary, load_knowledge
 from bot.logs import configured_logging
-from bot.replies import render, render_card
+from bot.replies import render_card
 from bot.services import Services, build_services
 
 log = logging.getLogger("bot")
@@ -32,6 +33,7 @@ def result_json(result: Result, text: str) -> dict:
         "entry": result.entry,
         "score": result.score,
         "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
+        "focus": list(result.focus.entries),
     }
 
 
@@ -42,18 +44,28 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-12-02") from None
 
 
-def _ask_one(services: Services, question: str, lang: str | None, today: dt.date) -> tuple[Result, str]:
-    result = services.engine.answer(question, lang_hint=lang, today=today)
+def _ask_one(services: Services, question: str, lang: str | None, today: dt.date,
+             focus: Focus | None = None) -> tuple[Result, str]:
+    result = services.answer(question, lang_hint=lang, today=today, focus=focus)
+    logged = False
     if services.question_log is not None:
         services.question_log.record(result, channel="cli")
-    return result, render(result, services.knowledge, today).text
+        logged = True
+    return result, services.reply(result, today=today, passed_on=logged).text
 
 
 def cmd_ask(args: argparse.Namespace, services: Services, stdin: TextIO, stdout: TextIO) -> int:
     today = args.today or services.today()
     if args.jsonl:
+        focus, lang = Focus(), args.lang
         for line in stdin:
-            result, text = _ask_one(services, line.rstrip("\n"), args.lang, today)
+            question = line.rstrip("\n")
+            if args.dialogue and not question.strip():  # a blank line starts a new conversation
+                focus, lang = Focus(), args.lang
+                continue
+            result, text = _ask_one(services, question, lang, today, focus if args.dialogue else None)
+            if args.dialogue:
+                focus, lang = result.focus, result.lang
             stdout.write(json.dumps(result_json(result, text), ensure_ascii=False) + "\n")
             stdout.flush()
         return 0
@@ -71,9 +83,11 @@ CHOOSE_HINT = {"fr": "(tapez 1 à {n} pour choisir)", "en": "(type 1 to {n} to c
 def cmd_chat(args: argparse.Namespace, services: Services, stdin: TextIO, stdout: TextIO) -> int:
     lang = args.lang or services.settings.default_lang
     today = args.today or services.today()
-    intro = {"fr": "Assistant BIOVALIANCE (console). Posez une question ; « quit » pour sortir.",
-             "en": "BIOVALIANCE assistant (console). Ask a question; 'quit' to leave."}
+    name = services.knowledge.vocabulary.assistant.name
+    intro = {"fr": f"Assistant {name} (console). Posez une question ; « quit » pour sortir.",
+             "en": f"{name} assistant (console). Ask a question; 'quit' to leave."}
     stdout.write(intro[lang] + "\n")
+    focus = Focus()
     choices: dict[str, str] = {}
     interactive = stdin is sys.stdin and stdin.isatty()
     if interactive:
@@ -97,8 +111,8 @@ def cmd_chat(args: argparse.Namespace, services: Services, stdin: TextIO, stdout
             text = render_card(services.knowledge.entries[choices[line]], services.knowledge, lang, today).text
             choices = {}
         else:
-            result, text = _ask_one(services, line, lang, today)
-            lang = result.lang
+            result, text = _ask_one(services, line, lang, today, focus)
+            lang, focus = result.lang, result.focus
             choices = {str(i): s.entry for i, s in enumerate(result.suggestions, 1)} if result.suggestions else {}
             if len(choices) > 1:
                 text += "\n" + CHOOSE_HINT[lang].format(n=len(choices))
@@ -108,7 +122,7 @@ def cmd_chat(args: argparse.Namespace, services: Services, stdin: TextIO, stdout
 
 def cmd_validate(directory: str | Path, stdout: TextIO) -> int:
     try:
-        knowledge = load_knowledge(directory)
+        knowledge = load_knowledge(directory, load_general_vocabulary())
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -154,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object")
     mode.add_argument("--jsonl", action="store_true", help="read questions from standard input, print JSON lines")
+    ask.add_argument("--dialogue", action="store_true",
+                     help="with --jsonl: consecutive lines are one conversation, a blank line starts a new one")
     common(ask)
     validate = sub.add_parser("validate", help="check the knowledge base and list every problem")
     validate.add_argument("directory", nargs="?")

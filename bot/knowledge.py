@@ -16,12 +16,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
 
 from bot.text import normalise
+from bot.vocabulary import GENERAL_VOCABULARY, GeneralVocabulary, KnowledgeVocabulary
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-SOURCES = {
-    "000_fd69bd891b5cd6da.txt": "K6FM, 2025-10-04, Léon Charpenay: « La Bourgogne-Franche-Comté veut devenir leader des biothérapies en France »",
-    "003_a1ebc541b9714908.txt": "Sifted, 2025-11-28, Tim Smith (sponsored by BIOVALIANCE): « How BIOVALIANCE is building French biotech sovereignty »",
-}
+SOURCES_FILE = "sources.yaml"
+VOCABULARY_FILE = "vocabulary.yaml"
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's when PyYAML has it
     """The safe loader, with dates left as text so pydantic checks them and says where they are wrong."""
@@ -60,19 +59,14 @@ class Entry(Frozen):
     text: Bilingual
     source: tuple[NonEmpty, ...] = Field(min_length=1)
     examples: tuple[NonEmpty, ...] = ()
+    # Further facts by attribute name (general vocabulary `attributes:`), e.g. `website: ...`:
+    # declaring one here makes questions about it answerable without touching the engine.
+    details: dict[str, Bilingual | NonEmpty] = {}
 
     @field_validator("source", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return (value,) if isinstance(value, str) else value
-
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in value if s not in SOURCES]
-        if unknown:
-            raise ValueError(f"unknown source {unknown[0]!r}; expected one of {sorted(SOURCES)}")
-        return value
 
     @property
     def name(self) -> str:
@@ -99,6 +93,7 @@ class Initiative(Entry):
     launched: NonEmpty
     launched_by: tuple[EntryId, ...] = ()
     partners: tuple[EntryId, ...] = ()
+    cooperations: tuple[EntryId, ...] = ()  # partners abroad
     how_it_works: Bilingual
     members: Bilingual
     specialities: tuple[EntryId, ...] = ()
@@ -166,6 +161,23 @@ class Figure(Entry):
 
 AnyEntry = Initiative | Actor | Person | Speciality | Event | Objective | Figure
 
+class Source(Frozen):
+    """One article the knowledge base is written from."""
+
+    file: NonEmpty
+    outlet: NonEmpty
+    date: dt.date
+    author: NonEmpty
+    lang: Literal["fr", "en"]
+    title: NonEmpty
+    note: Bilingual | None = None
+
+    def citation(self, lang: str) -> str:
+        """'K6FM, 2025-10-04, Léon Charpenay: « title »', with the note when there is one."""
+        note = f" ({self.note.get(lang)})" if self.note else ""
+        return f"{self.outlet}, {self.date.isoformat()}, {self.author}{note}: « {self.title} »"
+
+
 # Which model each file holds; the file name is the contract staff follow.
 FILES: dict[str, type[Entry]] = {
     "initiative.yaml": Initiative,
@@ -178,7 +190,7 @@ FILES: dict[str, type[Entry]] = {
 }
 
 # Fields naming other entries, in the order their buttons are offered.
-REFERENCE_FIELDS = ("organisation", "led_by", "related", "specialities", "partners", "launched_by", "about")
+REFERENCE_FIELDS = ("organisation", "led_by", "related", "specialities", "partners", "cooperations", "launched_by", "about")
 
 
 @dataclass(frozen=True)
@@ -211,9 +223,11 @@ class KnowledgeError(Exception):
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """All entries, by id, in file order."""
+    """All entries, by id, in file order, with the sources they cite and their own vocabulary."""
 
     entries: dict[str, AnyEntry]
+    sources: dict[str, Source]
+    vocabulary: KnowledgeVocabulary
 
     def __iter__(self) -> Iterator[AnyEntry]:
         return iter(self.entries.values())
@@ -295,8 +309,8 @@ def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
             yield from _duplicate_keys(item)
 
 
-def _read_file(path: Path, model: type[Entry], problems: list[Problem],
-               invalid_ids: set[str]) -> list[tuple[AnyEntry, yaml.Node]]:
+def _parse(path: Path, problems: list[Problem]) -> tuple[yaml.Node | None, Any] | None:
+    """The node tree (for line numbers) and the data of one YAML file; None when unreadable."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -308,12 +322,72 @@ def _read_file(path: Path, model: type[Entry], problems: list[Problem],
             loader.dispose()
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, None, None, None, f"cannot read file: {exc}"))
-        return []
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problems.append(Problem(name, line, None, None, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    return root, data
+
+
+def _validation_problems(name: str, node: yaml.Node | None, entry_id: str | None,
+                         exc: ValidationError) -> list[Problem]:
+    return [Problem(name, _line_of(node, tuple(err["loc"])), entry_id,
+                    ".".join(str(p) for p in err["loc"]) or None, err["msg"]) for err in exc.errors()]
+
+
+def _read_mapping(path: Path, model: type[BaseModel], problems: list[Problem]) -> Any:
+    """A file holding one mapping (vocabulary), validated; None when it has problems."""
+    parsed = _parse(path, problems)
+    if parsed is None:
+        return None
+    root, data = parsed
+    for key, line in _duplicate_keys(root):
+        problems.append(Problem(path.name, line, None, key, "key given twice; YAML would keep the last"))
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems.extend(_validation_problems(path.name, root, None, exc))
+        return None
+
+
+def load_general_vocabulary(path: Path = GENERAL_VOCABULARY) -> GeneralVocabulary:
+    """The engine's general French/English words; raise KnowledgeError when the file is wrong."""
+    problems: list[Problem] = []
+    vocabulary = _read_mapping(Path(path), GeneralVocabulary, problems)
+    if problems or vocabulary is None:
+        raise KnowledgeError(problems or [Problem(Path(path).name, None, None, None, "empty vocabulary")])
+    return vocabulary
+
+
+def _read_sources(path: Path, problems: list[Problem]) -> dict[str, Source]:
+    parsed = _parse(path, problems)
+    if parsed is None:
+        return {}
+    root, data = parsed
+    if not isinstance(data, list):
+        problems.append(Problem(path.name, 1, None, None, "the file must be a YAML list of sources"))
+        return {}
+    sources: dict[str, Source] = {}
+    for index, raw in enumerate(data):
+        node = root.value[index] if isinstance(root, yaml.SequenceNode) else None
+        try:
+            source = Source.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_validation_problems(path.name, node, None, exc))
+            continue
+        sources[source.file] = source
+    return sources
+
+
+def _read_file(path: Path, model: type[Entry], problems: list[Problem],
+               invalid_ids: set[str]) -> list[tuple[AnyEntry, yaml.Node]]:
+    name = path.name
+    parsed = _parse(path, problems)
+    if parsed is None:
         return []
+    root, data = parsed
     if data is None:
         return []
     if not isinstance(data, list):
@@ -333,21 +407,30 @@ def _read_file(path: Path, model: type[Entry], problems: list[Problem],
         except ValidationError as exc:
             if isinstance(entry_id, str):
                 invalid_ids.add(entry_id)
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                problems.append(Problem(
-                    name, _line_of(node, loc), entry_id, ".".join(str(p) for p in loc) or None, err["msg"],
-                ))
+            problems.extend(_validation_problems(name, node, entry_id if isinstance(entry_id, str) else None, exc))
     return loaded
 
 
-def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
-    """Load and validate every file; raise KnowledgeError listing all problems at once."""
+def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR,
+                   general: GeneralVocabulary | None = None) -> KnowledgeBase:
+    """Load and validate every file; raise KnowledgeError listing all problems at once.
+
+    `general` (the engine's vocabulary) names the attributes an entry's `details:` may give.
+    """
     directory = Path(directory)
     problems: list[Problem] = []
     invalid_ids: set[str] = set()  # entries already reported: references to them are not errors twice
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, None, None, "knowledge directory not found")])
+    sources: dict[str, Source] = {}
+    vocabulary: KnowledgeVocabulary | None = None
+    for file_name in (SOURCES_FILE, VOCABULARY_FILE):
+        if not (directory / file_name).exists():
+            problems.append(Problem(file_name, None, None, None, "file is missing"))
+    if (directory / SOURCES_FILE).exists():
+        sources = _read_sources(directory / SOURCES_FILE, problems)
+    if (directory / VOCABULARY_FILE).exists():
+        vocabulary = _read_mapping(directory / VOCABULARY_FILE, KnowledgeVocabulary, problems)
     loaded: list[tuple[str, AnyEntry, yaml.Node]] = []
     unreadable = False  # a whole file lost: its ids are unknown, so references are not checked
     for file_name, model in FILES.items():
@@ -360,7 +443,7 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
         loaded += [(file_name, e, n) for e, n in _read_file(path, model, problems, invalid_ids)]
         unreadable |= any(p.entry is None and p.file == file_name for p in problems[before:])
     for path in sorted(directory.glob("*.y*ml")):
-        if path.name not in FILES:
+        if path.name not in FILES and path.name not in (SOURCES_FILE, VOCABULARY_FILE):
             problems.append(Problem(path.name, None, None, None, f"unexpected file; expected one of {sorted(FILES)}"))
 
     entries: dict[str, AnyEntry] = {}
@@ -374,7 +457,16 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
         origin[entry.id] = file_name
 
     alias_owner: dict[str, str] = {}
+    attributes = general.attributes if general is not None else None
     for file_name, entry, node in loaded:
+        for position, source in enumerate(entry.source):
+            if sources and source not in sources:
+                problems.append(Problem(file_name, _line_of(node, ("source", position) if len(entry.source) > 1 else ("source",)),
+                                        entry.id, "source", f"unknown source {source!r}; expected one of {sorted(sources)}"))
+        for key in entry.details:
+            if attributes is not None and key not in attributes:
+                problems.append(Problem(file_name, _line_of(node, ("details", key)), entry.id, f"details.{key}",
+                                        f"unknown attribute {key!r}; expected one of {sorted(attributes)}"))
         for field in REFERENCE_FIELDS:
             value = getattr(entry, field, None)
             refs = (value,) if isinstance(value, str) else (value or ())
@@ -395,6 +487,8 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBa
                                             f"{alias!r} is also a name of {owner!r}"))
     if not any(isinstance(e, Initiative) for e in entries.values()) and "initiative.yaml" not in {p.file for p in problems}:
         problems.append(Problem("initiative.yaml", None, None, None, "the initiative entry is missing"))
-    if problems:
+    if vocabulary is not None and vocabulary.home and vocabulary.home not in entries and not unreadable:
+        problems.append(Problem(VOCABULARY_FILE, None, None, "home", f"reference to unknown entry {vocabulary.home!r}"))
+    if problems or vocabulary is None:
         raise KnowledgeError(problems)
-    return KnowledgeBase(entries)
+    return KnowledgeBase(entries, sources, vocabulary)

@@ -11,111 +11,92 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.engine.result import Result, Status, Suggestion
-from bot.knowledge import SOURCES, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
+from bot.engine.result import (
+    Card, Chat, Clarify, Declined, FieldValue, Launch, Listing, Location, Missing, NotFound, OtherEdition,
+    Relation, Result, Schedule, Sources, Status, Suggestion, Verdict,
+)
+from bot.knowledge import Event, Figure, Initiative, KnowledgeBase, Objective, Person
+from bot.text import normalise
+from bot.vocabulary import GeneralVocabulary
 
 CATALOGUE: dict[str, dict[str, str]] = {
-    "hello": {"fr": "Bonjour ! Je suis l'assistant BIOVALIANCE. Posez-moi une question sur les biothérapies en Bourgogne-Franche-Comté : acteurs, événements, objectifs, chiffres clés.",
-              "en": "Hello! I am the BIOVALIANCE assistant. Ask me about biotherapies in Bourgogne-Franche-Comté: actors, events, objectives, key figures."},
+    "hello": {"fr": "Bonjour ! Je suis l'assistant {assistant}. Posez-moi une question sur {scope} : acteurs, événements, objectifs, chiffres clés.",
+              "en": "Hello! I am the {assistant} assistant. Ask me about {scope}: actors, events, objectives, key figures."},
     "thanks": {"fr": "Avec plaisir ! N'hésitez pas si vous avez une autre question.",
                "en": "You're welcome! Feel free to ask another question."},
     "bye": {"fr": "Au revoir et bonne visite !", "en": "Goodbye, and enjoy the event!"},
-    "how_are_you": {"fr": "Très bien, merci ! Que voulez-vous savoir sur BIOVALIANCE ?",
-                    "en": "I'm fine, thank you! What would you like to know about BIOVALIANCE?"},
-    "who_are_you": {"fr": "Je suis l'assistant de BIOVALIANCE, un robot qui répond à partir de deux articles de presse sur l'initiative.",
-                    "en": "I am the BIOVALIANCE assistant, a bot that answers from two press articles about the initiative."},
-    "empty": {"fr": "Je n'ai pas vu de question. Écrivez par exemple « Où se trouve RD Biotech ? » ou tapez « aide ».",
-              "en": "I did not see a question. Try for example \"Where is RD Biotech?\" or type \"help\"."},
-    "help": {"fr": "Je peux vous renseigner sur :\n• les acteurs (entreprises, institutions, réseaux) et où ils se trouvent ;\n• les spécialités de la région (thérapies cellulaires, géniques, tissulaires, théranostique) ;\n• les événements où BIOVALIANCE est présente, avec leurs dates et leurs villes ;\n• les objectifs de l'initiative et les chiffres clés ;\n• les entreprises qui emploient dans une ville ou une spécialité.\nExemples : « Que fait Chematech ? », « Quand a lieu BioFit ? », « Quelles entreprises à Dijon ? »",
-             "en": "I can tell you about:\n• the actors (companies, institutions, networks) and where they are;\n• the region's specialities (cell, gene and tissue therapies, theranostics);\n• the events where BIOVALIANCE takes part, with their dates and cities;\n• the initiative's objectives and key figures;\n• the companies that employ people in a city or a speciality.\nExamples: \"What does Chematech do?\", \"When is BioFit?\", \"Which companies are in Dijon?\""},
+    "how_are_you": {"fr": "Très bien, merci ! Que voulez-vous savoir ?",
+                    "en": "I'm fine, thank you! What would you like to know?"},
+    "who_are_you": {"fr": "Je suis l'assistant {assistant}, un robot qui répond à partir de {count} articles de presse sur {scope}.",
+                    "en": "I am the {assistant} assistant, a bot that answers from {count} press articles about {scope}."},
+    "ack": {"fr": "Très bien. Posez-moi une autre question quand vous voulez.",
+            "en": "All right. Ask me another question whenever you like."},
+    "empty": {"fr": "Je n'ai pas vu de question. Écrivez par exemple « {example} » ou tapez « aide ».",
+              "en": "I did not see a question. Try for example \"{example}\" or type \"help\"."},
+    "help": {"fr": "Je peux vous renseigner sur : {topics}.\nExemples : {examples}",
+             "en": "I can tell you about: {topics}.\nExamples: {examples}"},
     "too_long": {"fr": "Votre message est trop long pour moi. Pouvez-vous poser une question courte, en une phrase ?",
                  "en": "Your message is too long for me. Could you ask a short question, in one sentence?"},
-    "unanswered": {"fr": "Je ne connais pas encore la réponse à cette question : mes sources n'en parlent pas. Je l'ai transmise à l'équipe BIOVALIANCE.",
-                   "en": "I don't know the answer to that yet: my sources do not cover it. I have passed your question on to the BIOVALIANCE team."},
-    "unanswered_about": {"fr": "Je ne sais pas répondre à cette question sur {name} : mes sources n'en parlent pas. Je l'ai transmise à l'équipe.",
-                         "en": "I can't answer that question about {name}: my sources do not say. I have passed it on to the team."},
-    "missing": {"fr": "Je ne connais pas {attribute} de {name} : les articles dont je dispose ne le donnent pas. J'ai transmis la question à l'équipe.",
-                "en": "I don't know {name}'s {attribute}: the articles I draw on do not give it. I have passed the question on to the team."},
-    "missing_general": {"fr": "Je ne connais pas {attribute} : les articles dont je dispose ne le donnent pas. J'ai transmis la question à l'équipe.",
-                        "en": "I don't know the {attribute}: the articles I draw on do not give it. I have passed the question on to the team."},
-    "missing_place": {"fr": "Je ne connais pas ce chiffre pour {place} : les articles ne donnent que des chiffres régionaux. J'ai transmis la question à l'équipe.",
-                      "en": "I don't know that figure for {place}: the articles only give regional figures. I have passed the question on to the team."},
-    "off_topic": {"fr": "Je suis l'assistant BIOVALIANCE : je ne réponds qu'aux questions sur les biothérapies en Bourgogne-Franche-Comté, à partir de mes sources. J'ai transmis votre question à l'équipe.",
-                  "en": "I am the BIOVALIANCE assistant: I only answer questions about biotherapies in Bourgogne-Franche-Comté, from my sources. I have passed your question on to the team."},
+    "passed_on": {"fr": "J'ai transmis votre question à l'équipe.", "en": "I have passed your question on to the team."},
+    "unknown": {"fr": "Je ne connais pas la réponse : mes sources n'en parlent pas.",
+                "en": "I don't know the answer to that: my sources do not cover it."},
+    "unknown_about": {"fr": "Je ne sais pas répondre à cette question sur {name} : mes sources n'en parlent pas. Voici ce qu'elles en disent :",
+                      "en": "I can't answer that question about {name}: my sources do not say. Here is what they do say:"},
+    "missing": {"fr": "Mes sources ne donnent pas {attribute} de {name}. Voici ce qu'elles en disent :",
+                "en": "My sources don't give {name}'s {attribute}. Here is what they do say:"},
+    "missing_general": {"fr": "Mes sources ne donnent pas {attribute}.",
+                        "en": "My sources don't give the {attribute}."},
+    "missing_place": {"fr": "Je ne connais pas ce chiffre pour {place} : mes sources ne donnent que des chiffres d'ensemble.",
+                      "en": "I don't know that figure for {place}: my sources only give overall figures."},
+    "other_edition": {"fr": "Mes sources ne parlent pas de l'édition {year} : elles ne couvrent que celle de {covered}.",
+                      "en": "My sources say nothing about the {year} edition: they only cover the {covered} one."},
+    "off_topic": {"fr": "Je suis l'assistant {assistant} : je ne réponds qu'aux questions sur {scope}, à partir de mes sources.",
+                  "en": "I am the {assistant} assistant: I only answer questions about {scope}, from my sources."},
     "clarify": {"fr": "Je ne suis pas sûr d'avoir compris. Vouliez-vous parler de :", "en": "I'm not sure I understood. Did you mean:"},
-    "in_place_none": {"fr": "{place} : mes sources n'y citent aucun acteur ni événement de ce type. J'ai transmis la question à l'équipe.",
-                      "en": "{place}: my sources name no actor or event of that kind there. I have passed the question on to the team."},
-    "in_place_no_employer": {"fr": "{place} : mes sources n'y citent aucune entreprise. J'ai transmis la question à l'équipe.",
-                             "en": "{place}: my sources name no company there. I have passed the question on to the team."},
+    "clarify_follow_up": {"fr": "De quoi parlez-vous ? Donnez-moi le nom d'un acteur, d'un événement ou d'un sujet.",
+                          "en": "What are you referring to? Tell me the name of an actor, an event or a topic."},
+    "not_found_place": {"fr": "{place} : mes sources n'y citent rien de ce type.",
+                        "en": "{place}: my sources name nothing of that kind there."},
+    "not_found": {"fr": "Mes sources ne citent rien de ce type.", "en": "My sources name nothing of that kind."},
     "in_place": {"fr": "{place} : voici ce que citent mes sources.", "en": "{place}: here is what my sources name."},
-    "sources": {"fr": "Je réponds uniquement à partir de ces deux articles :", "en": "I answer only from these two articles:"},
-    "employers": {"fr": "Entreprises de la filière citées dans mes sources (les articles ne publient pas d'offres d'emploi) :",
-                  "en": "Companies of the sector named in my sources (the articles do not list job offers):"},
-    "employer": {"fr": "Les articles ne publient pas d'offres d'emploi de {name}, mais voici ce qu'ils en disent :",
-                 "en": "The articles do not list job offers at {name}, but here is what they say about it:"},
-    "speciality_actors": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
-    "speciality_none": {"fr": "Mes sources ne citent pas d'acteur précis pour {name}.", "en": "My sources name no specific actor for {name}."},
-    "list_event": {"fr": "Événements où BIOVALIANCE est présente :", "en": "Events where BIOVALIANCE takes part:"},
+    "sources": {"fr": "Je réponds uniquement à partir de ces articles :", "en": "I answer only from these articles:"},
+    "yes": {"fr": "Oui.", "en": "Yes."},
+    "no": {"fr": "Non.", "en": "No."},
+    "no_verdict": {"fr": "Voici ce que disent mes sources :", "en": "Here is what my sources say:"},
+    "head_events": {"fr": "Événements :", "en": "Events:"},
+    "head_companies": {"fr": "Entreprises citées dans mes sources (elles ne publient pas d'offres d'emploi) :",
+                       "en": "Companies named in my sources (they list no job offers):"},
+    "head_entries": {"fr": "Voici ce que citent mes sources :", "en": "Here is what my sources name:"},
+    "head_kind": {"fr": "Voici ce que citent mes sources :", "en": "Here is what my sources name:"},
+    "head_kind_objective": {"fr": "Les objectifs :", "en": "The objectives:"},
+    "head_kind_speciality": {"fr": "Domaines d'excellence :", "en": "Areas of expertise:"},
+    "head_kind_figure": {"fr": "Chiffres clés :", "en": "Key figures:"},
+    "head_kind_person": {"fr": "Personnes citées :", "en": "People quoted:"},
+    "head_kind_plan": {"fr": "Plans nationaux :", "en": "National plans:"},
+    "head_people": {"fr": "Personnes de {name} citées dans mes sources :", "en": "People from {name} quoted in my sources:"},
+    "head_led_by": {"fr": "{name} est mené par :", "en": "{name} is led by:"},
+    "head_backers": {"fr": "{name} est porté par :", "en": "{name} is backed by:"},
+    "head_actors_with": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
+    "head_attr": {"fr": "{name} — {attribute} :", "en": "{name} — {attribute}:"},
     "no_upcoming": {"fr": "Aucun événement à venir n'est annoncé dans mes sources ; les derniers étaient :",
                     "en": "No upcoming event is announced in my sources; the latest ones were:"},
-    "list_company": {"fr": "Entreprises citées :", "en": "Companies named:"},
-    "list_actor": {"fr": "Acteurs de l'écosystème :", "en": "Actors of the ecosystem:"},
-    "list_speciality": {"fr": "Domaines d'excellence de la région :", "en": "The region's areas of expertise:"},
-    "list_objective": {"fr": "Les quatre objectifs de BIOVALIANCE :", "en": "BIOVALIANCE's four objectives:"},
-    "list_figure": {"fr": "Chiffres clés :", "en": "Key figures:"},
-    "list_person": {"fr": "Personnes citées :", "en": "People quoted:"},
-    "list_plan": {"fr": "Plans nationaux dans lesquels s'inscrit BIOVALIANCE :", "en": "National plans BIOVALIANCE is part of:"},
-    "described": {"fr": "Voici ce que mes sources en disent :", "en": "Here is what my sources say about it:"},
-    "partners": {"fr": "BIOVALIANCE est portée par la Région avec ces partenaires :", "en": "BIOVALIANCE is led by the Region with these partners:"},
-    "partners_intl": {"fr": "Coopérations internationales :", "en": "International cooperation:"},
-    "initiative_who": {"fr": "BIOVALIANCE a été lancée par {launched_by}, avec ses partenaires : {partners}.",
-                       "en": "BIOVALIANCE was launched by {launched_by}, with its partners: {partners}."},
-    "initiative_where": {"fr": "BIOVALIANCE rassemble la filière des biothérapies de la région Bourgogne-Franche-Comté, dans l'est de la France.",
-                         "en": "BIOVALIANCE brings together the biotherapy sector of the Bourgogne-Franche-Comté region, in eastern France."},
-    "launched_initiative": {"fr": "BIOVALIANCE a été lancée en {launched}.", "en": "BIOVALIANCE was launched in {launched}."},
-    "launched": {"fr": "{name} : lancement en {launched}.", "en": "{name}: launched in {launched}."},
     "where_city": {"fr": "{name} se trouve à {city}.", "en": "{name} is based in {city}."},
-    "where_area": {"fr": "{name} se trouve : {area}.", "en": "{name} is located in {area}."},
-    "people": {"fr": "Personnes de {name} citées dans mes sources :", "en": "People from {name} quoted in my sources:"},
+    "where_area": {"fr": "{name} se trouve en {area}.", "en": "{name} is located in {area}."},
+    "where_initiative": {"fr": "{name} est portée par {by}.", "en": "{name} is run by {by}."},
     "person_where": {"fr": "{name} travaille pour {organisation}.", "en": "{name} works for {organisation}."},
-    "related": {"fr": "Acteurs liés à {name} :", "en": "Actors linked to {name}:"},
-    "led_by": {"fr": "{name} est mené par :", "en": "{name} is led by:"},
+    "launched": {"fr": "{name} : lancement en {launched}.", "en": "{name}: launched in {launched}."},
+    "launched_by": {"fr": "{name} : lancement en {launched}, par {by}.", "en": "{name}: launched in {launched} by {by}."},
+    "field": {"fr": "{name} — {attribute} : {value}", "en": "{name} — {attribute}: {value}"},
     "relation_yes": {"fr": "Mes sources relient {a} et {b} :", "en": "My sources link {a} and {b}:"},
     "relation_no": {"fr": "Mes sources ne font pas de lien direct entre {a} et {b}.", "en": "My sources draw no direct link between {a} and {b}."},
     "event_future": {"fr": "{name} aura lieu {dates}{place}.", "en": "{name} takes place {dates}{place}."},
     "event_now": {"fr": "{name} a lieu en ce moment, {dates}{place}.", "en": "{name} is on now, {dates}{place}."},
-    "event_past": {"fr": "{name} a eu lieu {dates}{place} (événement passé).", "en": "{name} took place {dates}{place} (past event)."},
+    "event_past": {"fr": "{name} a eu lieu {dates}{place}.", "en": "{name} took place {dates}{place}."},
     "past_tag": {"fr": "passé", "en": "past"},
     "specialities": {"fr": "Spécialités", "en": "Specialities"},
     "source": {"fr": "Source", "en": "Source"},
     "role": {"fr": "Rôle", "en": "Role"},
     "also_ask": {"fr": "Voir aussi", "en": "See also"},
-}
-
-MISSING_LABELS: dict[str, dict[str, str]] = {
-    "founder": {"fr": "le fondateur", "en": "founder"},
-    "ceo": {"fr": "le dirigeant", "en": "chief executive"},
-    "phone": {"fr": "le numéro de téléphone", "en": "phone number"},
-    "email": {"fr": "l'adresse e-mail", "en": "e-mail address"},
-    "website": {"fr": "le site web", "en": "website"},
-    "address": {"fr": "l'adresse précise", "en": "street address"},
-    "price": {"fr": "le prix ou le tarif", "en": "price"},
-    "salary": {"fr": "les salaires", "en": "salaries"},
-    "revenue": {"fr": "le chiffre d'affaires", "en": "revenue"},
-    "hours": {"fr": "les horaires", "en": "times or opening hours"},
-    "headcount": {"fr": "l'effectif", "en": "number of employees"},
-    "join": {"fr": "la façon d'adhérer", "en": "membership process"},
-    "apply": {"fr": "la façon de postuler", "en": "application process"},
-    "age": {"fr": "l'âge", "en": "age"},
-    "budget": {"fr": "le budget", "en": "budget"},
-    "venue": {"fr": "le lieu exact", "en": "exact venue"},
-    "job offers": {"fr": "les offres d'emploi ou de stage", "en": "job or internship offers"},
-    "stock": {"fr": "les données boursières", "en": "stock market data"},
-    "size": {"fr": "la taille", "en": "size"},
-    "location": {"fr": "la ville", "en": "location"},
-    "launch date": {"fr": "la date (création, lancement)", "en": "dates (founding, launch)"},
-    "leader": {"fr": "le ou la responsable", "en": "leader"},
-    "figure": {"fr": "de chiffre", "en": "figure"},
 }
 
 MONTHS = {
@@ -215,9 +196,12 @@ def _first_sentence(text: str) -> str:
 def _write_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date, w: _Writer) -> None:
     """Everything the knowledge base says about one entry."""
     w.line(w.bold(entry.display(lang)))
-    if isinstance(entry, Event):
+    text = entry.text.get(lang)
+    if isinstance(entry, Event):  # the dated sentence, in the right tense, replaces the text's own
         w.line(event_sentence(entry, lang, today, w))
-    w.line(w.esc(entry.text.get(lang)))
+        text = text[len(_first_sentence(text)):].strip()
+    if text:
+        w.line(w.esc(text))
     if isinstance(entry, Person):
         w.line(f"{t('role', lang)} : {w.esc(entry.role.get(lang))}" if lang == "fr" else f"Role: {w.esc(entry.role.get(lang))}")
     if isinstance(entry, Initiative):
@@ -237,7 +221,8 @@ def render_card(entry, knowledge: KnowledgeBase, lang: str, today: dt.date) -> R
     """An entry card for browsing and deep links."""
     def write(w: _Writer) -> None:
         _write_card(entry, knowledge, lang, today, w)
-        sources = ", ".join(SOURCES[s].split(":")[0] for s in entry.source)
+        sources = ", ".join(f"{knowledge.sources[s].outlet}, {knowledge.sources[s].date.isoformat()}"
+                            for s in entry.source if s in knowledge.sources)
         w.line(f"\n{t('source', lang)} : {w.esc(sources)}" if lang == "fr" else f"\nSource: {w.esc(sources)}")
     text, rich = _both(write)
     return Reply(text, rich, _related_buttons(entry, knowledge, lang))
@@ -250,163 +235,171 @@ def _both(write: Callable[[_Writer], None]) -> tuple[str, str]:
     return plain.done(), rich.done()
 
 
-def render(result: Result, knowledge: KnowledgeBase, today: dt.date) -> Reply:
-    """The reply to one engine result, in the result's language."""
+def render(result: Result, knowledge: KnowledgeBase, today: dt.date, *, passed_on: bool = False,
+           general: GeneralVocabulary | None = None) -> Reply:
+    """The reply to one engine result, in the result's language.
+
+    `passed_on` says the question was really logged for staff: only then does the reply say so.
+    """
     lang = result.lang
-    buttons: tuple[Suggestion, ...] = ()
+    renderer = _Renderer(knowledge, general or _general(), lang, today)
+    buttons: tuple[Suggestion, ...] = result.suggestions if result.status == Status.CLARIFY else ()
     entry = knowledge.get(result.entry)
-    if result.status == Status.CLARIFY:
-        buttons = result.suggestions
-    elif result.status == Status.ANSWERED and entry is not None:
-        buttons = _related_buttons(entry, knowledge, lang)
-    elif result.status == Status.ANSWERED and result.items:
-        buttons = tuple(Suggestion(i, knowledge.entries[i].display(lang)) for i in result.items[:6])
+    if result.status == Status.ANSWERED and not buttons:
+        if entry is not None:
+            buttons = _related_buttons(entry, knowledge, lang)
+        elif result.listed:
+            buttons = tuple(Suggestion(i, knowledge.entries[i].display(lang)) for i in result.listed[:6])
 
     def write(w: _Writer) -> None:
-        _write_result(result, knowledge, today, w)
+        for index, part in enumerate(result.parts):
+            if index:
+                w.line()
+            renderer.part(part, w)
+        if passed_on and result.needs_review:
+            w.line(t("passed_on", lang))
     text, rich = _both(write)
     return Reply(text, rich, buttons)
 
 
-def _names(ids: Iterable[str], knowledge: KnowledgeBase, w: _Writer, lang: str) -> str:
-    return ", ".join(w.bold(knowledge.entries[i].display(lang)) for i in ids)
+def _general() -> GeneralVocabulary:
+    from bot.knowledge import load_general_vocabulary
+
+    return load_general_vocabulary()
 
 
-def _write_result(result: Result, knowledge: KnowledgeBase, today: dt.date, w: _Writer) -> None:
-    lang, intent = result.lang, result.intent
-    entry = knowledge.get(result.entry)
-    items = [knowledge.entries[i] for i in result.items]
-    name = w.bold(entry.display(lang)) if entry else ""
+class _Renderer:
+    """One small renderer per kind of part; no decision is taken here, only words chosen."""
 
-    if result.status == Status.SMALLTALK:
-        w.line(t(intent if intent in CATALOGUE else "hello", lang))
-        return
-    if result.status == Status.CLARIFY:
-        w.line(t("clarify", lang))
-        for s in result.suggestions:
-            w.line(f"• {w.esc(s.label)}")
-        return
-    if result.status == Status.UNANSWERED:
-        if intent == "too_long":
-            w.line(t("too_long", lang))
-        elif intent == "off_topic":
-            w.line(t("off_topic", lang))
-        elif intent == "in_place" and result.place:
-            key = "in_place_no_employer" if result.detail.get("employers") else "in_place_none"
-            w.line(t(key, lang, place=w.esc(result.place)))
-        elif intent == "missing" and result.missing:
-            label = MISSING_LABELS.get(result.missing, {}).get(lang, result.missing)
-            if entry:
-                w.line(t("missing", lang, attribute=label, name=name))
-                w.line(w.esc(_first_sentence(entry.text.get(lang))))
-            elif result.place:
-                w.line(t("missing_place", lang, attribute=label, place=w.esc(result.place)))
-            else:
-                w.line(t("missing_general", lang, attribute=label))
-        elif entry:
-            w.line(t("unanswered_about", lang, name=name))
-        else:
-            w.line(t("unanswered", lang))
-        return
+    def __init__(self, knowledge: KnowledgeBase, general: GeneralVocabulary, lang: str, today: dt.date) -> None:
+        self.kb, self.general, self.lang, self.today = knowledge, general, lang, today
+        assistant = knowledge.vocabulary.assistant
+        self.brand = {"assistant": assistant.name, "scope": assistant.scope.get(lang)}
 
-    if intent == "help":
-        w.line(t("help", lang))
-    elif intent == "define" and entry:
-        _write_card(entry, knowledge, lang, today, w)
-        if items and isinstance(entry, Speciality):
-            w.line(t("speciality_actors", lang, name=name))
-            for item in items:
-                w.line(_item_line(item, lang, today, w))
-    elif intent == "where" and isinstance(entry, Event):
-        w.line(event_sentence(entry, lang, today, w))
-    elif intent == "where" and entry:
-        if entry.city:
+    def part(self, part, w: _Writer) -> None:
+        getattr(self, "_" + type(part).__name__.lower())(part, w)
+
+    def name(self, entry_id: str, w: _Writer) -> str:
+        return w.bold(self.kb.entries[entry_id].display(self.lang))
+
+    def label(self, attribute: str | None) -> str:
+        spec = self.general.attributes.get(attribute or "")
+        return spec.label.get(self.lang) if spec else (attribute or "")
+
+    def _card(self, part: Card, w: _Writer) -> None:
+        _write_card(self.kb.entries[part.entry], self.kb, self.lang, self.today, w)
+
+    def _location(self, part: Location, w: _Writer) -> None:
+        entry, lang = self.kb.entries[part.entry], self.lang
+        name = self.name(part.entry, w)
+        if isinstance(entry, Person):
+            w.line(t("person_where", lang, name=name, organisation=self.name(entry.organisation, w)))
+            w.line(f"{w.esc(entry.role.get(lang))}.")
+        elif isinstance(entry, Initiative):
+            by = ", ".join(self.name(i, w) for i in entry.launched_by)
+            w.line(t("where_initiative", lang, name=name, by=by))
+        elif getattr(entry, "city", None):
             w.line(t("where_city", lang, name=name, city=w.esc(entry.city)))
-        if entry.area and not entry.city:
-            w.line(t("where_area", lang, name=name, area=w.esc(entry.area)))
-        w.line(w.esc(entry.text.get(lang)))
-    elif intent == "when" and isinstance(entry, Event):
-        w.line(event_sentence(entry, lang, today, w))
-    elif intent == "launched" and isinstance(entry, Initiative):
-        w.line(t("launched_initiative", lang, launched=w.esc(entry.launched)))
-        w.line(w.esc(entry.text.get(lang)))
-    elif intent == "launched" and entry:
-        w.line(t("launched", lang, name=name, launched=w.esc(entry.launched)))
-        w.line(w.esc(entry.text.get(lang)))
-    elif intent in ("people", "related", "speciality_actors", "led_by") and entry:
-        w.line(t(intent, lang, name=name))
-        for item in items:
-            w.line(_item_line(item, lang, today, w))
-        if intent == "speciality_actors" and not items:
-            w.line(t("speciality_none", lang, name=name))
-            w.line(w.esc(entry.text.get(lang)))
-    elif intent == "person_where" and isinstance(entry, Person):
-        w.line(t("person_where", lang, name=name, organisation=w.bold(knowledge.entries[entry.organisation].display(lang))))
-        w.line(f"{w.esc(entry.role.get(lang))}.")
-    elif intent == "employer" and entry:
-        w.line(t("employer", lang, name=name))
-        _write_card(entry, knowledge, lang, today, w)
-    elif intent == "relation" and entry:
-        other = items[0]
-        linked = other.id in entry.references() or entry.id in other.references()
-        w.line(t("relation_yes" if linked else "relation_no", lang, a=name, b=w.bold(other.display(lang))))
-        w.line(w.esc(entry.text.get(lang)))
-        w.line(w.esc(other.text.get(lang)))
-    elif intent == "figures" and entry:
-        for item in items:
-            w.line(w.esc(item.text.get(lang)) if len(items) == 1 else _item_line(item, lang, today, w))
-    elif intent == "figure" and entry:
-        w.line(w.esc(entry.text.get(lang)))
-    elif intent == "in_place":
-        w.line(t("in_place", lang, place=w.esc(result.place or "")))
-        for item in items:
-            w.line(_item_line(item, lang, today, w))
-    elif intent == "sources":
-        w.line(t("sources", lang))
-        for title in SOURCES.values():
-            w.line(f"• {w.esc(title)}")
-    elif intent == "partners":
-        initiative = knowledge.initiative
-        regional = [i for i in items if i.id in initiative.partners]
-        international = [i for i in items if i.id not in initiative.partners]
-        sections = [("partners", regional), ("partners_intl", international)]
-        if result.detail.get("international"):  # asked about cooperation abroad: that first
-            sections.reverse()
+            w.line(w.esc(_first_sentence(entry.text.get(lang))))
         else:
-            w.line(w.esc(initiative.members.get(lang)))
-        for key, section in sections:
-            if section:
-                w.line(t(key, lang))
-                for item in section:
-                    w.line(_item_line(item, lang, today, w))
-    elif intent == "initiative_who" and isinstance(entry, Initiative):
-        w.line(t("initiative_who", lang, launched_by=_names(entry.launched_by, knowledge, w, lang),
-                 partners=_names(entry.partners, knowledge, w, lang)))
-        w.line(w.esc(entry.members.get(lang)))
-    elif intent == "initiative_how" and isinstance(entry, Initiative):
-        w.line(w.esc(entry.how_it_works.get(lang)))
-    elif intent == "initiative_where" and isinstance(entry, Initiative):
-        w.line(t("initiative_where", lang))
-        w.line(w.esc(entry.text.get(lang)))
-    elif intent == "list_event":
-        upcoming = [e for e in items if isinstance(e, Event) and e.end >= today]
-        w.line(t("no_upcoming" if result.detail.get("upcoming") and not upcoming else "list_event", lang))
-        for item in items:
-            w.line(_item_line(item, lang, today, w))
-    elif intent in ("employers", "objectives", "described") or intent.startswith("list_"):
-        key = "list_objective" if intent == "objectives" else intent
-        w.line(t(key, lang))
-        for item in items:
-            w.line(_item_line(item, lang, today, w))
-    elif entry:
-        _write_card(entry, knowledge, lang, today, w)
+            w.line(t("where_area", lang, name=name, area=w.esc(entry.area or "")))
+            w.line(w.esc(_first_sentence(entry.text.get(lang))))
 
-    for extra_id in result.detail.get("also", ()):
-        extra = knowledge.entries[extra_id]
-        w.line()
-        if intent in ("where",) and not isinstance(extra, Event) and getattr(extra, "city", None):
-            w.line(t("where_city", lang, name=w.bold(extra.display(lang)), city=w.esc(extra.city)))
-        elif intent in ("when", "where") and isinstance(extra, Event):
-            w.line(event_sentence(extra, lang, today, w))
+    def _schedule(self, part: Schedule, w: _Writer) -> None:
+        w.line(event_sentence(self.kb.entries[part.entry], self.lang, self.today, w))
+
+    def _launch(self, part: Launch, w: _Writer) -> None:
+        entry = self.kb.entries[part.entry]
+        by = tuple(getattr(entry, "launched_by", ()) or ())
+        key = "launched_by" if by else "launched"
+        w.line(t(key, self.lang, name=self.name(entry.id, w), launched=w.esc(entry.launched),
+                 by=", ".join(self.name(i, w) for i in by)))
+        w.line(w.esc(_first_sentence(entry.text.get(self.lang))))
+
+    def _fieldvalue(self, part: FieldValue, w: _Writer) -> None:
+        value = part.value.get(self.lang) if hasattr(part.value, "get") and not isinstance(part.value, str) else part.value
+        w.line(t("field", self.lang, name=self.name(part.entry, w), attribute=w.esc(self.label(part.attribute)),
+                 value=w.esc(str(value))))
+
+    def _listing(self, part: Listing, w: _Writer) -> None:
+        lang = self.lang
+        if part.none_upcoming:
+            w.line(t("no_upcoming", lang))
+        elif part.heading.startswith("attr_"):
+            w.line(t("head_attr", lang, name=self.name(part.subject, w), attribute=w.esc(self.label(part.heading[5:]))))
+        elif part.subject:
+            w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w)))
+        elif part.place:
+            w.line(t("in_place", lang, place=w.esc(self._place(part.place))))
         else:
-            _write_card(extra, knowledge, lang, today, w)
+            key = "head_" + part.heading
+            w.line(t(key if key in CATALOGUE else "head_kind", lang))
+        for item in part.items:
+            w.line(_item_line(self.kb.entries[item], lang, self.today, w))
+
+    def _relation(self, part: Relation, w: _Writer) -> None:
+        a, b = self.kb.entries[part.entry], self.kb.entries[part.other]
+        w.line(t("relation_yes" if part.linked else "relation_no", self.lang, a=self.name(a.id, w), b=self.name(b.id, w)))
+        w.line(w.esc(a.text.get(self.lang)))
+        w.line(w.esc(b.text.get(self.lang)))
+
+    def _sources(self, part: Sources, w: _Writer) -> None:
+        w.line(t("sources", self.lang))
+        for file in part.files:
+            w.line(f"• {w.esc(self.kb.sources[file].citation(self.lang))}")
+
+    def _verdict(self, part: Verdict, w: _Writer) -> None:
+        w.line(t({True: "yes", False: "no", None: "no_verdict"}[part.yes], self.lang))
+        self.part(part.fact, w)
+
+    def _missing(self, part: Missing, w: _Writer) -> None:
+        lang = self.lang
+        if part.entry and part.attribute:
+            w.line(t("missing", lang, attribute=w.esc(self.label(part.attribute)), name=self.name(part.entry, w)))
+            w.line(w.esc(_first_sentence(self.kb.entries[part.entry].text.get(lang))))
+        elif part.entry:
+            w.line(t("unknown_about", lang, name=self.name(part.entry, w)))
+            w.line(w.esc(_first_sentence(self.kb.entries[part.entry].text.get(lang))))
+        elif part.place:
+            w.line(t("missing_place", lang, place=w.esc(self._place(part.place))))
+        else:
+            w.line(t("missing_general", lang, attribute=w.esc(self.label(part.attribute))))
+
+    def _otheredition(self, part: OtherEdition, w: _Writer) -> None:
+        entry = self.kb.entries[part.entry]
+        w.line(t("other_edition", self.lang, year=part.year, covered=entry.start.year))
+        w.line(event_sentence(entry, self.lang, self.today, w))
+
+    def _notfound(self, part: NotFound, w: _Writer) -> None:
+        if part.place:
+            w.line(t("not_found_place", self.lang, place=w.esc(self._place(part.place))))
+        else:
+            w.line(t("not_found", self.lang))
+
+    def _declined(self, part: Declined, w: _Writer) -> None:
+        if part.reason == "unknown" and part.entry:
+            self._missing(Missing(None, part.entry), w)
+        else:
+            w.line(t(part.reason, self.lang, **self.brand))
+
+    def _chat(self, part: Chat, w: _Writer) -> None:
+        assistant = self.kb.vocabulary.assistant
+        examples = assistant.examples.get(self.lang, ())
+        quoted = ", ".join((f"« {e} »" if self.lang == "fr" else f'"{e}"') for e in examples)
+        w.line(w.esc(t(part.kind if part.kind in CATALOGUE else "hello", self.lang, **self.brand,
+                       count=len(self.kb.sources), topics=assistant.topics.get(self.lang), examples=quoted,
+                       example=examples[0] if examples else "")))
+
+    def _clarify(self, part: Clarify, w: _Writer) -> None:
+        if part.follow_up or not part.suggestions:
+            w.line(t("clarify_follow_up", self.lang))
+            return
+        w.line(t("clarify", self.lang))
+        for s in part.suggestions:
+            w.line(f"• {w.esc(self.kb.entries[s.entry].display(self.lang))}")
+
+    def _place(self, key: str) -> str:
+        for place in self.kb.vocabulary.places:
+            if normalise(place.key) == key:
+                return place.name.get(self.lang)
+        return key.title()

@@ -8,7 +8,9 @@ from typing import Any
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.engine.result import Focus, Result
+from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
+from bot.replies import Reply, render
 
 
 def _today() -> dt.date:
@@ -25,6 +27,16 @@ class Services:
     question_log: Any | None = None  # db.log.QuestionLog, or None when logging is off
     today: Callable[[], dt.date] = field(default=_today)
 
+    def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date | None = None,
+               focus: Focus | None = None) -> Result:
+        """The one "ask" use case every front end calls: the engine's reading of a message."""
+        return self.engine.answer(text, lang_hint=lang_hint, today=today or self.today(), focus=focus)
+
+    def reply(self, result: Result, *, today: dt.date | None = None, passed_on: bool = False) -> Reply:
+        """The words for a result; `passed_on` only when the question was really logged for staff."""
+        return render(result, self.knowledge, today or self.today(), passed_on=passed_on,
+                      general=self.engine.lexicon.general)
+
     def teach(self, aliases: Iterable[tuple[str, str]]) -> None:
         """Give the engine the questions staff linked to entries (idempotent; unknown entries skipped)."""
         for phrase, entry_id in aliases:
@@ -35,8 +47,9 @@ class Services:
 def build_services(settings: Settings, *, log_questions: bool = True,
                    today: Callable[[], dt.date] = _today) -> Services:
     """Load and validate the knowledge base (raises KnowledgeError), build the engine, open the log."""
-    knowledge = load_knowledge(settings.knowledge_dir)
-    services = Services(settings=settings, knowledge=knowledge, engine=Engine(knowledge), today=today)
+    general = load_general_vocabulary()
+    knowledge = load_knowledge(settings.knowledge_dir, general)
+    services = Services(settings=settings, knowledge=knowledge, engine=Engine(knowledge, general=general), today=today)
     if log_questions:
         from db.log import open_question_log  # imported here: `ask --no-log` never touches a database
 

@@ -102,7 +102,7 @@ class Vocabulary:
                         candidates[found] = distance
         if not candidates:
             return None
-        best = min(candidates, key=lambda c: (candidates[c], c not in prefer, -fuzz.ratio(word, c)))
+        best = min(candidates, key=lambda c: (candidates[c], c not in prefer, -fuzz.ratio(word, c), c))  # total order: same answer in every process
         return best, round(100.0 * (1 - candidates[best] / max(len(word), len(best))), 1)
 
 

@@ -1,0 +1,279 @@
+"""Read a message into frames: sentences, clauses, and for each clause what is asked about what.
+
+One general mechanism: words are repaired (typos), names are matched as whole aliases, and every
+other word is looked up in the vocabulary tables (asks, attributes, kinds of entries, places,
+months, editions...). Nothing here knows a phrasing: a new cue is a line of YAML.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.engine.lexicon import Lexicon, phrase_in
+from bot.engine.matching import AliasIndex, Mention, Vocabulary, Word
+from bot.engine.result import Ask
+from bot.text import normalise
+
+ASK_BY_NAME = {a.value: a for a in Ask}
+MAX_CLAUSES = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|\?+")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
+_INVERSION = re.compile(r"\b\w+['’]?-(?:t-)?(\w+)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An entry a clause names, the words that named it and how sure the match is (0-100)."""
+
+    entry: str
+    words: str
+    score: float
+
+
+@dataclass
+class Frame:
+    """What one clause asks: the entries named, what is asked about them, and the filters."""
+
+    text: str
+    words: list[str]                   # normalised words of the clause
+    named: list[Named] = field(default_factory=list)
+    asks: list[Ask] = field(default_factory=list)  # most specific first
+    attribute: str | None = None
+    kinds: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    months: set[int] = field(default_factory=set)
+    numbers: set[float] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+    edition_offset: int | None = None  # "next year" = +1 relative to today
+    time: str | None = None            # "past" | "upcoming"
+    ordinal: int | None = None
+    negated: bool = False
+    international: bool = False
+    yes_no: bool = False
+    off_topic: bool = False
+    unknown: float = 0.0               # how much of the clause the engine does not know
+    content: list[str] = field(default_factory=list)  # repaired words naming no entry, for search
+    has_question_mark: bool = False
+
+    @property
+    def ask(self) -> Ask:
+        return self.asks[0] if self.asks else Ask.DESCRIBE
+
+    def describe(self) -> dict:
+        """How the clause was read, for the console's "try it" and for debugging."""
+        return {"text": self.text, "named": [n.__dict__ for n in self.named], "asks": [a.value for a in self.asks],
+                "attribute": self.attribute, "kinds": self.kinds, "places": self.places,
+                "months": sorted(self.months), "years": sorted(self.years), "edition_offset": self.edition_offset,
+                "time": self.time, "ordinal": self.ordinal, "negated": self.negated, "yes_no": self.yes_no,
+                "off_topic": self.off_topic, "unknown": self.unknown}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    raw: str
+    folded: str
+    question: bool      # ends with "?" or opens with a question word
+    intro: bool         # the visitor speaking about themselves
+    smalltalk: str | None
+
+
+class Reader:
+    """Turns text into sentences and frames with one knowledge base's names and vocabulary."""
+
+    def __init__(self, lexicon: Lexicon, aliases: AliasIndex, known: Vocabulary, frequencies,
+                 general_words: set[str]) -> None:
+        self.lx = lexicon
+        self.aliases = aliases
+        self.known = known
+        self.frequencies = frequencies
+        self.general_words = general_words
+        self._known_stems = {w[:6] for w in known.words if len(w) >= 6}
+        g = lexicon.general
+        self._wh_words = set(lexicon.asks.openers) | {
+            w for w, labels in lexicon.asks.words.items() if set(labels) & {"where", "when", "who", "how_many", "list"}
+        }
+        self._question_openers = self._wh_words | g.yes_no.openers
+
+    # ------------------------------------------------------------------ text
+    def fold(self, text: str) -> str:
+        """Normalise, then rewrite phone shorthand ("wat", "koi", "c ou") into known words."""
+        words = normalise(text).split()
+        out: list[str] = []
+        i = 0
+        table = self.lx.shorthand
+        while i < len(words):
+            pair = " ".join(words[i:i + 2])
+            if pair in table:
+                out += table[pair].split()
+                i += 2
+                continue
+            out += table.get(words[i], words[i]).split()
+            i += 1
+        return " ".join(out)
+
+    def smalltalk_kind(self, folded: str) -> str | None:
+        """The small-talk kind a whole sentence is, scored: the best match wins, not the first."""
+        if not folded:
+            return None
+        words = set(folded.split())
+        best: tuple[float, str] | None = None
+        allowed = self.lx.general.smalltalk_filler | set(self.lx.general.stop)
+        for kind, cues in self.lx.smalltalk.items():
+            phrase_score = max((fuzz.ratio(folded, p) for p in cues.phrases), default=0.0)
+            covered = words <= (cues.words | allowed | {w for p in cues.phrases for w in p.split()})
+            score = phrase_score if phrase_score >= 88 else (80.0 if covered and words & cues.words else 0.0)
+            if score and (best is None or score > best[0]):
+                best = (score, kind)
+        return best[1] if best else None
+
+    def sentences(self, text: str) -> list[Sentence]:
+        out = []
+        for match in re.finditer(r"[^.!?;\n]+[.!?;\n]*", text):
+            raw = match.group().strip()
+            if not raw.strip(".!?; \n"):
+                continue
+            folded = self.fold(raw)
+            words = folded.split()
+            # A greeting at the start of a sentence is small talk of its own: "Hello, I'm a student".
+            while len(words) > 1 and self.smalltalk_kind(words[0]) == "hello":
+                words = words[1:]
+            folded = " ".join(words)
+            if not folded:
+                continue
+            question = "?" in raw or (bool(words) and words[0] in self._question_openers)
+            intro = phrase_in(" ".join(words[:3]), self.lx.self_intro) or any(
+                " ".join(words[:n]) in self.lx.self_intro for n in (1, 2, 3))
+            out.append(Sentence(raw, folded, question, intro and "?" not in raw, self.smalltalk_kind(folded)))
+        return out
+
+    def clauses(self, sentence: Sentence) -> list[str]:
+        """Split "Where was it held, and on which dates?" into one clause per question."""
+        words = sentence.folded.split()
+        cuts = [0]
+        for i in range(1, len(words) - 1):
+            g = self.lx.general
+            if words[i] in g.conjunctions and (words[i + 1] in self._question_openers or (
+                    i + 2 < len(words) and words[i + 2] in self._question_openers and words[i + 1] in g.prepositions)):
+                cuts.append(i + 1)
+        cuts.append(len(words))
+        return [" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a][:MAX_CLAUSES]
+
+    # ------------------------------------------------------------------ words
+    def repair(self, word: str, capitalised: set[str]) -> Word:
+        known = self.known
+        if word in known or word.isdigit() or len(word) < 3:
+            return Word(word, word, 100.0)
+        if word + "s" in known or (word[-1] in "sx" and word[:-1] in known):
+            return Word(word, word, 100.0)
+        zipf = self.frequencies.commonest(word)
+        if zipf < 3.0 and len(word) >= 4:  # an everyday word is never bent into a name
+            repaired = known.repair(word, self.aliases.vocabulary.words)
+            if repaired is not None:
+                return Word(word, repaired[0], repaired[1])
+        if len(word) >= 6 and word[:6] in self._known_stems:
+            return Word(word, word, 100.0)
+        if (len(word) >= 7 and word.endswith("ment")) or (len(word) >= 6 and word.endswith("ly")):
+            return Word(word, word, 100.0)  # manner adverbs say how, not what, is asked
+        weight = 2.0 if word in capitalised or zipf < 3.0 else 1.0
+        return Word(word, word, 0.0, weight)
+
+    def _join_split_names(self, words: list[Word]) -> list[Word]:
+        """Glue two words back when together they spell a name: 'cel quest', 'rdb iotech'."""
+        names = self.aliases.vocabulary.words
+        joined: list[Word] = []
+        i = 0
+        while i < len(words):
+            if i + 1 < len(words) and min(words[i].score, words[i + 1].score) < 100:
+                glued = words[i].raw + words[i + 1].raw
+                repaired = (glued, 100.0) if glued in names else self.aliases.vocabulary.repair(glued)
+                if repaired and repaired[0] in names:
+                    joined.append(Word(glued, repaired[0], repaired[1]))
+                    i += 2
+                    continue
+            joined.append(words[i])
+            i += 1
+        return joined
+
+    # ------------------------------------------------------------------ frames
+    def read(self, clause: str, raw: str, learned: dict[str, str] | None = None) -> Frame:
+        """One clause (already folded) into a frame; `raw` is its sentence as typed."""
+        lx, g = self.lx, self.lx.general
+        all_words = clause.split()
+        frame = Frame(text=clause, words=all_words, has_question_mark="?" in raw)
+        capitalised = {normalise(w) for i, w in enumerate(re.findall(r"[\w'’-]+", raw)) if i > 0 and w[:1].isupper()}
+        stop = g.stop
+        kept = [w for w in all_words if w not in stop or w in lx.places.by_word]
+        words = self._join_split_names([self.repair(w, capitalised) for w in kept])
+        mentions: list[Mention] = self.aliases.find(words)
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        frame.named = [Named(m.entry, " ".join(w.text for w in words[m.start:m.end]), m.score) for m in mentions]
+        if learned:
+            hit = learned.get(clause)
+            if hit and hit not in {n.entry for n in frame.named}:
+                frame.named.insert(0, Named(hit, clause, 95.0))
+        rest = [w for i, w in enumerate(words) if i not in covered]
+        texts = [w.text for w in rest]
+
+        # Places first: "Côte-d'Or" or "Québec" are not cue words.
+        place_hits = lx.places.find(texts)
+        in_place = {i for _, a, b in place_hits for i in range(a, b)}
+        frame.places = list(dict.fromkeys(key for key, _, _ in place_hits))
+        cue_words = [t for i, t in enumerate(texts) if i not in in_place]
+
+        asks = lx.asks.find(all_words)
+        asks.pop("describe", None) if len(asks) > 1 else None
+        ranked = sorted(asks, key=lambda a: (-lx.ask_weight[a], asks[a][0]))
+        frame.asks = [ASK_BY_NAME[a] for a in ranked][:MAX_CLAUSES]
+        attributes = lx.attributes.find(all_words)
+        if attributes:  # the most words win: "site web" over "site"
+            frame.attribute = max(attributes, key=lambda a: (len(attributes[a]), -attributes[a][0]))
+        frame.kinds = list(lx.kinds.find(cue_words))
+        frame.months = {lx.months[t] for t in cue_words if t in lx.months}
+        frame.ordinal = next((lx.ordinals[t] for t in cue_words if t in lx.ordinals), None)
+        word_set = set(all_words)
+        frame.negated = bool(word_set & g.negations)
+        frame.international = bool(word_set & g.international)
+        if word_set & g.time.upcoming:
+            frame.time = "upcoming"
+        elif word_set & g.time.past:
+            frame.time = "past"
+        for edition in g.editions.values():
+            if phrase_in(clause, edition.phrases):
+                frame.edition_offset = edition.offset
+        frame.numbers = _numbers(raw)
+        frame.years = {int(n) for n in frame.numbers if n.is_integer() and 1900 <= n <= 2100}
+        frame.off_topic = bool(word_set & g.off_topic) or bool(word_set & g.opinion) or bool(
+            word_set & g.opinion_modals and word_set & g.opinion_decisions)
+        frame.yes_no = self._is_yes_no(all_words, raw, asks)
+        frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
+        frame.content = [w.text for w in rest if w.score > 0]
+        return frame
+
+    def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool:
+        yn = self.lx.general.yes_no
+        wh = set(asks) & {"where", "when", "who", "how_many", "list", "relation", "sources", "describe", "launched"}
+        opens_wh = bool(words) and any(w in self._wh_words for w in words[:2])
+        if wh and opens_wh:
+            return False
+        if words and words[0] in yn.openers:
+            return True
+        if phrase_in(" ".join(words), yn.phrases):
+            return not opens_wh
+        pronouns = {normalise(m.group(1)) for m in _INVERSION.finditer(raw)}
+        return bool(pronouns & yn.inversion) and not opens_wh and not (set(words[:2]) & {"qu", "que", "quoi"})
+
+
+def _numbers(raw: str) -> set[float]:
+    """Numbers as written in French or English: '13 000', '13,000', '2.500', '7,5'."""
+    found: set[float] = set()
+    for match in _NUMBER.finditer(raw):
+        parts = re.split(r"[ \u00a0\u202f.,]", match.group())
+        if all(len(p) == 3 for p in parts[1:]):
+            found.add(float("".join(parts)))
+        elif len(parts) == 2:
+            found.add(float(f"{parts[0]}.{parts[1]}"))
+        else:
+            found.update(float(p) for p in parts)
+    return found

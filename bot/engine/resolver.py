@@ -1,0 +1,481 @@
+"""Resolve a frame against the knowledge base: one declared table, one mechanism.
+
+`TABLE` says, for what is asked and the kind of entry asked about, which query answers it. A
+named attribute ("website", "partners") is looked up in the entry's fields and `details:`; when
+the entry lacks it the reply says so ("my sources don't give X's website") with what they do say.
+Questions about many entries (lists) filter the knowledge base by kind, place, month, time and
+relation. Yes/no questions compare the claim with the fact found.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.engine.lexicon import Lexicon, entry_place_texts
+from bot.engine.reading import Frame, Named
+from bot.engine.result import (
+    Ask, Card, Clarify, Declined, FieldValue, Focus, Launch, Listing, Location, Missing, NotFound,
+    OtherEdition, Part, Relation, Schedule, Sources, Suggestion, Verdict,
+)
+from bot.engine.search import DescriptionIndex
+from bot.text import normalise
+from bot.knowledge import Actor, Entry, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
+
+ANSWER_SCORE = 80.0       # a name matched at least this well is the subject; below, a suggestion
+DESCRIBED_SCORE = 2.5     # BM25 score an entry found by description needs to be the subject
+DESCRIBED_MARGIN = 1.25   # ... and how far ahead of the next entry
+MAX_SUBJECTS = 3
+
+# (what is asked, kind of entry) -> query. Kinds are the entries' `kind` values, then their model
+# name, then "*". A new question type or kind of entry is one row here.
+TABLE: dict[tuple[Ask, str], str] = {
+    (Ask.WHERE, "event"): "schedule",
+    (Ask.WHEN, "event"): "schedule",
+    (Ask.LAUNCHED, "event"): "schedule",
+    (Ask.WHERE, "*"): "location",
+    (Ask.WHEN, "*"): "launch",
+    (Ask.LAUNCHED, "*"): "launch",
+    (Ask.WHO, "person"): "card",
+    (Ask.WHO, "initiative"): "backers",
+    (Ask.WHO, "speciality"): "actors_with",
+    (Ask.WHO, "figure"): "card",
+    (Ask.WHO, "objective"): "card",
+    (Ask.WHO, "event"): "card",
+    (Ask.WHO, "*"): "people",
+    (Ask.HOW_MANY, "figure"): "card",
+    (Ask.HOW_MANY, "*"): "figures",
+    (Ask.LIST, "speciality"): "actors_with",
+    (Ask.JOBS, "speciality"): "actors_with",
+    (Ask.JOBS, "initiative"): "employers",
+    (Ask.JOBS, "company"): "job_offers",
+    (Ask.JOBS, "*"): "card",
+    (Ask.RELATION, "*"): "card",
+    (Ask.SOURCES, "*"): "sources",
+    (Ask.DESCRIBE, "*"): "card",
+    (Ask.LIST, "*"): "card",
+}
+
+
+@dataclass
+class Resolution:
+    """The parts answering one clause and what the conversation is about afterwards."""
+
+    parts: list[Part] = field(default_factory=list)
+    subjects: tuple[str, ...] = ()
+    listed: tuple[str, ...] = ()
+    score: float = 0.0
+
+
+class Resolver:
+    def __init__(self, knowledge: KnowledgeBase, lexicon: Lexicon, search: DescriptionIndex) -> None:
+        self.kb = knowledge
+        self.lx = lexicon
+        self.search = search
+        self.initiative = knowledge.initiative.id
+        self._order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}
+        self._places: dict[str, set[str]] = {}
+        for entry in knowledge:
+            keys: set[str] = set()
+            for text in entry_place_texts(entry):
+                key = lexicon.places.key_of(text)
+                if key:
+                    keys.update(lexicon.places.enclosing(key))
+            self._places[entry.id] = keys
+        self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
+        self._queries: dict[str, Callable[[Entry, Frame, dt.date], Part]] = {
+            "card": lambda e, f, t: Card(e.id),
+            "schedule": lambda e, f, t: Schedule(e.id),
+            "location": self._location,
+            "launch": self._launch,
+            "backers": self._backers,
+            "people": self._people,
+            "actors_with": self._actors_with,
+            "figures": self._figures,
+            "employers": lambda e, f, t: self._listing(f, t, kinds={"company"}),
+            "job_offers": lambda e, f, t: Missing("job_offers", e.id),
+            "sources": lambda e, f, t: Sources(tuple(self.kb.sources)),
+        }
+
+    # ------------------------------------------------------------------ entry point
+    def resolve(self, frame: Frame, focus: Focus, today: dt.date, *, context: list[str] | None = None,
+                forced: str | None = None) -> Resolution:
+        if frame.off_topic and forced is None:
+            return Resolution([Declined("off_topic")])
+        if Ask.SOURCES in frame.asks and self._about_sources(frame):
+            return Resolution([Sources(tuple(self.kb.sources))])
+        named = [n for n in frame.named if n.score >= ANSWER_SCORE]
+        unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
+        if forced:
+            named = [Named(forced, frame.text, 95.0)] + [n for n in named if n.entry != forced]
+        if unsure and not named:
+            return Resolution([Clarify(tuple(self._suggestion(n.entry) for n in unsure[:3]))])
+        if frame.unknown >= 2 and forced is None and not (named and frame.attribute):
+            return Resolution([Declined("unknown", named[0].entry if named else None)])
+
+        self._inherit_ask(frame, focus, named)
+        subjects, filters = self._split(frame, named)
+        score = min((n.score for n in named), default=0.0)
+        if not subjects and not filters:
+            subjects = self._from_focus(frame, focus)
+            if subjects:
+                score = 90.0
+        if not subjects and not filters and not self._is_list_query(frame):
+            hit = self._described(frame, context)
+            if hit:
+                subjects, score = [hit], 85.0
+            elif frame.unknown and forced is None:
+                return Resolution([Declined("unknown")])
+        if not subjects:
+            return self._list_resolution(frame, today, filters)
+        if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and len(frame.content) > 1 \
+                and forced is None and self._vague(frame):
+            return Resolution([Missing(None, subjects[0])], tuple(subjects[:1]), score=score)
+        return self._subject_resolution(frame, subjects, filters, today, score)
+
+    # ------------------------------------------------------------------ subjects
+    def _about_sources(self, frame: Frame) -> bool:
+        """"Who wrote the article?", "vos sources ?": about the articles, not about an entry."""
+        kinds = {self.kb.entries[n.entry].kind for n in frame.named}
+        return kinds <= {"initiative", "media"} and not frame.kinds
+
+    def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
+        """"Et Chematech ?" / "and the second one?": the previous question, about something else."""
+        if not frame.asks and frame.attribute is None and len(frame.words) <= 5 and focus.ask:
+            frame.asks = [Ask(focus.ask)]
+            frame.attribute = focus.attribute
+
+    def _split(self, frame: Frame, named: list[Named]) -> tuple[list[str], list[str]]:
+        """Named entries that are the subject, and those that only narrow a list ("cell therapy companies")."""
+        wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        subjects, filters = [], []
+        for n in named:
+            entry = self.kb.entries[n.entry]
+            broad = isinstance(entry, (Initiative, Speciality))
+            if (wanted and entry.kind not in wanted and (broad or frame.ask in (Ask.LIST, Ask.JOBS, Ask.WHO)
+                                                          or Ask.LIST in frame.asks)) \
+                    or (broad and frame.places and frame.ask != Ask.RELATION):
+                filters.append(n.entry)
+            elif n.entry not in subjects:
+                subjects.append(n.entry)
+        if len(subjects) > 1 and self.initiative in subjects and frame.ask != Ask.RELATION:
+            subjects.remove(self.initiative)  # "Will BIOVALIANCE be at BioFit?" is about BioFit
+        return subjects, filters
+
+    def _from_focus(self, frame: Frame, focus: Focus) -> list[str]:
+        """A question with no subject of its own takes the conversation's ("and where is it?")."""
+        if focus.empty or frame.places and not frame.yes_no or (frame.kinds and not self._points_back(frame, focus)):
+            return []
+        if frame.ordinal is not None and focus.listed:
+            index = frame.ordinal - 1 if frame.ordinal > 0 else len(focus.listed) - 1
+            return [focus.listed[index]] if index < len(focus.listed) else []
+        g = self.lx.general
+        words = set(frame.words)
+        entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
+        if words & g.pronouns.person:
+            people = [e.id for e in entries if isinstance(e, Person)]
+            if people:
+                return people[:1]
+        if frame.kinds:
+            return self._points_back(frame, focus)
+        return list(focus.entries[:1]) if focus.entries else list(focus.listed[:MAX_SUBJECTS])
+
+    def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
+        """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
+        wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds))
+        for entry_id in focus.entries:
+            entry = self.kb.entries.get(entry_id)
+            if entry is None:
+                continue
+            if entry.kind in wanted:
+                return [entry.id]
+            for ref in entry.references():
+                if self.kb.entries[ref].kind in wanted:
+                    return [ref]
+        return []
+
+    def _is_list_query(self, frame: Frame) -> bool:
+        return bool(frame.kinds or frame.places or frame.months or Ask.JOBS in frame.asks
+                    or (frame.attribute and not frame.content) or frame.time == "upcoming")
+
+    def _described(self, frame: Frame, context: list[str] | None) -> str | None:
+        """The one entry a question describes without naming it, if one stands out."""
+        words = frame.content + (context or [])
+        hits = self.search.search(words, limit=2)
+        if not hits:
+            return None
+        top = hits[0].score
+        second = hits[1].score if len(hits) > 1 else 0.0
+        if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
+            return hits[0].entry
+        return None
+
+    def _vague(self, frame: Frame) -> bool:
+        """Unknown words with a name and no question word: "What is Chematech's favourite colour?"."""
+        return not frame.kinds and not frame.places
+
+    # ------------------------------------------------------------------ one subject
+    def _subject_resolution(self, frame: Frame, subjects: list[str], filters: list[str], today: dt.date,
+                            score: float) -> Resolution:
+        main = self.kb.entries[subjects[0]]
+        if frame.ask == Ask.RELATION and (len(subjects) > 1 or filters):
+            other = (subjects[1:] + filters)[0]
+            return Resolution([Relation(main.id, other, self._linked(main.id, other))], (main.id, other), score=score)
+        if frame.yes_no and len(subjects) > 1:
+            people = [s for s in subjects if isinstance(self.kb.entries[s], Person)]
+            others = [s for s in subjects if s not in people]
+            if people and others:  # "Is Lescure the president of the Region?"
+                person = self.kb.entries[people[0]]
+                fact = self._people(self.kb.entries[others[0]], frame, today)
+                return Resolution([Verdict(person.organisation == others[0], fact)], (others[0], person.id), score=score)
+        edition = self._edition(main, frame, today)
+        if edition is not None:
+            return Resolution([edition], (main.id,), score=score)
+        asks = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE)] or [frame.ask]
+        same_kind = [s for s in subjects if type(self.kb.entries[s]) is type(main)][:MAX_SUBJECTS]
+        parts: list[Part] = []
+        listed: tuple[str, ...] = ()
+        for entry_id in same_kind:
+            entry = self.kb.entries[entry_id]
+            for ask in asks if entry_id == main.id else asks[:1]:
+                part = self._answer(entry, ask, frame, today)
+                if part not in parts:
+                    parts.append(part)
+                if isinstance(part, Listing):
+                    listed = part.items
+                if frame.attribute:
+                    break
+        if frame.yes_no and parts:
+            parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
+        return Resolution(parts, tuple(same_kind), listed, score=score)
+
+    def _answer(self, entry: Entry, ask: Ask, frame: Frame, today: dt.date) -> Part:
+        if frame.attribute:
+            return self._attribute(entry, frame.attribute, frame, today)
+        keys = ((ask, entry.kind), (ask, type(entry).__name__.lower()), (ask, "*"))
+        query = next((TABLE[k] for k in keys if k in TABLE), "card")
+        return self._queries[query](entry, frame, today)
+
+    def _attribute(self, entry: Entry, attribute: str, frame: Frame, today: dt.date) -> Part:
+        spec = self.lx.general.attributes[attribute]
+        for name in spec.fields or (attribute,):
+            value = getattr(entry, name, None)
+            if value is None:
+                value = entry.details.get(name)
+            if value:
+                if isinstance(value, tuple):
+                    items = self._filtered(value, frame, today)
+                    if items:
+                        return Listing(f"attr_{attribute}", tuple(items), subject=entry.id,
+                                       place=frame.places[0] if frame.places else None)
+                    continue
+                return FieldValue(entry.id, attribute, value)
+        if spec.figures:
+            figures = [f for f in self.kb.figures_by_subject.get(entry.id, ())
+                       if self._figure_groups(self.kb.entries[f]) & spec.figures]
+            if figures:
+                return Card(figures[0])
+        if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
+            return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
+                                Frame(frame.text, frame.words), today)
+        return Missing(attribute, entry.id)
+
+    def _figure_groups(self, figure: Figure) -> set[str]:
+        """The synonym groups a key figure counts in ("jobs", "money")."""
+        words = normalise(" ".join(figure.all_names() + (figure.unit.fr, figure.unit.en))).split()
+        return {self.lx.synonym_of[w] for w in words if w in self.lx.synonym_of}
+
+    def _location(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        if isinstance(entry, Person):
+            return Location(entry.id)
+        if not entry_place_texts(entry) and not isinstance(entry, Initiative):
+            return Missing("location", entry.id)
+        return Location(entry.id)
+
+    def _launch(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return Launch(entry.id) if getattr(entry, "launched", None) else Missing("launched", entry.id)
+
+    def _backers(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return Listing("backers", tuple(entry.launched_by) + tuple(entry.partners), subject=entry.id)
+
+    def _people(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        people = self.kb.people_by_organisation.get(entry.id, ())
+        if people:
+            return Listing("people", people, subject=entry.id)
+        if getattr(entry, "led_by", ()):
+            return Listing("led_by", tuple(entry.led_by), subject=entry.id)
+        if Ask.DESCRIBE in frame.asks or frame.ask == Ask.WHO and not frame.attribute:
+            return Card(entry.id)  # "Who is BioForward?" asks what it is
+        return Missing("leader", entry.id)
+
+    def _actors_with(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        actors = sorted(self.kb.actors_by_speciality.get(entry.id, ()),
+                        key=lambda a: (self.kb.entries[a].kind != "company", self._order[a]))
+        if not actors:
+            return Card(entry.id)
+        return Listing("actors_with", tuple(actors), subject=entry.id)
+
+    def _figures(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        about = set(self.kb.figures_by_subject.get(entry.id, ()))
+        if not about:
+            return Missing("figure", entry.id)
+        hits = self.search.search(frame.content, among=about, limit=1)
+        return Card(hits[0].entry if hits else sorted(about, key=self._order.__getitem__)[0])
+
+    # ------------------------------------------------------------------ checks
+    def _edition(self, entry: Entry, frame: Frame, today: dt.date) -> Part | None:
+        """An event asked about in a year the sources do not cover: name the edition they do."""
+        if not isinstance(entry, Event):
+            return None
+        years = set(frame.years)
+        if frame.edition_offset is not None:
+            years.add(today.year + frame.edition_offset)
+        if years and entry.start.year not in years and not frame.yes_no:
+            return OtherEdition(entry.id, min(years))
+        return None
+
+    def _verdict(self, entry: Entry, part: Part, frame: Frame) -> bool | None:
+        places = self._places.get(entry.id, set())
+        if frame.places and (places or isinstance(entry, (Event, Actor))):
+            return any(p in places for p in frame.places)
+        target = self.kb.entries.get(getattr(part, "entry", None) or "") or entry
+        claims = {n for n in frame.numbers if n not in frame.years}
+        if claims and isinstance(target, Figure):
+            return any(abs(n - target.value) < 1e-6 or abs(n - target.value * 1000) < 1e-6 for n in claims)
+        if frame.years:
+            year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
+            if year is not None:
+                return year in frame.years
+        if frame.kinds:
+            wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds))
+            return entry.kind in wanted
+        return self._supported(entry, frame)
+
+    def _supported(self, entry: Entry, frame: Frame) -> bool | None:
+        """Yes when the entry's own texts say what the question claims; otherwise no verdict."""
+        hits = self.search.search(frame.content, among={entry.id}, limit=1)
+        size = self.search.query_size(frame.content)
+        if hits and size and hits[0].score >= 1.0 * size:
+            return True
+        return None
+
+    def _linked(self, a: str, b: str) -> bool:
+        return b in self.kb.entries[a].references() or a in self.kb.entries[b].references()
+
+    # ------------------------------------------------------------------ many entries
+    def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str]) -> Resolution:
+        if frame.attribute and not frame.kinds:
+            home = self.kb.entries[self.initiative]
+            part = self._attribute(home, frame.attribute, frame, today)
+            if not isinstance(part, Missing) or not frame.places:
+                listed = part.items if isinstance(part, Listing) else ()
+                focus = (self.initiative,) if not isinstance(part, Missing) else ()
+                return Resolution([part], focus, listed, score=90.0)
+        if Ask.HOW_MANY in frame.asks and not frame.kinds and not frame.places:
+            figures = {f.id for f in self.kb.of_type(Figure)}
+            hits = self.search.search(frame.content, among=figures, limit=2)
+            if hits and (len(hits) == 1 or hits[0].score > hits[1].score):
+                return Resolution([Card(hits[0].entry)], (hits[0].entry,), score=85.0)
+            if frame.places:
+                return Resolution([Missing("figure", place=frame.places[0])])
+        if Ask.HOW_MANY in frame.asks and frame.places and (frame.kinds or frame.content):
+            return Resolution([Missing("figure", place=frame.places[0])])
+        part = self._listing(frame, today, filters=filters)
+        listed = part.items if isinstance(part, Listing) else ()
+        if isinstance(part, Listing) and frame.ordinal is not None and listed:
+            index = frame.ordinal - 1 if frame.ordinal > 0 else len(listed) - 1
+            if index < len(listed):
+                chosen = listed[index]
+                return Resolution([Card(chosen)], (chosen,), listed, score=90.0)
+        if isinstance(part, Listing) and frame.yes_no:
+            part = Verdict(bool(listed), part)
+        return Resolution([part], (), listed, score=90.0 if listed else 0.0)
+
+    def _listing(self, frame: Frame, today: dt.date, kinds: set[str] | None = None,
+                 filters: list[str] = ()) -> Part:
+        """Entries of the kinds asked, in the place, month and time asked, related to `filters`."""
+        wanted = set(kinds or ())
+        for noun in frame.kinds:
+            wanted |= self._kind_of_noun[noun]
+        if Ask.JOBS in frame.asks:
+            wanted |= {"company"} if not wanted or wanted & {"company"} else set()
+        if frame.months or frame.time == "upcoming" and not wanted:
+            wanted |= {"event"} if not wanted else set()
+        if not wanted and frame.places:
+            wanted = {e.kind for e in self.kb if isinstance(e, (Actor, Event)) and e.kind != "media"}
+        if not wanted:
+            hit = self._described(frame, None)
+            if hit:
+                return Card(hit)
+            return Declined("unknown")
+        pool = [e.id for e in self.kb if e.kind in wanted]
+        if "event" in wanted:
+            order = [e.id for e in self.kb.events_by_date(today)]
+            pool = [e for e in order if e in pool] + [e for e in pool if e not in order]
+        items = self._filtered(pool, frame, today, filters)
+        none_upcoming = False
+        if frame.time == "upcoming" and "event" in wanted and not items:
+            none_upcoming = True
+            items = self._filtered(pool, _without_time(frame), today, filters)
+        if frame.content and len(items) > 1 and not frame.months:  # "biomaterials for wound healing"
+            hits = self.search.search(frame.content, among=set(items), limit=len(items))
+            strong = [h.entry for h in hits if h.score >= DESCRIBED_SCORE]
+            if strong:
+                items = strong
+        if not items:
+            return NotFound(place=frame.places[0] if frame.places else None, kinds=tuple(sorted(wanted)))
+        heading = "events" if wanted == {"event"} else "companies" if wanted == {"company"} else \
+            f"kind_{sorted(wanted)[0]}" if len(wanted) == 1 else "entries"
+        return Listing(heading, tuple(items), place=frame.places[0] if frame.places else None,
+                       none_upcoming=none_upcoming)
+
+    def _filtered(self, ids, frame: Frame, today: dt.date, filters: list[str] = ()) -> list[str]:
+        out = []
+        home_country = self._home_country()
+        for entry_id in ids:
+            entry = self.kb.entries[entry_id]
+            places = self._places.get(entry_id, set())
+            if frame.places:
+                inside = any(p in places for p in frame.places)
+                if inside == frame.negated:
+                    continue
+            elif frame.international and home_country and (not places or home_country in places):
+                continue
+            if frame.months and isinstance(entry, Event):
+                months = {entry.start.month, entry.end.month}
+                if bool(months & frame.months) == frame.negated:
+                    continue
+            if frame.time and isinstance(entry, Event):
+                status = entry.status(today)
+                if (frame.time == "upcoming") != (status != "past"):
+                    continue
+            if filters and not all(self._related(entry, f) for f in filters):
+                continue
+            out.append(entry_id)
+        return out
+
+    def _related(self, entry: Entry, filter_id: str) -> bool:
+        """Whether an entry belongs with a filter entry: the initiative relates to everything."""
+        if filter_id == self.initiative:
+            return True
+        return self._linked(entry.id, filter_id)
+
+    def _home_country(self) -> str | None:
+        home = self.kb.vocabulary.home
+        chain = self._places.get(home or "", set())
+        roots = [p for p in chain if p not in self.lx.places.within]
+        return roots[0] if roots else None
+
+    def _suggestion(self, entry_id: str, lang: str = "en") -> Suggestion:
+        return Suggestion(entry_id, self.kb.entries[entry_id].display(lang))
+
+
+def _without_time(frame: Frame) -> Frame:
+    copy = Frame(**{k: v for k, v in frame.__dict__.items()})
+    copy.time = None
+    return copy
+
+
+def _year(text: str | None) -> int | None:
+    digits = "".join(c for c in (text or "")[:4] if c.isdigit())
+    return int(digits) if len(digits) == 4 else None

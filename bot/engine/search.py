@@ -1,0 +1,99 @@
+"""Find entries by what a question says about them, not by name: BM25 over word roots.
+
+Each entry is one document: its names, aliases, texts in both languages, example questions and
+details. Words are reduced to their Snowball roots in French and in English (PyStemmer), and
+synonym groups of the vocabulary add one shared token ("sang" and "blood" meet), so
+"l'établissement du sang" finds EFS and "biomaterials for wound healing" finds the artificial
+skin. Scoring is bm25s's, not hand-written. The index is built on first use: questions that name
+their subject never pay for it.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge import KnowledgeBase
+from bot.text import normalise
+
+MIN_ROOT = 3
+
+
+@functools.cache
+def _stemmers():
+    import Stemmer  # PyStemmer: Snowball's C stemmers
+
+    return Stemmer.Stemmer("french"), Stemmer.Stemmer("english")
+
+
+def entry_texts(entry) -> list[str]:
+    """Every text that describes an entry, in both languages."""
+    texts = list(entry.all_names()) + list(entry.examples)
+    for value in list(entry.__dict__.values()) + list(entry.details.values()):
+        if hasattr(value, "fr") and hasattr(value, "en"):
+            texts += [value.fr, value.en]
+        elif isinstance(value, str) and value in entry.details.values():
+            texts.append(value)
+    return texts
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: str
+    score: float
+
+
+class DescriptionIndex:
+    """BM25 over the entries' texts, with roots and synonyms; `stop` words are never indexed."""
+
+    def __init__(self, knowledge: KnowledgeBase, stop: frozenset[str] | set[str],
+                 synonym_of: dict[str, str]) -> None:
+        self._knowledge = knowledge
+        self._stop = stop
+        self._synonym_of = synonym_of
+
+    def roots(self, words: Iterable[str]) -> list[str]:
+        """Roots of the content words, in both languages, plus their synonym group."""
+        fr, en = _stemmers()
+        tokens: list[str] = []
+        for word in words:
+            if word in self._stop or len(word) < MIN_ROOT or word.isdigit():
+                continue
+            tokens += {fr.stemWord(word), en.stemWord(word)}
+            group = self._synonym_of.get(word)
+            if group:
+                tokens.append("~" + group)
+        return tokens
+
+    @functools.cached_property
+    def _index(self):
+        import bm25s
+
+        self._ids = [entry.id for entry in self._knowledge]
+        corpus = [self.roots(normalise(" ".join(entry_texts(e))).split()) or ["~empty"] for e in self._knowledge]
+        retriever = bm25s.BM25()
+        retriever.index(corpus, show_progress=False)
+        self._vocab = set(retriever.vocab_dict)
+        return retriever
+
+    def search(self, words: Iterable[str], among: set[str] | None = None, limit: int = 5) -> list[Hit]:
+        """Entries best described by `words`, best first (only `among` when given)."""
+        index = self._index
+        query = [t for t in dict.fromkeys(self.roots(words)) if t in self._vocab]
+        if not query:
+            return []
+        scores = index.get_scores(query)
+        ranked = sorted(((float(s), i) for i, s in enumerate(scores) if s > 0), reverse=True)
+        hits = []
+        for score, i in ranked:
+            entry_id = self._ids[i]
+            if among is None or entry_id in among:
+                hits.append(Hit(entry_id, round(score, 3)))
+                if len(hits) == limit:
+                    break
+        return hits
+
+    def query_size(self, words: Iterable[str]) -> int:
+        """How many distinct searchable roots a question has (a confidence measure)."""
+        self._index
+        return len({t for t in self.roots(words) if t in self._vocab and not t.startswith("~")})

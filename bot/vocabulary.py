@@ -1,0 +1,153 @@
+"""The words the engine reads questions with, loaded from YAML and validated like the knowledge base.
+
+General French/English words (`bot/vocabulary/general.yaml`) and words specific to one knowledge
+base (`knowledge/vocabulary.yaml`: the assistant's wording, places, demonyms) are data: a new cue
+word, attribute or city is a line of YAML, never a branch in Python. Every word is stored
+normalised (`bot.text.normalise`), so lookups are plain set and dictionary hits.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from bot.text import normalise
+
+GENERAL_VOCABULARY = Path(__file__).resolve().parent / "vocabulary" / "general.yaml"
+
+
+def _words(value: Any) -> Any:
+    """A word list written as one string ("a b c", or "a b|c d" for phrases) or as a YAML list."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = value.split("|") if "|" in value else value.split()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return frozenset(n for n in (normalise(str(v)) for v in value) if n)
+    return value
+
+
+def _phrases(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.split("|")
+    if isinstance(value, (list, tuple)):
+        return tuple(dict.fromkeys(n for n in (normalise(str(v)) for v in value) if n))
+    return value
+
+
+Words = Annotated[frozenset[str], BeforeValidator(_words)]
+Phrases = Annotated[tuple[str, ...], BeforeValidator(_phrases)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Frozen):
+    fr: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+class Cues(_Frozen):
+    """Words that signal something anywhere in a clause, as its first word, or as a phrase."""
+
+    words: Words = frozenset()
+    openers: Words = frozenset()
+    phrases: Phrases = ()
+
+
+class AskCues(Cues):
+    weight: int = Field(ge=0)
+
+
+class Attribute(Cues):
+    label: Text
+    fields: tuple[str, ...] = ()  # schema fields holding it; default: the attribute's own name
+    figures: Words = frozenset()  # synonym groups of key figures that can answer it
+
+
+class KindNoun(Cues):
+    entry_kinds: tuple[str, ...] = Field(min_length=1)
+
+
+class Smalltalk(Cues):
+    pass
+
+
+class YesNo(_Frozen):
+    openers: Words = frozenset()
+    phrases: Phrases = ()
+    inversion: Words = frozenset()
+
+
+class Edition(_Frozen):
+    phrases: Phrases
+    offset: int
+
+
+class Pronouns(_Frozen):
+    person: Words = frozenset()
+    thing: Words = frozenset()
+
+
+class Time(_Frozen):
+    past: Words = frozenset()
+    upcoming: Words = frozenset()
+
+
+class GeneralVocabulary(_Frozen):
+    """Everyday French and English: what is asked, about which attribute, with which filters."""
+
+    stop: Words
+    asks: dict[str, AskCues]
+    attributes: dict[str, Attribute]
+    kinds: dict[str, KindNoun]
+    yes_no: YesNo
+    yes_words: Text
+    no_words: Text
+    smalltalk: dict[str, Smalltalk]
+    smalltalk_filler: Words
+    self_intro: Cues
+    conjunctions: Words
+    pronouns: Pronouns
+    prepositions: Words
+    time: Time
+    editions: dict[str, Edition]
+    months: dict[int, Words]
+    ordinals: dict[int, Words]
+    negations: Words
+    international: Words
+    off_topic: Words
+    opinion: Words
+    opinion_modals: Words
+    opinion_decisions: Words
+    synonyms: dict[str, Words]
+    shorthand: dict[str, str]
+    filler: Words
+
+
+class Place(_Frozen):
+    key: str
+    name: Text
+    aliases: Words = frozenset()
+    demonyms: Words = frozenset()
+    within: str | None = None
+
+
+class Assistant(_Frozen):
+    name: str
+    scope: Text
+    topics: Text
+    examples: dict[str, tuple[str, ...]]
+
+
+class KnowledgeVocabulary(_Frozen):
+    """Words that belong to one knowledge base: its assistant's wording and its places."""
+
+    assistant: Assistant
+    home: str | None = None
+    places: tuple[Place, ...] = ()
