@@ -77,6 +77,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "head_led_by": {"fr": "{name} est mené par :", "en": "{name} is led by:"},
     "head_backers": {"fr": "{name} est porté par :", "en": "{name} is backed by:"},
     "head_actors_with": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
+    "head_related": {"fr": "Ce que mes sources relient à {name} :", "en": "What my sources link to {name}:"},
     "head_attr": {"fr": "{name} — {attribute} :", "en": "{name} — {attribute}:"},
     "no_upcoming": {"fr": "Aucun événement à venir n'est annoncé dans mes sources ; les derniers étaient :",
                     "en": "No upcoming event is announced in my sources; the latest ones were:"},

@@ -62,6 +62,7 @@ class Cues(_Frozen):
 
 class AskCues(Cues):
     weight: int = Field(ge=0)
+    quotes: bool = False  # what follows is someone's words: no attribute or kind is read in it
 
 
 class Attribute(Cues):
@@ -75,7 +76,7 @@ class KindNoun(Cues):
 
 
 class Smalltalk(Cues):
-    pass
+    closes: bool = False  # thanks, goodbye: a message holding one and no question is small talk
 
 
 class YesNo(_Frozen):
@@ -113,6 +114,7 @@ class GeneralVocabulary(_Frozen):
     smalltalk_filler: Words
     self_intro: Cues
     conjunctions: Words
+    interrogatives: Words
     pronouns: Pronouns
     prepositions: Words
     time: Time

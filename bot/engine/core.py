@@ -46,7 +46,8 @@ class Engine:
             for alias in entry.all_names():
                 self._aliases.add(alias, entry.id)
         known = Vocabulary()
-        for word in sorted(general_words | self._aliases.vocabulary.words | set(self.lexicon.places.by_word)):
+        for word in sorted(general_words | self._aliases.vocabulary.words | set(self.lexicon.places.by_word)
+                           | set(self.lexicon.synonym_of)):
             for part in word.split():
                 known.add(part)
         for entry in knowledge:
@@ -87,6 +88,9 @@ class Engine:
         sentences = self.reader.sentences(text)
         chat = [s.smalltalk for s in sentences if s.smalltalk]
         questions = [s for s in sentences if not s.smalltalk and not s.intro]
+        closing = self.lexicon.closing_words
+        if chat and not any(s.question for s in sentences) and any(set(s.folded.split()) & closing for s in sentences):
+            questions = []  # "Thanks for the info about Dijon, have a nice weekend!": no question in it
         if not questions and chat:
             kind = "help" if "help" in chat else chat[-1] if "hello" not in chat[-1:] or len(chat) == 1 else chat[0]
             status = Status.ANSWERED if kind == "help" else Status.SMALLTALK

@@ -121,6 +121,8 @@ class Lexicon:
         for name, cues in general.kinds.items():
             self.kinds.add(name, cues)
         self.smalltalk = {name: cues for name, cues in general.smalltalk.items()}
+        # Thanks and goodbyes close a conversation: a message holding one and no question is small talk.
+        self.closing_words = set().union(*(c.words for c in general.smalltalk.values() if c.closes))
         self.months = {word: number for number, words in general.months.items() for word in words}
         self.ordinals = {word: number for number, words in general.ordinals.items() for word in words}
         self.synonym_of = {word: group for group, words in general.synonyms.items() for word in words}
@@ -151,7 +153,7 @@ class Lexicon:
         words: set[str] = set(g.stop) | g.filler | g.negations | g.international | g.off_topic | g.opinion
         words |= g.opinion_modals | g.opinion_decisions | g.time.past | g.time.upcoming | g.smalltalk_filler
         words |= self.asks.all_words() | self.attributes.all_words() | self.kinds.all_words()
-        words |= set(self.months) | set(self.ordinals) | set(self.synonym_of)
+        words |= set(self.months) | set(self.ordinals)
         for cues in g.smalltalk.values():
             words |= cues.words
             for phrase in cues.phrases:

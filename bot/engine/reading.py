@@ -142,7 +142,7 @@ class Reader:
             folded = " ".join(words)
             if not folded:
                 continue
-            question = "?" in raw or (bool(words) and words[0] in self._question_openers)
+            question = "?" in raw or (bool(words) and words[0] in self._wh_words)
             intro = phrase_in(" ".join(words[:3]), self.lx.self_intro) or any(
                 " ".join(words[:n]) in self.lx.self_intro for n in (1, 2, 3))
             out.append(Sentence(raw, folded, question, intro and "?" not in raw, self.smalltalk_kind(folded)))
@@ -151,14 +151,17 @@ class Reader:
     def clauses(self, sentence: Sentence) -> list[str]:
         """Split "Where was it held, and on which dates?" into one clause per question."""
         words = sentence.folded.split()
-        cuts = [0]
+        g = self.lx.general
+        spans, start = [], 0
         for i in range(1, len(words) - 1):
-            g = self.lx.general
-            if words[i] in g.conjunctions and (words[i + 1] in self._question_openers or (
-                    i + 2 < len(words) and words[i + 2] in self._question_openers and words[i + 1] in g.prepositions)):
-                cuts.append(i + 1)
-        cuts.append(len(words))
-        return [" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a][:MAX_CLAUSES]
+            nxt = words[i + 1]
+            opens = nxt in self._question_openers or (
+                nxt in g.prepositions and i + 2 < len(words) and words[i + 2] in self._question_openers)
+            if words[i] in g.conjunctions and opens and i > start:
+                spans.append((start, i))
+                start = i + 1
+        spans.append((start, len(words)))
+        return [" ".join(words[a:b]) for a, b in spans if b > a][:MAX_CLAUSES]
 
     # ------------------------------------------------------------------ words
     def repair(self, word: str, capitalised: set[str]) -> Word:
@@ -176,7 +179,9 @@ class Reader:
             return Word(word, word, 100.0)
         if (len(word) >= 7 and word.endswith("ment")) or (len(word) >= 6 and word.endswith("ly")):
             return Word(word, word, 100.0)  # manner adverbs say how, not what, is asked
-        weight = 2.0 if word in capitalised or zipf < 3.0 else 1.0
+        # A capitalised or rare word likely names something the knowledge base lacks; an everyday
+        # word ("laquelle", "favourite") only weakens the reading.
+        weight = 2.0 if word in capitalised or zipf < 3.0 else 0.5
         return Word(word, word, 0.0, weight)
 
     def _join_split_names(self, words: list[Word]) -> list[Word]:
@@ -230,6 +235,8 @@ class Reader:
         if attributes:  # the most words win: "site web" over "site"
             frame.attribute = max(attributes, key=lambda a: (len(attributes[a]), -attributes[a][0]))
         frame.kinds = list(lx.kinds.find(cue_words))
+        if any(g.asks[a].quotes for a in asks):  # "who said that partnerships matter": words quoted, not asked
+            frame.attribute, frame.kinds = None, [k for k in frame.kinds if k == "person"]
         frame.months = {lx.months[t] for t in cue_words if t in lx.months}
         frame.ordinal = next((lx.ordinals[t] for t in cue_words if t in lx.ordinals), None)
         word_set = set(all_words)
@@ -247,22 +254,24 @@ class Reader:
         frame.off_topic = bool(word_set & g.off_topic) or bool(word_set & g.opinion) or bool(
             word_set & g.opinion_modals and word_set & g.opinion_decisions)
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
+        if frame.years and Ask.LAUNCHED in frame.asks and not frame.yes_no:
+            frame.asks.remove(Ask.LAUNCHED)  # "the consortium launched in 2024": a filter, not the question
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
-        frame.content = [w.text for w in rest if w.score > 0]
+        frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
+                         and w.text not in self.general_words]
         return frame
 
     def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool:
+        """"Is Chematech in Besançon?", "Chematech est-elle à Dijon ?": no question word, a yes/no form."""
         yn = self.lx.general.yes_no
-        wh = set(asks) & {"where", "when", "who", "how_many", "list", "relation", "sources", "describe", "launched"}
-        opens_wh = bool(words) and any(w in self._wh_words for w in words[:2])
-        if wh and opens_wh:
+        if set(words) & self.lx.general.interrogatives - {"ou"} or words[:1] == ["ou"]:
             return False
         if words and words[0] in yn.openers:
             return True
         if phrase_in(" ".join(words), yn.phrases):
-            return not opens_wh
+            return True
         pronouns = {normalise(m.group(1)) for m in _INVERSION.finditer(raw)}
-        return bool(pronouns & yn.inversion) and not opens_wh and not (set(words[:2]) & {"qu", "que", "quoi"})
+        return bool(pronouns & yn.inversion)
 
 
 def _numbers(raw: str) -> set[float]:

@@ -22,10 +22,11 @@ from bot.engine.search import DescriptionIndex
 from bot.text import normalise
 from bot.knowledge import Actor, Entry, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
 
-ANSWER_SCORE = 80.0       # a name matched at least this well is the subject; below, a suggestion
+ANSWER_SCORE = 75.0       # a name matched at least this well is the subject; below, a suggestion
 DESCRIBED_SCORE = 2.5     # BM25 score an entry found by description needs to be the subject
 DESCRIBED_MARGIN = 1.25   # ... and how far ahead of the next entry
 MAX_SUBJECTS = 3
+SUPPORTED_COVERAGE = 0.75  # share of a yes/no question's word roots an entry's texts must contain
 
 # (what is asked, kind of entry) -> query. Kinds are the entries' `kind` values, then their model
 # name, then "*". A new question type or kind of entry is one row here.
@@ -51,7 +52,11 @@ TABLE: dict[tuple[Ask, str], str] = {
     (Ask.JOBS, "company"): "job_offers",
     (Ask.JOBS, "*"): "card",
     (Ask.RELATION, "*"): "card",
-    (Ask.SOURCES, "*"): "sources",
+    (Ask.SOURCES, "initiative"): "sources",
+    (Ask.SOURCES, "media"): "sources",
+    (Ask.SOURCES, "*"): "quoted",
+    (Ask.SAID, "person"): "card",
+    (Ask.SAID, "*"): "quoted",
     (Ask.DESCRIBE, "*"): "card",
     (Ask.LIST, "*"): "card",
 }
@@ -95,6 +100,7 @@ class Resolver:
             "employers": lambda e, f, t: self._listing(f, t, kinds={"company"}),
             "job_offers": lambda e, f, t: Missing("job_offers", e.id),
             "sources": lambda e, f, t: Sources(tuple(self.kb.sources)),
+            "quoted": self._quoted,
         }
 
     # ------------------------------------------------------------------ entry point
@@ -110,26 +116,26 @@ class Resolver:
             named = [Named(forced, frame.text, 95.0)] + [n for n in named if n.entry != forced]
         if unsure and not named:
             return Resolution([Clarify(tuple(self._suggestion(n.entry) for n in unsure[:3]))])
-        if frame.unknown >= 2 and forced is None and not (named and frame.attribute):
-            return Resolution([Declined("unknown", named[0].entry if named else None)])
 
+        if named and frame.unknown >= 2 and forced is None and (frame.yes_no or frame.ask == Ask.DESCRIBE):
+            # "Is Roche a member of X?": the claim is about something the sources never name
+            return Resolution([Declined("unknown", named[0].entry)], (named[0].entry,))
         self._inherit_ask(frame, focus, named)
         subjects, filters = self._split(frame, named)
         score = min((n.score for n in named), default=0.0)
         if not subjects and not filters:
             subjects = self._from_focus(frame, focus)
-            if subjects:
-                score = 90.0
-        if not subjects and not filters and not self._is_list_query(frame):
+            score = 90.0 if subjects else score
+        if not subjects and not filters:
             hit = self._described(frame, context)
             if hit:
                 subjects, score = [hit], 85.0
-            elif frame.unknown and forced is None:
+            elif not self._is_list_query(frame):
                 return Resolution([Declined("unknown")])
         if not subjects:
             return self._list_resolution(frame, today, filters)
-        if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and len(frame.content) > 1 \
-                and forced is None and self._vague(frame):
+        if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and forced is None \
+                and not frame.kinds and not frame.places and not frame.yes_no:
             return Resolution([Missing(None, subjects[0])], tuple(subjects[:1]), score=score)
         return self._subject_resolution(frame, subjects, filters, today, score)
 
@@ -199,25 +205,46 @@ class Resolver:
                     or (frame.attribute and not frame.content) or frame.time == "upcoming")
 
     def _described(self, frame: Frame, context: list[str] | None) -> str | None:
-        """The one entry a question describes without naming it, if one stands out."""
-        words = frame.content + (context or [])
-        hits = self.search.search(words, limit=2)
-        if not hits:
-            return None
-        top = hits[0].score
-        second = hits[1].score if len(hits) > 1 else 0.0
-        if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
-            return hits[0].entry
+        """The one entry a question describes without naming it, if one stands out.
+
+        The clause's own words first, then with the rest of the message ("I need plasmid DNA...
+        which company is it?"). Entries of the kind asked for ("which company") come first.
+        """
+        wanted = self._wanted(frame)
+        if frame.places or frame.months:  # a list filtered by place or month: the question's own words only
+            context = None
+        for words in (frame.content, frame.content + (context or [])):
+            if not words:
+                continue
+            hits = self.search.search(words, limit=8)
+            if wanted:
+                hits = [h for h in hits if self.kb.entries[h.entry].kind in wanted] or hits
+            if not hits:
+                continue
+            top = hits[0].score
+            second = hits[1].score if len(hits) > 1 else 0.0
+            if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
+                return hits[0].entry
         return None
 
-    def _vague(self, frame: Frame) -> bool:
-        """Unknown words with a name and no question word: "What is Chematech's favourite colour?"."""
-        return not frame.kinds and not frame.places
+    def _wanted(self, frame: Frame) -> set[str]:
+        """The entry kinds a clause asks for: its kind nouns, companies for a job search."""
+        wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        if Ask.JOBS in frame.asks and not wanted:
+            wanted = {"company"}
+        if Ask.SAID in frame.asks and not wanted:
+            wanted = {"person"}
+        return wanted
 
     # ------------------------------------------------------------------ one subject
     def _subject_resolution(self, frame: Frame, subjects: list[str], filters: list[str], today: dt.date,
                             score: float) -> Resolution:
         main = self.kb.entries[subjects[0]]
+        if frame.ask == Ask.RELATION and frame.places and len(subjects) == 1 and not filters:
+            here = [e.id for e in self.kb if e.id != main.id and set(frame.places) & self._places.get(e.id, set())
+                    and self._related(e, main.id)]
+            if here:  # "What links BIOVALIANCE and Wisconsin?": what it has there
+                return Resolution([Listing("related", tuple(here), subject=main.id)], (main.id,), tuple(here), score)
         if frame.ask == Ask.RELATION and (len(subjects) > 1 or filters):
             other = (subjects[1:] + filters)[0]
             return Resolution([Relation(main.id, other, self._linked(main.id, other))], (main.id, other), score=score)
@@ -278,7 +305,14 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
+        if self._is_value_of(entry.id, spec.fields or (attribute,)):
+            return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
+
+    def _is_value_of(self, entry_id: str, fields) -> bool:
+        """Whether the entry is itself another entry's value for these fields (a partner of someone)."""
+        return any(entry_id in (getattr(other, name, None) or ()) for other in self.kb for name in fields
+                   if isinstance(getattr(other, name, None), tuple))
 
     def _figure_groups(self, figure: Figure) -> set[str]:
         """The synonym groups a key figure counts in ("jobs", "money")."""
@@ -307,6 +341,15 @@ class Resolver:
         if Ask.DESCRIBE in frame.asks or frame.ask == Ask.WHO and not frame.attribute:
             return Card(entry.id)  # "Who is BioForward?" asks what it is
         return Missing("leader", entry.id)
+
+    def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        """"Who said that X...?": the person whose words the sources report, about that entry."""
+        people = {p.id for p in self.kb.of_type(Person)}
+        words = frame.content + normalise(entry.name).split()
+        hits = self.search.search(words, among=people, limit=2)
+        if hits and hits[0].score >= DESCRIBED_SCORE:
+            return Card(hits[0].entry)
+        return Sources(tuple(self.kb.sources)) if Ask.SOURCES in frame.asks else Missing("speaker", entry.id)
 
     def _actors_with(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         actors = sorted(self.kb.actors_by_speciality.get(entry.id, ()),
@@ -353,11 +396,8 @@ class Resolver:
 
     def _supported(self, entry: Entry, frame: Frame) -> bool | None:
         """Yes when the entry's own texts say what the question claims; otherwise no verdict."""
-        hits = self.search.search(frame.content, among={entry.id}, limit=1)
-        size = self.search.query_size(frame.content)
-        if hits and size and hits[0].score >= 1.0 * size:
-            return True
-        return None
+        coverage = self.search.coverage(frame.content, entry.id)
+        return True if coverage is not None and coverage >= SUPPORTED_COVERAGE else None
 
     def _linked(self, a: str, b: str) -> bool:
         return b in self.kb.entries[a].references() or a in self.kb.entries[b].references()
@@ -382,6 +422,10 @@ class Resolver:
             return Resolution([Missing("figure", place=frame.places[0])])
         part = self._listing(frame, today, filters=filters)
         listed = part.items if isinstance(part, Listing) else ()
+        specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
+        if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no:
+            # "the Besançon company that makes plasmid DNA: when was it founded?"
+            return self._subject_resolution(frame, list(listed), [], today, 85.0)
         if isinstance(part, Listing) and frame.ordinal is not None and listed:
             index = frame.ordinal - 1 if frame.ordinal > 0 else len(listed) - 1
             if index < len(listed):
@@ -412,16 +456,19 @@ class Resolver:
         if "event" in wanted:
             order = [e.id for e in self.kb.events_by_date(today)]
             pool = [e for e in order if e in pool] + [e for e in pool if e not in order]
-        items = self._filtered(pool, frame, today, filters)
+        base = self._filtered(pool, frame, today)
+        related = self._filtered(base, frame, today, filters) if filters else base
         none_upcoming = False
-        if frame.time == "upcoming" and "event" in wanted and not items:
+        if frame.time == "upcoming" and "event" in wanted and not base:
             none_upcoming = True
-            items = self._filtered(pool, _without_time(frame), today, filters)
-        if frame.content and len(items) > 1 and not frame.months:  # "biomaterials for wound healing"
-            hits = self.search.search(frame.content, among=set(items), limit=len(items))
+            base = self._filtered(pool, _without_time(frame), today)
+            related = self._filtered(base, _without_time(frame), today, filters) if filters else base
+        items = related or base  # a named topic that narrows to nothing does not empty the list
+        if frame.content and len(base) > 1 and not frame.months:  # "biomaterials for wound healing"
+            hits = self.search.search(frame.content, among=set(base), limit=len(base))
             strong = [h.entry for h in hits if h.score >= DESCRIBED_SCORE]
             if strong:
-                items = strong
+                items = [e for e in strong if e in related] or strong
         if not items:
             return NotFound(place=frame.places[0] if frame.places else None, kinds=tuple(sorted(wanted)))
         heading = "events" if wanted == {"event"} else "companies" if wanted == {"company"} else \
@@ -444,6 +491,10 @@ class Resolver:
             if frame.months and isinstance(entry, Event):
                 months = {entry.start.month, entry.end.month}
                 if bool(months & frame.months) == frame.negated:
+                    continue
+            if frame.years and not frame.yes_no:
+                year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
+                if year is not None and year not in frame.years:
                     continue
             if frame.time and isinstance(entry, Event):
                 status = entry.status(today)

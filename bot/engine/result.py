@@ -23,6 +23,7 @@ class Ask(str, Enum):
     LAUNCHED = "launched"
     RELATION = "relation"
     SOURCES = "sources"
+    SAID = "said"
     JOBS = "jobs"
     LIST = "list"
     FIELD = "field"

@@ -93,7 +93,14 @@ class DescriptionIndex:
                     break
         return hits
 
-    def query_size(self, words: Iterable[str]) -> int:
-        """How many distinct searchable roots a question has (a confidence measure)."""
-        self._index
-        return len({t for t in self.roots(words) if t in self._vocab and not t.startswith("~")})
+    def coverage(self, words: Iterable[str], entry_id: str) -> float | None:
+        """The share of the words' roots that an entry's own texts contain; None without roots."""
+        query = {t for t in self.roots(words) if not t.startswith("~")}
+        if not query:
+            return None
+        return len(query & self._roots_of(entry_id)) / len(query)
+
+    @functools.lru_cache(maxsize=4096)
+    def _roots_of(self, entry_id: str) -> frozenset[str]:
+        entry = self._knowledge.entries[entry_id]
+        return frozenset(self.roots(normalise(" ".join(entry_texts(entry))).split()))
