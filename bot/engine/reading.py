@@ -264,7 +264,7 @@ class Reader:
     def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool:
         """"Is Chematech in Besançon?", "Chematech est-elle à Dijon ?": no question word, a yes/no form."""
         yn = self.lx.general.yes_no
-        if set(words) & self.lx.general.interrogatives - {"ou"} or words[:1] == ["ou"]:
+        if set(words) & self.lx.general.interrogatives - {"ou"} or (words and words[0] in self.lx.asks.openers):
             return False
         if words and words[0] in yn.openers:
             return True

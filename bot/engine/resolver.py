@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.engine.lexicon import Lexicon, entry_place_texts
+from bot.engine.lexicon import Lexicon, entry_place_texts, phrase_in
 from bot.engine.reading import Frame, Named
 from bot.engine.result import (
     Ask, Card, Clarify, Declined, FieldValue, Focus, Launch, Listing, Location, Missing, NotFound,
@@ -305,7 +305,8 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
-        if self._is_value_of(entry.id, spec.fields or (attribute,)):
+        named_kinds = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        if self._is_value_of(entry.id, spec.fields or (attribute,)) or entry.kind in named_kinds:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
 
@@ -313,6 +314,17 @@ class Resolver:
         """Whether the entry is itself another entry's value for these fields (a partner of someone)."""
         return any(entry_id in (getattr(other, name, None) or ()) for other in self.kb for name in fields
                    if isinstance(getattr(other, name, None), tuple))
+
+    def _figures_counting(self, frame: Frame) -> set[str]:
+        """Key figures whose unit is what the question counts ("how many people": jobs, not companies)."""
+        figures = self.kb.of_type(Figure)
+        asked = {self.lx.synonym_of[w] for w in frame.words if w in self.lx.synonym_of}
+        counting = {f.id for f in figures if self._unit_groups(f) & asked}
+        return counting or {f.id for f in figures}
+
+    def _unit_groups(self, figure: Figure) -> set[str]:
+        words = normalise(f"{figure.unit.fr} {figure.unit.en}").split()
+        return {self.lx.synonym_of[w] for w in words if w in self.lx.synonym_of}
 
     def _figure_groups(self, figure: Figure) -> set[str]:
         """The synonym groups a key figure counts in ("jobs", "money")."""
@@ -362,6 +374,7 @@ class Resolver:
         about = set(self.kb.figures_by_subject.get(entry.id, ()))
         if not about:
             return Missing("figure", entry.id)
+        about = (about & self._figures_counting(frame)) or about
         hits = self.search.search(frame.content, among=about, limit=1)
         return Card(hits[0].entry if hits else sorted(about, key=self._order.__getitem__)[0])
 
@@ -392,11 +405,17 @@ class Resolver:
         if frame.kinds:
             wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds))
             return entry.kind in wanted
+        others = [n.entry for n in frame.named if n.entry not in (entry.id, self.initiative)]
+        if others and not any(self._linked(entry.id, o) for o in others):
+            return False  # "Is Chematech a plasmid DNA supplier?": the sources tie it to nothing of the kind
         return self._supported(entry, frame)
 
     def _supported(self, entry: Entry, frame: Frame) -> bool | None:
         """Yes when the entry's own texts say what the question claims; otherwise no verdict."""
-        coverage = self.search.coverage(frame.content, entry.id)
+        g = self.lx.general
+        asking = g.stop | g.yes_no.openers | g.interrogatives | set(self.lx.asks.openers)
+        claim = [w for w in frame.words if w not in asking and not phrase_in(w, g.yes_no.phrases)]
+        coverage = self.search.coverage(claim, entry.id)
         return True if coverage is not None and coverage >= SUPPORTED_COVERAGE else None
 
     def _linked(self, a: str, b: str) -> bool:
@@ -412,9 +431,10 @@ class Resolver:
                 focus = (self.initiative,) if not isinstance(part, Missing) else ()
                 return Resolution([part], focus, listed, score=90.0)
         if Ask.HOW_MANY in frame.asks and not frame.kinds and not frame.places:
-            figures = {f.id for f in self.kb.of_type(Figure)}
-            hits = self.search.search(frame.content, among=figures, limit=2)
-            if hits and (len(hits) == 1 or hits[0].score > hits[1].score):
+            hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
+            if len(hits) > 1 and hits[0].score < hits[1].score * DESCRIBED_MARGIN:
+                return Resolution([Clarify(tuple(self._suggestion(h.entry) for h in hits))], score=70.0)
+            if hits:
                 return Resolution([Card(hits[0].entry)], (hits[0].entry,), score=85.0)
             if frame.places:
                 return Resolution([Missing("figure", place=frame.places[0])])
@@ -453,8 +473,8 @@ class Resolver:
                 return Card(hit)
             return Declined("unknown")
         pool = [e.id for e in self.kb if e.kind in wanted]
-        if "event" in wanted:
-            order = [e.id for e in self.kb.events_by_date(today)]
+        if "event" in wanted:  # what is to come first, then what is over, each in calendar order
+            order = [e.id for e in sorted(self.kb.of_type(Event), key=lambda e: (e.end < today, e.start))]
             pool = [e for e in order if e in pool] + [e for e in pool if e not in order]
         base = self._filtered(pool, frame, today)
         related = self._filtered(base, frame, today, filters) if filters else base
