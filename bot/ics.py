@@ -6,12 +6,12 @@ import datetime as dt
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from bot.knowledge import SOURCES, Event
+from bot.knowledge import Event, Source
 
-PRODUCT_ID = "-//BIOVALIANCE assistant//biovaliance-bot//EN"
+PRODUCT_ID = "-//biovaliance-bot//EN"
 
 
-def event_calendar(event: Event, lang: str, *, stamp: dt.datetime) -> bytes:
+def event_calendar(event: Event, lang: str, *, stamp: dt.datetime, sources: dict[str, Source]) -> bytes:
     """One all-day VEVENT for `event` in `lang`; `stamp` is when the file is made (DTSTAMP, UTC)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -27,8 +27,8 @@ def event_calendar(event: Event, lang: str, *, stamp: dt.datetime) -> bytes:
     location = ", ".join(part for part in (event.city, event.country.get(lang)) if part)
     if location:
         item.add("location", location)
-    sources = "; ".join(SOURCES[s] for s in event.source)
-    item.add("description", f"{event.text.get(lang)}\n\nSource: {sources}")
+    cited = "; ".join(sources[s].citation(lang) for s in event.source if s in sources)
+    item.add("description", f"{event.text.get(lang)}\n\nSource: {cited}")
     item.add("transp", "TRANSPARENT")
     calendar.add_component(item)
     return calendar.to_ical()

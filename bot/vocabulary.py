@@ -69,10 +69,12 @@ class Attribute(Cues):
     label: Text
     fields: tuple[str, ...] = ()  # schema fields holding it; default: the attribute's own name
     figures: Words = frozenset()  # synonym groups of key figures that can answer it
+    people: bool = False          # the entry's people answer it (its president for "the boss")
 
 
 class KindNoun(Cues):
-    entry_kinds: tuple[str, ...] = Field(min_length=1)
+    entry_kinds: tuple[str, ...] = ()
+    narrows: bool = False  # the noun itself must be in the entry's texts ("minister": not every person)
 
 
 class Smalltalk(Cues):
@@ -82,6 +84,7 @@ class Smalltalk(Cues):
 class YesNo(_Frozen):
     openers: Words = frozenset()
     phrases: Phrases = ()
+    existential: Phrases = ()
     inversion: Words = frozenset()
 
 
@@ -152,4 +155,5 @@ class KnowledgeVocabulary(_Frozen):
 
     assistant: Assistant
     home: str | None = None
+    home_words: Phrases = ()
     places: tuple[Place, ...] = ()

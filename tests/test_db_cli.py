@@ -15,6 +15,7 @@ import yaml
 from bot import cli_staff
 from bot.config import Settings
 from bot.engine.result import Status
+from bot.vocabulary import KnowledgeVocabulary
 from bot.knowledge import Bilingual, KnowledgeBase, Speciality
 from bot.services import Services
 from db.log import QuestionLog, open_question_log
@@ -33,7 +34,9 @@ def entry(entry_id: str, *names: str) -> Speciality:
 KNOWLEDGE = KnowledgeBase({e.id: e for e in (
     entry("cell-therapy", "thérapie cellulaire", "cell therapy"),
     entry("gene-therapy", "thérapie génique", "gene therapy"),
-)})
+)}, sources={}, vocabulary=KnowledgeVocabulary.model_validate({"assistant": {
+    "name": "Test", "scope": {"fr": "les tests", "en": "tests"}, "topics": {"fr": "tout", "en": "everything"},
+    "examples": {}}}))
 
 
 def parser() -> argparse.ArgumentParser:

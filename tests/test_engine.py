@@ -24,8 +24,9 @@ A, C, U, S = Status.ANSWERED, Status.CLARIFY, Status.UNANSWERED, Status.SMALLTAL
 
 
 def ask(engine: Engine, question: str, today: dt.date = BEFORE_EVENTS, lang: str | None = None):
+    """The result and its folded reply, as a logged front end renders it ("passed on" when declined)."""
     result = engine.answer(question, lang_hint=lang, today=today)
-    text = fold(render(result, engine.knowledge, today).text)
+    text = fold(render(result, engine.knowledge, today, passed_on=True).text)
     return result, text
 
 
@@ -87,13 +88,13 @@ CASES = [
     ("au revoir", S, None, "fr", r"revoir"),
     ("aide", A, None, "fr", r"evenements"),
     # honest declines: unknown attributes of known entries
-    ("What is Chematech's phone number?", U, "chematech", "en", r"don't know"),
-    ("Qui est le PDG de CellQuest ?", U, "cellquest", "fr", r"ne connais pas"),
-    ("How much does a ticket for the immunology congress cost?", U, None, "en", r"don't know"),
-    ("adresse de Santenov", U, "santenov", "fr", r"ne connais pas"),
-    ("Who founded Urgo?", U, "urgo", "en", r"don't know"),
-    ("How many employees at RD Biotech?", U, "rd-biotech", "en", r"don't know"),
-    ("site internet de BioFit", U, "biofit-medfit", "fr", r"ne connais pas"),
+    ("What is Chematech's phone number?", U, "chematech", "en", r"sources don't give"),
+    ("Qui est le PDG de CellQuest ?", U, "cellquest", "fr", r"ne donnent pas"),
+    ("How much does a ticket for the immunology congress cost?", U, None, "en", r"sources don't give"),
+    ("adresse de Santenov", U, "santenov", "fr", r"ne donnent pas"),
+    ("Who founded Urgo?", U, "urgo", "en", r"sources don't give"),
+    ("How many employees at RD Biotech?", U, "rd-biotech", "en", r"sources don't give"),
+    ("site internet de BioFit", U, "biofit-medfit", "fr", r"ne donnent pas"),
     # out of scope, unknown actors, traps
     ("Is Novartis a partner of BIOVALIANCE?", U, None, "en", r"team"),
     ("Quelle est la météo à Besançon ?", U, None, "fr", r"equipe"),
@@ -128,19 +129,19 @@ CASES = [
     ("Qu'y a-t-il en octobre ?", A, None, "fr", r"innovative therapies"),
     ("how big is the health workforce?", A, None, "en", r"13[ ,.]?000"),
     ("I do skin repair research, any employer?", A, None, "en", r"urgo|genesis"),
-    ("What does BIOVALIANCE want?", A, None, "en", r"talent"),
+    ("What does BIOVALIANCE want?", A, "biovaliance", "en", r"purpose"),
     # the sources say nothing of it: declined, with what is known
-    ("Does Urgo take interns?", U, "urgo", "en", r"don't know"),
-    ("Qui sont les intervenants de BioFit ?", U, "biofit-medfit", "fr", r"ne connais pas"),
-    ("How do I register for the Lyon congress?", U, "immunology-congress", "en", r"don't know"),
-    ("Who is on the board of BIOVALIANCE?", U, "biovaliance", "en", r"don't know"),
-    ("contact RH chez Chematech", U, "chematech", "fr", r"ne connais pas"),
-    ("What is the budget of Santenov?", U, "santenov", "en", r"don't know"),
-    ("Quel est l'âge de Jeanne Galaine ?", U, "jeanne-galaine", "fr", r"ne connais pas"),
+    ("Does Urgo take interns?", U, "urgo", "en", r"sources don't give"),
+    ("Qui sont les intervenants de BioFit ?", U, "biofit-medfit", "fr", r"ne donnent pas"),
+    ("How do I register for the Lyon congress?", U, "immunology-congress", "en", r"sources don't give"),
+    ("Who is on the board of BIOVALIANCE?", U, "biovaliance", "en", r"sources don't give"),
+    ("contact RH chez Chematech", U, "chematech", "fr", r"ne donnent pas"),
+    ("What is the budget of Santenov?", U, "santenov", "en", r"sources don't give"),
+    ("Quel est l'âge de Jeanne Galaine ?", U, "jeanne-galaine", "fr", r"ne donnent pas"),
     ("Should I buy shares of Urgo?", U, None, "en", r"team"),
     ("Quelle est la meilleure entreprise ?", U, None, "fr", r"equipe"),
-    ("How many biotech companies in Besançon?", U, None, "en", r"regional figures"),
-    ("Which town is Urgo in?", U, "urgo", "en", r"don't know"),
+    ("How many biotech companies in Besançon?", U, None, "en", r"only give overall figures"),
+    ("Which town is Urgo in?", U, "urgo", "en", r"sources don't give"),
     ("Who is the president of the United States?", U, None, "en", r"team"),
     # ambiguous: a shared word gets a question back, with choices
     ("wisconsin", C, None, None, r"bioforward"),

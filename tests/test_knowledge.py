@@ -16,7 +16,7 @@ import pytest
 from bot.knowledge import (
     DEFAULT_KNOWLEDGE_DIR,
     FILES,
-    SOURCES,
+
     Actor,
     Event,
     Figure,
@@ -59,7 +59,7 @@ def test_every_entry_is_bilingual_and_sourced(kb: KnowledgeBase) -> None:
     for entry in kb:
         assert entry.text.fr.strip() and entry.text.en.strip(), entry.id
         assert entry.text.fr != entry.text.en, f"{entry.id}: the French and English texts are identical"
-        assert entry.source and set(entry.source) <= set(SOURCES), entry.id
+        assert entry.source and set(entry.source) <= set(knowledge.sources), entry.id
 
 
 def test_every_entry_has_examples(kb: KnowledgeBase) -> None:

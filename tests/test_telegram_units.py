@@ -214,7 +214,8 @@ def test_pages_are_clamped(knowledge):
 
 def test_ics_round_trip(knowledge):
     event = knowledge.entries["immunology-congress"]
-    data = event_calendar(event, "en", stamp=dt.datetime(2025, 11, 1, 12, tzinfo=dt.timezone.utc))
+    data = event_calendar(event, "en", stamp=dt.datetime(2025, 11, 1, 12, tzinfo=dt.timezone.utc),
+                          sources=knowledge.sources)
     [parsed] = Calendar.from_ical(data).walk("VEVENT")
     assert parsed.get("dtstart").dt == event.start
     assert parsed.get("dtend").dt == event.end + dt.timedelta(days=1)

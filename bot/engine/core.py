@@ -6,6 +6,7 @@ per conversation. Thresholds favour declining over guessing.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -58,7 +59,8 @@ class Engine:
         self.search = DescriptionIndex(knowledge, self.lexicon.general.stop | self.lexicon.asks.all_words(),
                                        self.lexicon.synonym_of)
         self.reader = Reader(self.lexicon, self._aliases, known, self._frequencies, general_words)
-        self.resolver = Resolver(knowledge, self.lexicon, self.search)
+        self.resolver = Resolver(knowledge, self.lexicon, self.search, named_with=lambda words: set().union(
+            *(self._aliases.entries_with_word(w) for w in words)))
 
     # ----------------------------------------------------------------- public API
     def learn_alias(self, phrase: str, entry_id: str) -> None:
@@ -80,9 +82,9 @@ class Engine:
         base = {"question": text, "lang": lang}
         if len(text) > MAX_QUESTION_CHARS:
             return Result(**base, normalised=folded, status=Status.UNANSWERED, parts=(Declined("too_long"),),
-                          focus=focus)
+                          intent="too_long", focus=focus)
         if not folded:
-            return Result(**base, normalised="", status=Status.SMALLTALK, parts=(Chat("empty"),), focus=focus)
+            return Result(**base, normalised="", status=Status.SMALLTALK, parts=(Chat("empty"),), intent="empty", focus=focus)
         base["normalised"] = folded
 
         sentences = self.reader.sentences(text)
@@ -94,7 +96,7 @@ class Engine:
         if not questions and chat:
             kind = "help" if "help" in chat else chat[-1] if "hello" not in chat[-1:] or len(chat) == 1 else chat[0]
             status = Status.ANSWERED if kind == "help" else Status.SMALLTALK
-            return Result(**base, status=status, parts=(Chat(kind),), score=100.0, focus=focus)
+            return Result(**base, status=status, parts=(Chat(kind),), intent=kind, score=100.0, focus=focus)
         questions = questions or [s for s in sentences if not s.smalltalk]
         asking = [s for s in questions if s.question] or questions
         context = [w for s in sentences if s not in asking and not s.smalltalk for w in s.folded.split()]
@@ -150,13 +152,16 @@ class Engine:
         else:
             status = Status.ANSWERED
         entry = main or getattr(first, "entry", None)
+        if entry is None and isinstance(first, Listing) and len(first.items) == 1:
+            entry = first.items[0]
         if isinstance(first, Missing) and first.entry:
             suggestions = (Suggestion(first.entry, self.knowledge.entries[first.entry].display(base["lang"])),)
         if isinstance(first, Verdict):
             entry = entry or getattr(first.fact, "entry", None)
-        return Result(**base, status=status, parts=tuple(parts), entry=entry,
+        result = Result(**base, status=status, parts=tuple(parts), entry=entry,
                       score=round(score if status == Status.ANSWERED else min(score, 79.0), 1),
-                      suggestions=suggestions, focus=focus, reading=tuple(readings))
+                        suggestions=suggestions, focus=focus, reading=tuple(readings))
+        return dataclasses.replace(result, intent=result.kind)
 
 
 def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:

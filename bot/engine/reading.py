@@ -42,6 +42,7 @@ class Frame:
     asks: list[Ask] = field(default_factory=list)  # most specific first
     attribute: str | None = None
     kinds: list[str] = field(default_factory=list)
+    narrowing: list[str] = field(default_factory=list)  # kind nouns that must be in the entry's texts
     places: list[str] = field(default_factory=list)
     months: set[int] = field(default_factory=set)
     numbers: set[float] = field(default_factory=set)
@@ -52,6 +53,7 @@ class Frame:
     negated: bool = False
     international: bool = False
     yes_no: bool = False
+    existential: bool = False          # "is there a company in Lyon?"
     off_topic: bool = False
     unknown: float = 0.0               # how much of the clause the engine does not know
     content: list[str] = field(default_factory=list)  # repaired words naming no entry, for search
@@ -234,9 +236,12 @@ class Reader:
         attributes = lx.attributes.find(all_words)
         if attributes:  # the most words win: "site web" over "site"
             frame.attribute = max(attributes, key=lambda a: (len(attributes[a]), -attributes[a][0]))
-        frame.kinds = list(lx.kinds.find(cue_words))
+        kinds = lx.kinds.find(cue_words)
+        frame.kinds = list(kinds)
+        frame.narrowing = [cue_words[i] for k, at in kinds.items() if g.kinds[k].narrows for i in at]
         if any(g.asks[a].quotes for a in asks):  # "who said that partnerships matter": words quoted, not asked
-            frame.attribute, frame.kinds = None, [k for k in frame.kinds if k == "person"]
+            frame.attribute = None
+            frame.kinds = [k for k in frame.kinds if "person" in g.kinds[k].entry_kinds]
         frame.months = {lx.months[t] for t in cue_words if t in lx.months}
         frame.ordinal = next((lx.ordinals[t] for t in cue_words if t in lx.ordinals), None)
         word_set = set(all_words)
@@ -254,6 +259,7 @@ class Reader:
         frame.off_topic = bool(word_set & g.off_topic) or bool(word_set & g.opinion) or bool(
             word_set & g.opinion_modals and word_set & g.opinion_decisions)
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
+        frame.existential = phrase_in(clause, g.yes_no.existential)
         if frame.years and Ask.LAUNCHED in frame.asks and not frame.yes_no:
             frame.asks.remove(Ask.LAUNCHED)  # "the consortium launched in 2024": a filter, not the question
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.engine.lexicon import Lexicon, entry_place_texts, phrase_in
 from bot.engine.reading import Frame, Named
 from bot.engine.result import (
-    Ask, Card, Clarify, Declined, FieldValue, Focus, Launch, Listing, Location, Missing, NotFound,
+    DECLINES, Ask, Card, Clarify, Declined, FieldValue, Focus, Launch, Listing, Location, Missing, NotFound,
     OtherEdition, Part, Relation, Schedule, Sources, Suggestion, Verdict,
 )
 from bot.engine.search import DescriptionIndex
@@ -73,8 +73,10 @@ class Resolution:
 
 
 class Resolver:
-    def __init__(self, knowledge: KnowledgeBase, lexicon: Lexicon, search: DescriptionIndex) -> None:
+    def __init__(self, knowledge: KnowledgeBase, lexicon: Lexicon, search: DescriptionIndex,
+                 named_with: Callable[[list[str]], set[str]] = lambda words: set()) -> None:
         self.kb = knowledge
+        self.named_with = named_with  # entries one of whose names holds one of these words
         self.lx = lexicon
         self.search = search
         self.initiative = knowledge.initiative.id
@@ -126,6 +128,13 @@ class Resolver:
         if not subjects and not filters:
             subjects = self._from_focus(frame, focus)
             score = 90.0 if subjects else score
+        if not subjects and not filters and self._names_home(frame):
+            subjects, score = [self.kb.vocabulary.home], 85.0
+        if not subjects and not filters and frame.places and not (frame.asks or frame.kinds or frame.attribute):
+            here = [e.id for e in self.kb if set(frame.places) & self._places.get(e.id, set())]
+            here = list(dict.fromkeys(here + sorted(self.named_with(frame.words), key=self._order.__getitem__)))[:3]
+            if len(here) > 1 and len(frame.words) <= 2:  # "wisconsin": which of its entries?
+                return Resolution([Clarify(tuple(self._suggestion(e) for e in here))], score=70.0)
         if not subjects and not filters:
             hit = self._described(frame, context)
             if hit:
@@ -155,6 +164,8 @@ class Resolver:
         """Named entries that are the subject, and those that only narrow a list ("cell therapy companies")."""
         wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
         subjects, filters = [], []
+        if frame.yes_no and not frame.existential:  # "Is BIOVALIANCE a startup?": a claim about what is named
+            return list(dict.fromkeys(n.entry for n in named)), []
         for n in named:
             entry = self.kb.entries[n.entry]
             broad = isinstance(entry, (Initiative, Speciality))
@@ -201,8 +212,8 @@ class Resolver:
         return []
 
     def _is_list_query(self, frame: Frame) -> bool:
-        return bool(frame.kinds or frame.places or frame.months or Ask.JOBS in frame.asks
-                    or (frame.attribute and not frame.content) or frame.time == "upcoming")
+        return bool(frame.kinds or frame.places or frame.months or Ask.JOBS in frame.asks or Ask.HOW_MANY in frame.asks
+                    or self._counts(frame) or (frame.attribute and not frame.content) or frame.time == "upcoming")
 
     def _described(self, frame: Frame, context: list[str] | None) -> str | None:
         """The one entry a question describes without naming it, if one stands out.
@@ -211,8 +222,10 @@ class Resolver:
         which company is it?"). Entries of the kind asked for ("which company") come first.
         """
         wanted = self._wanted(frame)
-        if frame.places or frame.months:  # a list filtered by place or month: the question's own words only
-            context = None
+        if frame.places or frame.months or frame.time == "upcoming":  # a list filtered by place or date
+            return None
+        if Ask.HOW_MANY in frame.asks or self._counts(frame):  # a key figure is looked for among figures
+            return None
         for words in (frame.content, frame.content + (context or [])):
             if not words:
                 continue
@@ -226,6 +239,15 @@ class Resolver:
             if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
                 return hits[0].entry
         return None
+
+    def _names_home(self, frame: Frame) -> bool:
+        """"Qui dirige la région ?": the home entry, when the clause names no other."""
+        home = self.kb.vocabulary
+        return bool(home.home) and phrase_in(frame.text, home.home_words) and not frame.kinds and (
+            bool(set(frame.asks) - {Ask.LIST, Ask.DESCRIBE}) or frame.attribute is not None)
+
+    def _counts(self, frame: Frame) -> bool:
+        return bool(frame.attribute and self.lx.general.attributes[frame.attribute].figures)
 
     def _wanted(self, frame: Frame) -> set[str]:
         """The entry kinds a clause asks for: its kind nouns, companies for a job search."""
@@ -258,6 +280,9 @@ class Resolver:
         edition = self._edition(main, frame, today)
         if edition is not None:
             return Resolution([edition], (main.id,), score=score)
+        if isinstance(main, Figure) and frame.places and not self._figure_covers(main, frame.places):
+            # "How many biotech companies in Besançon?": the figure is for a wider area
+            return Resolution([Missing("figure", place=frame.places[0])], (main.id,), score=score)
         asks = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE)] or [frame.ask]
         same_kind = [s for s in subjects if type(self.kb.entries[s]) is type(main)][:MAX_SUBJECTS]
         parts: list[Part] = []
@@ -272,7 +297,7 @@ class Resolver:
                     listed = part.items
                 if frame.attribute:
                     break
-        if frame.yes_no and parts:
+        if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
             parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
         return Resolution(parts, tuple(same_kind), listed, score=score)
 
@@ -285,6 +310,8 @@ class Resolver:
 
     def _attribute(self, entry: Entry, attribute: str, frame: Frame, today: dt.date) -> Part:
         spec = self.lx.general.attributes[attribute]
+        if isinstance(entry, Figure) and spec.figures & self._figure_groups(entry):
+            return Card(entry.id)  # "the BioImp funding's budget" is the figure itself
         for name in spec.fields or (attribute,):
             value = getattr(entry, name, None)
             if value is None:
@@ -297,6 +324,8 @@ class Resolver:
                                        place=frame.places[0] if frame.places else None)
                     continue
                 return FieldValue(entry.id, attribute, value)
+        if spec.people and self.kb.people_by_organisation.get(entry.id):
+            return Listing("people", self.kb.people_by_organisation[entry.id], subject=entry.id)
         if spec.figures:
             figures = [f for f in self.kb.figures_by_subject.get(entry.id, ())
                        if self._figure_groups(self.kb.entries[f]) & spec.figures]
@@ -314,6 +343,11 @@ class Resolver:
         """Whether the entry is itself another entry's value for these fields (a partner of someone)."""
         return any(entry_id in (getattr(other, name, None) or ()) for other in self.kb for name in fields
                    if isinstance(getattr(other, name, None), tuple))
+
+    def _figure_covers(self, figure: Figure, places: list[str]) -> bool:
+        """Whether a key figure is about one of these places (its subjects are there)."""
+        return any(p in self._places.get(about, set()) or self.lx.places.key_of(self.kb.entries[about].name) == p
+                   for about in figure.about for p in places)
 
     def _figures_counting(self, frame: Frame) -> set[str]:
         """Key figures whose unit is what the question counts ("how many people": jobs, not companies)."""
@@ -366,6 +400,11 @@ class Resolver:
     def _actors_with(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         actors = sorted(self.kb.actors_by_speciality.get(entry.id, ()),
                         key=lambda a: (self.kb.entries[a].kind != "company", self._order[a]))
+        wanted = self._wanted(frame)
+        if wanted:  # a job seeker wants employers: only companies, or the sector's companies
+            actors = [a for a in actors if self.kb.entries[a].kind in wanted]
+            if not actors:
+                return Listing("companies", tuple(e.id for e in self.kb if e.kind in wanted))
         if not actors:
             return Card(entry.id)
         return Listing("actors_with", tuple(actors), subject=entry.id)
@@ -423,6 +462,15 @@ class Resolver:
 
     # ------------------------------------------------------------------ many entries
     def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str]) -> Resolution:
+        counting = Ask.HOW_MANY in frame.asks or self._counts(frame)
+        if counting and not frame.kinds and not frame.places:
+            hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
+            if len(hits) > 1 and hits[0].score < hits[1].score * DESCRIBED_MARGIN:
+                return Resolution([Clarify(tuple(self._suggestion(h.entry) for h in hits))], score=70.0)
+            if hits:
+                return Resolution([Card(hits[0].entry)], (hits[0].entry,), score=85.0)
+        if counting and frame.places and (frame.kinds or frame.content):
+            return Resolution([Missing("figure", place=frame.places[0])])
         if frame.attribute and not frame.kinds:
             home = self.kb.entries[self.initiative]
             part = self._attribute(home, frame.attribute, frame, today)
@@ -430,16 +478,6 @@ class Resolver:
                 listed = part.items if isinstance(part, Listing) else ()
                 focus = (self.initiative,) if not isinstance(part, Missing) else ()
                 return Resolution([part], focus, listed, score=90.0)
-        if Ask.HOW_MANY in frame.asks and not frame.kinds and not frame.places:
-            hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
-            if len(hits) > 1 and hits[0].score < hits[1].score * DESCRIBED_MARGIN:
-                return Resolution([Clarify(tuple(self._suggestion(h.entry) for h in hits))], score=70.0)
-            if hits:
-                return Resolution([Card(hits[0].entry)], (hits[0].entry,), score=85.0)
-            if frame.places:
-                return Resolution([Missing("figure", place=frame.places[0])])
-        if Ask.HOW_MANY in frame.asks and frame.places and (frame.kinds or frame.content):
-            return Resolution([Missing("figure", place=frame.places[0])])
         part = self._listing(frame, today, filters=filters)
         listed = part.items if isinstance(part, Listing) else ()
         specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
@@ -522,6 +560,8 @@ class Resolver:
                     continue
             if filters and not all(self._related(entry, f) for f in filters):
                 continue
+            if frame.narrowing and not self.search.coverage(frame.narrowing, entry_id):
+                continue  # "which minister": a person whose texts say minister
             out.append(entry_id)
         return out
 

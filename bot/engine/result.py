@@ -195,6 +195,7 @@ class Result:
     status: Status
     lang: str
     parts: tuple[Part, ...] = ()
+    intent: str = ""  # what was answered, as a word for the question log (the first part's kind)
     entry: str | None = None
     score: float = 0.0
     suggestions: tuple[Suggestion, ...] = ()
@@ -213,14 +214,23 @@ class Result:
         return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
     @property
-    def intent(self) -> str:
-        """What was answered, as a string (kept for the question log and the inline mode)."""
-        return self.kind
-
-    @property
     def needs_review(self) -> bool:
         """Unanswered and unclear questions go to the staff log."""
         return self.status in (Status.UNANSWERED, Status.CLARIFY)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Every entry the reply shows, in order: lists' items, the entries of cards and facts."""
+        ids: list[str] = []
+        for part in self.parts:
+            part = part.fact if isinstance(part, Verdict) else part
+            if isinstance(part, Listing):
+                ids += part.items
+            elif isinstance(part, Relation):
+                ids += [part.entry, part.other]
+            elif getattr(part, "entry", None):
+                ids.append(part.entry)
+        return tuple(dict.fromkeys(ids))
 
     @property
     def listed(self) -> tuple[str, ...]:

@@ -104,7 +104,7 @@ async def send_calendar(update: Update, context: BotContext) -> None:
         await query.answer(ui("gone", lang), show_alert=True)
         return
     await query.answer()
-    data = event_calendar(event, lang, stamp=dt.datetime.now(dt.timezone.utc))
+    data = event_calendar(event, lang, stamp=dt.datetime.now(dt.timezone.utc), sources=context.services.knowledge.sources)
     await context.bot.send_document(
         query.message.chat.id, InputFile(data, filename=calendar_file_name(event)),
         caption=ui("calendar_caption", lang, name=html.escape(event.display(lang), quote=False)),

@@ -13,7 +13,7 @@ from bot.handlers.callbacks import ChooseLanguage, SECTIONS, ShowCard, ShowPage,
 from bot.handlers.context import SERVICES, BotContext
 from bot.handlers.delivery import send_html
 from bot.handlers.strings import PUBLIC_COMMANDS, ui
-from bot.knowledge import SOURCES, KnowledgeBase
+from bot.knowledge import KnowledgeBase
 from bot.replies import render_card
 from bot.text import detect_language
 
@@ -118,7 +118,8 @@ async def about(update: Update, context: BotContext) -> None:
     lang = context.lang(update.effective_user)
     services = context.services
     card = render_card(services.knowledge.initiative, services.knowledge, lang, services.today())
-    sources = "\n".join(f"• {html.escape(title, quote=False)}" for title in SOURCES.values())
+    sources = "\n".join(f"• {html.escape(source.citation(lang), quote=False)}"
+                         for source in services.knowledge.sources.values())
     await send_html(context.bot, message.chat_id, ui("about", lang, card=card.html, sources=sources),
                     reply_to=message)
 
