@@ -18,7 +18,8 @@ from bot.text import normalise
 
 ASK_BY_NAME = {a.value: a for a in Ask}
 MAX_CLAUSES = 3
-_SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|\?+")
+# A sentence runs to . ! ? ; or a line break, but "7.5" and "13,000" do not end one.
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)[.,](?=\d))+[.!?;\n]*")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 _INVERSION = re.compile(r"\b\w+['’]?-(?:t-)?(\w+)\b", re.IGNORECASE)
 
@@ -132,7 +133,7 @@ class Reader:
 
     def sentences(self, text: str) -> list[Sentence]:
         out = []
-        for match in re.finditer(r"[^.!?;\n]+[.!?;\n]*", text):
+        for match in _SENTENCE.finditer(text):
             raw = match.group().strip()
             if not raw.strip(".!?; \n"):
                 continue
@@ -229,11 +230,14 @@ class Reader:
         frame.places = list(dict.fromkeys(key for key, _, _ in place_hits))
         cue_words = [t for i, t in enumerate(texts) if i not in in_place]
 
-        asks = lx.asks.find(all_words)
+        named_words = {w.raw for i, w in enumerate(words) if i in covered}
+        free = [w for w in all_words if w not in named_words]  # "Therapies Days" says no "when"
+        asks = lx.asks.find(free)
+        describing = "describe" in asks
         asks.pop("describe", None) if len(asks) > 1 else None
         ranked = sorted(asks, key=lambda a: (-lx.ask_weight[a], asks[a][0]))
         frame.asks = [ASK_BY_NAME[a] for a in ranked][:MAX_CLAUSES]
-        attributes = lx.attributes.find(all_words)
+        attributes = lx.attributes.find(free)
         if attributes:  # the most words win: "site web" over "site"
             frame.attribute = max(attributes, key=lambda a: (len(attributes[a]), -attributes[a][0]))
         kinds = lx.kinds.find(cue_words)
@@ -260,8 +264,11 @@ class Reader:
             word_set & g.opinion_modals and word_set & g.opinion_decisions)
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
         frame.existential = phrase_in(clause, g.yes_no.existential)
-        if frame.years and Ask.LAUNCHED in frame.asks and not frame.yes_no:
-            frame.asks.remove(Ask.LAUNCHED)  # "the consortium launched in 2024": a filter, not the question
+        launch = g.asks["launched"] if "launched" in g.asks else None
+        if Ask.LAUNCHED in frame.asks and not frame.yes_no and (frame.years or (
+                describing and Ask.WHEN not in frame.asks and launch and not phrase_in(clause, launch.phrases))):
+            # "the consortium launched in 2024", "what did the government launch?": not asking when
+            frame.asks.remove(Ask.LAUNCHED)
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
                          and w.text not in self.general_words]

@@ -22,7 +22,7 @@ from bot.engine.search import DescriptionIndex
 from bot.text import normalise
 from bot.knowledge import Actor, Entry, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
 
-ANSWER_SCORE = 75.0       # a name matched at least this well is the subject; below, a suggestion
+ANSWER_SCORE = 76.0       # a name matched at least this well is the subject; below, a suggestion
 DESCRIBED_SCORE = 2.5     # BM25 score an entry found by description needs to be the subject
 DESCRIBED_MARGIN = 1.25   # ... and how far ahead of the next entry
 MAX_SUBJECTS = 3
@@ -140,6 +140,9 @@ class Resolver:
             if hit:
                 subjects, score = [hit], 85.0
             elif not self._is_list_query(frame):
+                partly = self._partly_named(frame)
+                if partly:  # "cell": CellQuest or cell therapy? Ask back rather than guess
+                    return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
                 return Resolution([Declined("unknown")])
         if not subjects:
             return self._list_resolution(frame, today, filters)
@@ -156,7 +159,8 @@ class Resolver:
 
     def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
         """"Et Chematech ?" / "and the second one?": the previous question, about something else."""
-        if not frame.asks and frame.attribute is None and len(frame.words) <= 5 and focus.ask:
+        if not frame.asks and frame.attribute is None and not frame.yes_no and not frame.content \
+                and len(frame.words) <= 5 and focus.ask and named:
             frame.asks = [Ask(focus.ask)]
             frame.attribute = focus.attribute
 
@@ -164,7 +168,9 @@ class Resolver:
         """Named entries that are the subject, and those that only narrow a list ("cell therapy companies")."""
         wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
         subjects, filters = [], []
-        if frame.yes_no and not frame.existential:  # "Is BIOVALIANCE a startup?": a claim about what is named
+        if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months)):
+            # "Is BIOVALIANCE a startup?": a claim about what is named (but "did it go to an event in
+            # the USA?" asks for events there)
             return list(dict.fromkeys(n.entry for n in named)), []
         for n in named:
             entry = self.kb.entries[n.entry]
@@ -239,6 +245,11 @@ class Resolver:
             if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
                 return hits[0].entry
         return None
+
+    def _partly_named(self, frame: Frame) -> list[str]:
+        """Entries one of whose names holds a word of the clause, when at most three do."""
+        entries = self.named_with(frame.content)
+        return sorted(entries, key=self._order.__getitem__) if 0 < len(entries) <= MAX_SUBJECTS else []
 
     def _names_home(self, frame: Frame) -> bool:
         """"Qui dirige la région ?": the home entry, when the clause names no other."""
@@ -560,9 +571,10 @@ class Resolver:
                     continue
             if filters and not all(self._related(entry, f) for f in filters):
                 continue
-            if frame.narrowing and not self.search.coverage(frame.narrowing, entry_id):
-                continue  # "which minister": a person whose texts say minister
             out.append(entry_id)
+        if frame.narrowing:  # "which minister": a person whose texts say minister, when there is one
+            narrowed = [e for e in out if self.search.coverage(frame.narrowing, e)]
+            out = narrowed or out
         return out
 
     def _related(self, entry: Entry, filter_id: str) -> bool:
