@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Settings
+from bot.conversations import ConversationStore, MemoryConversations, conversation_key
 from bot.engine import Engine
 from bot.engine.result import Focus, Result
 from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
@@ -25,6 +26,7 @@ class Services:
     knowledge: KnowledgeBase
     engine: Engine
     question_log: Any | None = None  # db.log.QuestionLog, or None when logging is off
+    conversations: ConversationStore = field(default_factory=MemoryConversations)
     today: Callable[[], dt.date] = field(default=_today)
 
     def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date | None = None,
@@ -36,6 +38,20 @@ class Services:
         """The words for a result; `passed_on` only when the question was really logged for staff."""
         return render(result, self.knowledge, today or self.today(), passed_on=passed_on,
                       general=self.engine.lexicon.general)
+
+    def user_key(self, user_id: int) -> str:
+        """The pseudonymous key of a Telegram user (an HMAC when a log holds the secret).
+
+        Without a question log nothing is stored anywhere, and the raw id only keys the process's
+        memory for the length of a conversation.
+        """
+        if self.question_log is not None:
+            return self.question_log.user_key(user_id)
+        return f"id{user_id}"
+
+    def conversation_key(self, user_id: int, chat_id: int) -> str:
+        """One conversation per user and chat: in a group, each member keeps their own context."""
+        return conversation_key(self.user_key(user_id), self.user_key(chat_id)[:16])
 
     def teach(self, aliases: Iterable[tuple[str, str]]) -> None:
         """Give the engine the questions staff linked to entries (idempotent; unknown entries skipped)."""
@@ -55,4 +71,8 @@ def build_services(settings: Settings, *, log_questions: bool = True,
 
         services.question_log = open_question_log(settings)
         services.teach(services.question_log.learned_aliases())
+        if services.question_log.engine.dialect.name == "postgresql":
+            from db.conversations import DatabaseConversations  # shared by every bot process
+
+            services.conversations = DatabaseConversations(services.question_log.engine)
     return services

@@ -219,6 +219,10 @@ class QuestionLog:
         self.close()
 
     @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
     def spool_path(self) -> Path:
         return self._spool.path
 

@@ -128,3 +128,27 @@ class DismissedPhrase(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     normalised: Mapped[str] = mapped_column(Text, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationState(Base):
+    """What one conversation is about (entry ids, what was asked) and its language; never the text.
+
+    Shared by every bot process on the same database, so a follow-up answered by another webhook
+    worker keeps its context. `key` is pseudonymous (HMACs of the user and chat ids).
+    """
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    focus: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LanguageChoice(Base):
+    """A user's /lang choice, under their pseudonymous key: it survives restarts."""
+
+    __tablename__ = "language_choices"
+
+    user_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8))

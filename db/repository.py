@@ -15,7 +15,8 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db import grouping
-from db.models import DISMISSED, OPEN, AnsweredCount, DismissedPhrase, Feedback, LearnedAlias, Question, Receipt
+from bot.conversations import conversation_key
+from db.models import DISMISSED, OPEN, AnsweredCount, DismissedPhrase, Feedback, LearnedAlias, Question, Receipt, ConversationState, LanguageChoice
 
 Record = dict[str, Any]
 
@@ -209,4 +210,8 @@ def forget(session: Session, user_key: str) -> int:
     """Delete every question and feedback of one user; returns how many rows went."""
     deleted = session.execute(delete(Question).where(Question.user_key == user_key)).rowcount
     deleted += session.execute(delete(Feedback).where(Feedback.user_key == user_key)).rowcount
+    # Conversation states are keyed "<user key>/<chat key>": every chat of this user goes.
+    session.execute(delete(ConversationState).where(ConversationState.key.startswith(conversation_key(user_key, ""),
+                                                                                     autoescape=True)))
+    session.execute(delete(LanguageChoice).where(LanguageChoice.user_key == user_key))
     return deleted

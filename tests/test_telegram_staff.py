@@ -129,7 +129,7 @@ async def state_of(log: QuestionLog, key: str) -> str:
 # ---- /review and its buttons -----------------------------------------------------------------
 
 async def test_review_shows_each_open_group_with_its_buttons(emu, bot):
-    tricky = "zz <b>&amp; & what about wisconsin"
+    tricky = "zz <b>&amp; & what is the wifi password?"
     assert PASSED_ON in (await ask_one(emu, EVE, LINKED_QUESTION))["text"]
     await ask(emu, EVE, tricky)
     shown = await review(emu, groups=2)

@@ -149,7 +149,10 @@ class Resolver:
         if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and forced is None \
                 and not frame.kinds and not frame.places and not frame.yes_no:
             return Resolution([Missing(None, subjects[0])], tuple(subjects[:1]), score=score)
-        return self._subject_resolution(frame, subjects, filters, today, score)
+        resolution = self._subject_resolution(frame, subjects, filters, today, score)
+        if forced:  # staff linked this question to an entry: answer from it whatever the question holds
+            resolution.parts = [Card(forced) if isinstance(p, DECLINES) else p for p in resolution.parts]
+        return resolution
 
     # ------------------------------------------------------------------ subjects
     def _about_sources(self, frame: Frame) -> bool:
@@ -194,6 +197,8 @@ class Resolver:
             return [focus.listed[index]] if index < len(focus.listed) else []
         g = self.lx.general
         words = set(frame.words)
+        if frame.content and not words & (g.pronouns.person | g.pronouns.thing) and not frame.kinds:
+            return []  # "cell": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
         if words & g.pronouns.person:
             people = [e.id for e in entries if isinstance(e, Person)]
@@ -533,11 +538,14 @@ class Resolver:
             base = self._filtered(pool, _without_time(frame), today)
             related = self._filtered(base, _without_time(frame), today, filters) if filters else base
         items = related or base  # a named topic that narrows to nothing does not empty the list
-        if frame.content and len(base) > 1 and not frame.months:  # "biomaterials for wound healing"
+        strong: list[str] = []
+        if frame.content and base and not frame.months:  # "biomaterials for wound healing"
             hits = self.search.search(frame.content, among=set(base), limit=len(base))
             strong = [h.entry for h in hits if h.score >= DESCRIBED_SCORE]
             if strong:
                 items = [e for e in strong if e in related] or strong
+        if frame.yes_no and frame.unknown >= 2 and not strong:
+            items = []  # "Is there a fair about giraffes?": none that the sources describe so
         if not items:
             return NotFound(place=frame.places[0] if frame.places else None, kinds=tuple(sorted(wanted)))
         heading = "events" if wanted == {"event"} else "companies" if wanted == {"company"} else \

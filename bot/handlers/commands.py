@@ -49,6 +49,7 @@ async def start(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None
     lang = context.lang(user)
+    await context.reset_conversation(user, message.chat_id)
     target = deep_link_target(context.args[0], context.services.knowledge) if context.args else None
     welcome = welcome_html(user.first_name if user else None, lang)
     if target is None:
@@ -90,7 +91,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     assert message is not None
     wanted = context.args[0].lower()[:2] if context.args else ""
     if wanted in ("fr", "en"):
-        context.choose_lang(wanted)
+        await context.choose_lang(update.effective_user, wanted)
         await message.reply_html(ui("lang_set", wanted), reply_markup=keyboards.main_menu(wanted))
         return
     await message.reply_html(ui("lang_prompt", context.lang(update.effective_user)),
@@ -105,7 +106,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         await query.edit_message_text(ui("lang_prompt", context.lang(update.effective_user)),
                                       reply_markup=keyboards.language_choice())
         return
-    context.choose_lang(action.lang)
+    await context.choose_lang(query.from_user, action.lang)
     await query.answer(ui("lang_set", action.lang))
     await query.edit_message_text(welcome_html(query.from_user.first_name, action.lang),
                                   reply_markup=keyboards.main_menu(action.lang))

@@ -5,10 +5,16 @@ time; handlers reach them as `context.services` and `context.flood`, never throu
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import User
 from telegram.ext import CallbackContext, ExtBot
+
+from bot.conversations import Conversation, MemoryConversations
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from bot.handlers.flood import FloodGuard
@@ -44,10 +50,50 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
             return "fr" if code.startswith("fr") else "en"
         return self.services.settings.default_lang
 
-    def choose_lang(self, lang: str) -> None:
-        """Remember the user's choice (plain dict assignment: atomic under concurrent updates)."""
+    async def chosen_lang(self, user: User | None) -> str | None:
+        """The user's /lang choice, if any: cached in this process, kept in the conversation store."""
+        if user is None or self.user_data is None:
+            return None
+        if CHOSEN_LANG not in self.user_data:  # first message since this process started
+            stored = await self._store_call(self.services.conversations.chosen_lang, self.services.user_key(user.id))
+            self.user_data[CHOSEN_LANG] = stored
+        return self.user_data[CHOSEN_LANG]
+
+    async def choose_lang(self, user: User | None, lang: str) -> None:
+        """Remember the user's choice: in this process, and in the conversation store."""
         if self.user_data is not None:
-            self.user_data[CHOSEN_LANG] = lang
+            self.user_data[CHOSEN_LANG] = lang  # plain dict assignment: atomic under concurrent updates
+        if user is not None:
+            await self._store_call(self.services.conversations.choose_lang, self.services.user_key(user.id), lang)
+
+    async def conversation(self, key: str | None) -> Conversation:
+        """What this chat with this user is about (empty when expired or unknown)."""
+        if key is None:
+            return Conversation()
+        return await self._store_call(self.services.conversations.load, key)
+
+    async def keep_conversation(self, key: str | None, conversation: Conversation) -> None:
+        if key is not None:
+            await self._store_call(self.services.conversations.save, key, conversation)
+
+    async def reset_conversation(self, user: User | None, chat_id: int) -> None:
+        """/start: the conversation's context is dropped (the language choice stays)."""
+        if user is not None:
+            await self._store_call(self.services.conversations.reset,
+                                   self.services.conversation_key(user.id, chat_id))
+
+    async def forget_conversations(self, user: User) -> None:
+        """/forget: every conversation of this user, in every chat, and their language choice."""
+        await self._store_call(self.services.conversations.forget, self.services.user_key(user.id))
+        if self.user_data is not None:
+            self.user_data.pop(CHOSEN_LANG, None)
+            self.user_data.pop(WRITTEN_LANG, None)
+
+    async def _store_call(self, method: Callable[..., T], *args: Any) -> T:
+        """A memory store answers at once; a database store is called off the event loop."""
+        if isinstance(self.services.conversations, MemoryConversations):
+            return method(*args)
+        return await asyncio.to_thread(method, *args)
 
     def note_written_lang(self, lang: str) -> None:
         if self.user_data is not None and lang in ("fr", "en"):

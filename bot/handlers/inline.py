@@ -13,7 +13,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.delivery import split_html
 from bot.handlers.listing import section_entries
 from bot.handlers.strings import ui
-from bot.replies import Reply, render, render_card
+from bot.replies import Reply, render_card
 
 MAX_CARDS = 8
 
@@ -38,9 +38,9 @@ async def answer_inline(update: Update, context: BotContext) -> None:
     articles: list[InlineQueryResultArticle] = []
     cards: list[Suggestion] = []
     if text:
-        result = services.engine.answer(text, lang_hint=lang, today=today)
+        result = services.answer(text, lang_hint=lang, today=today)
         lang = result.lang
-        reply = render(result, knowledge, today)
+        reply = services.reply(result, today=today)
         if result.status == Status.ANSWERED:
             articles.append(_article(f"answer:{result.entry or result.intent}", reply))
         cards = list(reply.buttons)

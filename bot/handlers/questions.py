@@ -13,7 +13,7 @@ from bot.handlers.callbacks import GiveFeedback, pressed
 from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.strings import ui
-from bot.replies import render
+from bot.conversations import Conversation
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +28,24 @@ async def _log_question(context: BotContext, result: Result, *, user_id: int | N
 
 
 async def answer_question(update: Update, context: BotContext) -> None:
-    """A question in a private chat, or addressed to the bot in a group."""
+    """A question in a private chat, or addressed to the bot in a group, read with the conversation's focus."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
     services = context.services
     today = services.today()
-    result = services.engine.answer(question_text(message), lang_hint=context.lang(user), today=today)
+    key = services.conversation_key(user.id, message.chat_id) if user else None
+    conversation = await context.conversation(key)
+    hint = await context.chosen_lang(user) or conversation.lang or context.lang(user)
+    result = services.answer(question_text(message), lang_hint=hint, today=today, focus=conversation.focus)
     context.note_written_lang(result.lang)
-    reply = render(result, services.knowledge, today)
-    markup = keyboards.for_result(result, reply.buttons)
+    await context.keep_conversation(key, Conversation(result.focus, result.lang))
     user_id = user.id if user else None
+    logged = result.needs_review and services.question_log is not None
     if result.needs_review:
         # Logged before replying: the reply says the question was passed on, so it must be.
         await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
+    reply = services.reply(result, today=today, passed_on=logged)
+    markup = keyboards.for_result(result, reply.buttons)
     await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
     if not result.needs_review:
         await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)

@@ -259,6 +259,8 @@ async def forget_me(update: Update, context: BotContext) -> None:
     assert message is not None
     lang = context.lang(user)
     log = context.services.question_log
+    if user is not None:  # the conversation's context, in this process and in the database
+        await context.forget_conversations(user)
     if log is None or user is None:
         await message.reply_html(ui("nothing_kept", lang))
         return
