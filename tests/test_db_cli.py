@@ -191,7 +191,9 @@ def test_purge_uses_the_retention_setting(services: Services, make_result, capsy
 
 def test_db_upgrade(services: Services, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(services, "db", "upgrade") == 0
-    assert capsys.readouterr().out == "database schema at revision 0001 (latest)\n"
+    from db.database import head_revision
+
+    assert capsys.readouterr().out == f"database schema at revision {head_revision()} (latest)\n"
 
 
 def test_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
