@@ -137,6 +137,8 @@ class Console:
 
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         lang = self.lang(request)
+        context.setdefault("problem", None)
+        context.setdefault("signed_out", False)
         flashes = request.session.pop("flash", []) if "staff" in request.session else []
         body = self.templates.get_template(template).render(
             request=request, lang=lang, t=functools.partial(text, lang=lang), csrf=request.session.get("csrf", ""),

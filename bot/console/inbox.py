@@ -49,13 +49,14 @@ class InboxFilter:
                 wrong.append(name)
                 return None
 
+        status, lang, channel = choice("status", STATES, OPEN), choice("lang", LANGS, ""), choice("channel", CHANNELS, "")
+        since, until = day("from"), day("to")
         page_raw = (query.get("page") or "1").strip()
         page = int(page_raw) if page_raw.isdigit() and int(page_raw) >= 1 else 1
         if page_raw != str(page):
             wrong.append("page")
-        flt = cls(status=choice("status", STATES, OPEN), search=(query.get("q") or "").strip()[:200],
-                  lang=choice("lang", LANGS, ""), channel=choice("channel", CHANNELS, ""),
-                  since=day("from"), until=day("to"), page=page)
+        flt = cls(status=status, search=(query.get("q") or "").strip()[:200], lang=lang, channel=channel,
+                  since=since, until=until, page=page)
         return flt, wrong
 
     def query(self, **changes: object) -> dict[str, str]:

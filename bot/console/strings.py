@@ -60,7 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "inbox_empty": {"fr": "Rien à traiter ici.", "en": "Nothing here."},
     "select": {"fr": "Choisir", "en": "Select"},
     "col_questions": {"fr": "Groupe et formulations", "en": "Group and wordings"},
-    "col_count": {"fr": "Nombre", "en": "Count"},
+    "col_count": {"fr": "nombre", "en": "count"},
     "col_langs": {"fr": "Langues", "en": "Languages"},
     "col_channels": {"fr": "Canaux", "en": "Channels"},
     "col_first": {"fr": "Première fois", "en": "First seen"},
@@ -92,7 +92,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "already_handled": {"fr": "Déjà traité par quelqu'un d'autre : {groups}.",
                         "en": "Already handled by someone else: {groups}."},
     # a group
-    "group_title": {"fr": "Groupe {key} · {count} question(s)", "en": "Group {key} · {count} question(s)"},
+    "group_title": {"fr": "Groupe {group} · {count} question(s)", "en": "Group {group} · {count} question(s)"},
     "group_gone": {"fr": "Ce groupe n'est plus dans cette liste : déjà traité par quelqu'un d'autre, ou introuvable.",
                    "en": "This group is no longer in this list: already handled by someone else, or not found."},
     "group_questions": {"fr": "Les questions", "en": "The questions"},
@@ -201,6 +201,6 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, lang: str = "en", **values: object) -> str:
+def text(key: str, /, lang: str = "en", **values: object) -> str:
     """A console string in `lang` ('fr', else English), placeholders filled."""
     return fill(STRINGS, key, lang, **values)
