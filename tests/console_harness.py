@@ -70,6 +70,21 @@ def seed(services: Services, questions: list[tuple[str, str]] = SEED) -> None:
         services.question_log.record(result, channel=channel, chat_type="private" if channel == "telegram" else None)
 
 
+ANSWERED = ["Where is RD Biotech?", "Où se trouve RD Biotech ?", "What does Chematech do?", "Que fait Chematech ?",
+            "When is BioFit?", "Where is RD Biotech?"]
+
+
+def seed_answered(services: Services, rounds: int = 1) -> None:
+    """Answered questions (counted, not stored) and feedback on their entries, for the statistics."""
+    for _ in range(rounds):
+        for question in ANSWERED:
+            result = services.engine.answer(question, today=services.today())
+            assert not result.needs_review, f"{question!r} was not answered"
+            services.question_log.record(result, channel="telegram")
+            services.question_log.feedback(entry=result.entry, helpful=question != "When is BioFit?",
+                                           user_key=None, lang=result.lang)
+
+
 def sign_in_token(settings: Settings, staff_id: int = STAFF_ID, clock: Clock | None = None) -> str:
     return SignInLinks(signing_secret(settings), clock=clock or Clock()).issue(staff_id)
 

@@ -25,6 +25,7 @@ from console_harness import (
     console_settings,
     csrf_of,
     seed,
+    seed_answered,
     sign_in,
     sign_in_token,
 )
@@ -279,10 +280,15 @@ def test_csv_downloads_neutralise_formulas(client: TestClient, settings, clock, 
     assert client.get("/stats/nothing.csv").status_code == 404
 
 
-def test_statistics_page_has_a_chart_per_table(client: TestClient, settings, clock) -> None:
+def test_statistics_page_has_a_chart_per_table(client: TestClient, settings, clock, services) -> None:
     sign_in(client, settings, clock=clock)
+    assert client.get("/stats").text.count("<svg") == 5  # no answer and no feedback yet: said in words
+    seed_answered(services)
     page = client.get("/stats?days=30").text
     assert page.count("<svg") == 7
+    assert "RD Biotech" in page.split('id="section-top-entries"')[1].split("</section>")[0]
+    rows = list(csv.reader(io.StringIO(client.get("/stats/feedback.csv").text)))
+    assert ["biofit-medfit", "BioFit – MedFit", "0", "1", "0.0 %"] in rows
     assert "Questions per day" in page and "Top unanswered groups" in page
     assert "Period not understood" in client.get("/stats?from=2025-13-01").text
 

@@ -40,7 +40,8 @@ def _short(label: str) -> str:
 def _options(title: str, **extra: object) -> dict[str, object]:
     options: dict[str, object] = dict(title=title, js=[], disable_xml_declaration=True, width=760, height=340,
                                       legend_at_bottom=True, print_values=False, show_y_guides=True,
-                                      truncate_label=-1, no_data_text="–")
+                                      truncate_label=-1, no_data_text="–",
+                                      order_min=0)  # counts: no 0.1 ticks
     return options | extra
 
 
@@ -56,7 +57,7 @@ def per_day(title: str, days: Sequence[str], series: Sequence[tuple[str, Sequenc
 
 def rate(title: str, days: Sequence[str], name: str, values: Sequence[float | None]) -> str:
     """A percentage per day (None where there was nothing to count)."""
-    chart = pygal.Line(style=_style((PALETTE[0],)), range=(0, 100), **_options(
+    chart = pygal.Line(style=_style((PALETTE[0],)), range=(0, 100), dots_size=4, **_options(
         title, x_label_rotation=-35 if len(days) > 10 else 0, show_legend=False, value_formatter=lambda v: f"{v:.0f} %"))
     chart.x_labels = days
     chart.add(name, list(values))

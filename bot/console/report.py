@@ -93,7 +93,7 @@ def build_report(log, knowledge: KnowledgeBase, first_day: dt.date, last_day: dt
         "per-day": charts.per_day(t("chart_per_day"), labels, [
             (t("answered"), [d.answered for d in stats.days]), (t("clarify"), [d.clarify for d in stats.days]),
             (t("unanswered"), [d.unanswered for d in stats.days])]),
-        "answered-rate": charts.rate(t("chart_rate"), labels, t("answered_rate"), rates),
+        "answered-rate": charts.rate(t("chart_answered_rate"), labels, t("answered_rate"), rates),
         "top-entries": charts.bars(t("chart_top_entries"), [(name(e), n) for e, n in stats.top_answered]),
         "top-unanswered": charts.bars(t("chart_top_unanswered"), [(s, n) for _k, s, n in top_groups.rows]),
         "feedback": charts.split_bars(t("chart_feedback"), [(name(e), h, nh) for e, (h, nh) in ranked_feedback],
