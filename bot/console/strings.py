@@ -138,6 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_helpful": {"fr": "pas utile", "en": "not helpful"},
     "col_day": {"fr": "jour", "en": "day"},
     "col_entry": {"fr": "fiche", "en": "entry"},
+    "entry_label": {"fr": "Fiche", "en": "Entry"},
     "col_name": {"fr": "nom", "en": "name"},
     "col_group": {"fr": "groupe", "en": "group"},
     "col_sample": {"fr": "formulation", "en": "wording"},
