@@ -28,8 +28,8 @@ REQUIRE_ENV = "BIOVALIANCE_REQUIRE_BROWSER"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MORE_QUESTIONS = [("How much does a ticket for BioFit cost?", "telegram"), ("What is the weather in Dijon?", "telegram"),
-                  ("Quel temps fait-il à Dijon ?", "telegram"), ("Who is the CEO of EFS?", "cli"),
-                  ("Is there parking at the stand?", "telegram"), ("Where can I buy bread?", "telegram")]
+                  ("Who founded Chematech?", "cli"), ("Is there parking at the stand?", "telegram"),
+                  ("Where can I buy bread?", "telegram"), ("Y a-t-il un parking pour les visiteurs ?", "telegram")]
 SCREENSHOTS = os.environ.get("BIOVALIANCE_SCREENSHOTS")
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -117,10 +117,11 @@ def test_staff_journey_in_a_real_browser(browser, console: LiveConsole) -> None:
     shot(page, "inbox")
 
     # Review a group and link it to an entry found with the picker.
-    chematech = next(g.key for g in console.services.question_log.review_groups() if "chematech" in g.candidates())
-    page.click(f"a.group-link:text-is('{chematech}')")
-    page.wait_for_url(f"**/inbox/{chematech}**")
-    assert "Who founded Chematech?" in page.content()
+    kelatek = next(g.key for g in console.services.question_log.review_groups()
+                   if g.questions[0].text == "What does Kelatek do?")
+    page.click(f"a.group-link:text-is('{kelatek}')")
+    page.wait_for_url(f"**/inbox/{kelatek}**")
+    assert "what does kelatek do" in page.content()
     page.fill("#entry-search", "chematek")  # a typo still finds it
     page.press("#entry-search", "Enter")
     page.wait_for_url("**entry_q=chematek**")
@@ -128,8 +129,8 @@ def test_staff_journey_in_a_real_browser(browser, console: LiveConsole) -> None:
     page.locator("form.pick button", has_text="Link to Chematech").last.click()
     page.wait_for_url(console.url + "/inbox")
     assert "linked to Chematech" in page.locator(".flash.ok").inner_text()
-    assert chematech not in open_groups(page)
-    answer = console.services.engine.answer("Who founded Chematech?", today=console.services.today())
+    assert kelatek not in open_groups(page)
+    answer = console.services.engine.answer("What does Kelatek do?", today=console.services.today())
     assert answer.status.value == "answered" and answer.entry == "chematech"
 
     # Dismiss one.
@@ -164,7 +165,7 @@ def test_staff_journey_in_a_real_browser(browser, console: LiveConsole) -> None:
     page.click("nav >> text=Knowledge base")
     shot(page, "knowledge")
     page.click("a[href='/knowledge/entry/chematech']")
-    assert "Who founded Chematech?" in page.locator("#learned").inner_text()
+    assert "What does Kelatek do?" in page.locator("#learned").inner_text()
     shot(page, "entry")
     page.goto(console.url + "/knowledge")
     page.fill("#try-question", "Where is RD Biotech?")

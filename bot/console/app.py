@@ -405,7 +405,7 @@ async def try_page(request: Request, console: Console) -> Response:
         reading = await run_in_threadpool(console.services.read_question, question, lang if lang in LANGS else None)
     names = {e.id: e.name for e in console.services.knowledge}
     return console.page(request, "try.html", question=question, reading=reading, ask_lang=lang, names=names,
-                        raw=json.dumps(reading, ensure_ascii=False, indent=2) if reading else "")
+                        raw=json.dumps(reading, ensure_ascii=False, indent=2, default=str) if reading else "")
 
 
 @action
