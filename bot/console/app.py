@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import functools
 import json
 import logging
@@ -63,6 +62,8 @@ SESSION_COOKIE = "biovaliance_console"
 LANG_COOKIE = "biovaliance_console_lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 PICKER_LIMIT = 20
+# Group actions offered by the inbox. Extension point for staff answers (issue 11): add "answer"
+# here and in db.log.GROUP_ACTIONS, with its form in templates/group.html (marked there).
 ACTIONS = ("link", "dismiss", "resolve")
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

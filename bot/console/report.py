@@ -5,7 +5,7 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.console import charts
@@ -124,6 +124,3 @@ def csv_text(table: Table) -> str:
         writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()
 
-
-def rows_of(tables: Sequence[Table]) -> int:
-    return sum(len(t.rows) for t in tables)
