@@ -23,6 +23,7 @@ from bot.handlers import ALLOWED_UPDATES, register
 from bot.handlers.commands import publish_commands
 from bot.handlers.context import FLOOD, SERVICES, BotContext
 from bot.handlers.flood import FloodGuard
+from bot.reloading import reload_on_sighup
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 def run_bot(services: Services, *, webhook: bool) -> None:
     """Run until SIGINT/SIGTERM (python-telegram-bot's stop signals), then shut down cleanly."""
     application = build_application(services)
+    reload_on_sighup(services)  # python-telegram-bot takes over SIGINT, SIGTERM and SIGABRT only
     if webhook:
         options = webhook_options(services.settings)
         logger.info("starting the webhook server on port %s", options["port"])

@@ -151,6 +151,19 @@ def cmd_run(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_console_link(staff_id: int, settings: Settings, stdout: TextIO) -> int:
+    """Print a one-time sign-in link (valid 10 minutes) for a staff member, e.g. the first time."""
+    from bot.console.auth import issue_link
+
+    try:
+        url = issue_link(settings, staff_id)
+    except PermissionError:
+        print(f"console link: {staff_id} is not in STAFF_USER_IDS", file=sys.stderr)
+        return 2
+    stdout.write(url + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="biovaliance-bot", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -176,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
 
+    console = sub.add_parser("console", help="serve the staff web console (or print a sign-in link)")
+    console_commands = console.add_subparsers(dest="console_command", metavar="COMMAND")
+    link = console_commands.add_parser("link", help="print a one-time sign-in link for a staff member")
+    link.add_argument("staff_id", type=int, metavar="STAFF_ID", help="a Telegram user id in STAFF_USER_IDS")
+
     cli_staff.register(sub)
     return parser
 
@@ -196,7 +214,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
         return 2
     command = args.command or ("run" if settings.telegram_bot_token else "chat")
     # The bot logs its activity; console commands only warnings, so their output stays readable.
-    quiet = logging.INFO if command == "run" else logging.WARNING
+    quiet = logging.INFO if command in ("run", "console") else logging.WARNING
     with configured_logging(logging.DEBUG if args.verbose else quiet,
                             secrets=(settings.telegram_bot_token, settings.webhook_secret, settings.pseudonym_secret)):
         return _run_command(command, args, parser, settings, stdin, stdout)
@@ -206,6 +224,8 @@ def _run_command(command: str, args: argparse.Namespace, parser: argparse.Argume
                  stdin: TextIO, stdout: TextIO) -> int:
     if command == "validate":
         return cmd_validate(args.directory or settings.knowledge_dir, stdout)
+    if command == "console" and args.console_command == "link":
+        return cmd_console_link(args.staff_id, settings, stdout)
     if args.command is None:
         args = parser.parse_args([command])
     try:
@@ -225,6 +245,11 @@ def _run_command(command: str, args: argparse.Namespace, parser: argparse.Argume
             return cmd_chat(args, services, stdin, stdout)
         if command == "run":
             return cmd_run(args, services)
+        if command == "console":
+            from bot.console.server import serve  # the web stack is only imported when it is served
+
+            serve(services)
+            return 0
         args.stdout, args.stderr = stdout, sys.stderr
         return args.func(args, services)
     except KeyboardInterrupt:

@@ -29,6 +29,13 @@ def _ids(raw: str) -> frozenset[int]:
         raise ConfigError("STAFF_USER_IDS must be Telegram user ids separated by commas") from None
 
 
+def _console_url(raw: str) -> str | None:
+    url = raw.strip().rstrip("/")
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError("CONSOLE_URL must start with http:// or https://")
+    return url or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Secrets are kept out of repr so they never reach a log."""
@@ -45,6 +52,11 @@ class Settings:
     log_retention_days: int = 180
     default_lang: str = "fr"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    console_host: str = "127.0.0.1"
+    console_port: int = 8080
+    console_url: str | None = None  # the console's public address, for sign-in links
+    console_secret: str | None = field(default=None, repr=False)  # signs links and cookies
+    knowledge_poll_seconds: float = 3.0  # how often a process checks for a knowledge reload
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -64,7 +76,21 @@ class Settings:
             log_retention_days=_int(env, "LOG_RETENTION_DAYS", 180),
             default_lang=default_lang,
             knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR),
+            console_host=env.get("CONSOLE_HOST", "").strip() or "127.0.0.1",
+            console_port=_int(env, "CONSOLE_PORT", 8080),
+            console_url=_console_url(env.get("CONSOLE_URL", "")),
+            console_secret=env.get("CONSOLE_SECRET") or None,
         )
+
+    @property
+    def console_base_url(self) -> str:
+        """Where staff reach the console: CONSOLE_URL, else the address it listens on."""
+        return self.console_url or f"http://{self.console_host}:{self.console_port}"
+
+    @property
+    def console_https(self) -> bool:
+        """Cookies are marked Secure when the console is served over HTTPS."""
+        return self.console_base_url.startswith("https://")
 
     @property
     def effective_database_url(self) -> str:

@@ -1,7 +1,9 @@
-"""The shared services every front end (console, Telegram) is built on, assembled in one place."""
+"""The shared services every front end (console, Telegram, web console) is built on, assembled in one place."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,18 +11,44 @@ from typing import Any
 from bot.config import Settings
 from bot.conversations import ConversationStore, MemoryConversations, conversation_key
 from bot.engine import Engine
-from bot.engine.result import Focus, Result
-from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
-from bot.replies import Reply, render
+from bot.engine.result import Focus, Missing, Result
+from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, load_general_vocabulary, load_knowledge
+from bot.replies import Reply, render, render_card
+
+logger = logging.getLogger(__name__)
 
 
 def _today() -> dt.date:
     return dt.date.today()
 
 
+def load_engine(settings: Settings) -> tuple[KnowledgeBase, Engine]:
+    """The one factory of knowledge base + engine: at start-up and on every reload.
+
+    Raises KnowledgeError listing every problem (file, line, entry, field)."""
+    general = load_general_vocabulary()
+    knowledge = load_knowledge(settings.knowledge_dir, general)
+    return knowledge, Engine(knowledge, general=general)
+
+
+@dataclass(frozen=True)
+class ReloadOutcome:
+    """What a knowledge-base reload did: `problems` empty means the new one is in use."""
+
+    problems: tuple[Problem, ...] = ()
+    entries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 @dataclass
 class Services:
-    """Set once at start-up; handlers and CLI commands reach everything through this."""
+    """Set once at start-up; handlers and CLI commands reach everything through this.
+
+    `knowledge` and `engine` change together, only in `reload_knowledge`.
+    """
 
     settings: Settings
     knowledge: KnowledgeBase
@@ -28,6 +56,8 @@ class Services:
     question_log: Any | None = None  # db.log.QuestionLog, or None when logging is off
     conversations: ConversationStore = field(default_factory=MemoryConversations)
     today: Callable[[], dt.date] = field(default=_today)
+    knowledge_version: int = 0  # the database's knowledge version this process has loaded
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date | None = None,
                focus: Focus | None = None) -> Result:
@@ -59,20 +89,67 @@ class Services:
             if entry_id in self.knowledge.entries:
                 self.engine.learn_alias(phrase, entry_id)
 
+    def reload_knowledge(self) -> ReloadOutcome:
+        """Validate the knowledge base on disk and, if valid, swap it in with a new engine (taught
+        the learned aliases) built by the same factory as at start-up. If invalid, keep the one in
+        use and return every problem (file, line, entry, field)."""
+        with self._reload_lock:
+            try:
+                knowledge, engine = load_engine(self.settings)
+            except KnowledgeError as exc:
+                logger.warning("knowledge base not reloaded: %d problem(s)", len(exc.problems))
+                return ReloadOutcome(problems=tuple(exc.problems))
+            aliases = self.question_log.learned_aliases() if self.question_log is not None else []
+            for phrase, entry_id in aliases:
+                if entry_id in knowledge.entries:
+                    engine.learn_alias(phrase, entry_id)
+            # One statement: readers get the old pair or the new pair.
+            self.knowledge, self.engine = knowledge, engine
+            logger.info("knowledge base reloaded: %d entries", len(knowledge))
+            return ReloadOutcome(entries=len(knowledge))
+
+    def entry_card(self, entry_id: str, lang: str) -> Reply | None:
+        """An entry as the bot shows it (text, Telegram HTML, buttons), or None if there is none."""
+        entry = self.knowledge.get(entry_id)
+        return None if entry is None else render_card(entry, self.knowledge, lang, self.today())
+
+    def read_question(self, question: str, lang: str | None = None) -> dict[str, Any]:
+        """How the engine reads a question, without logging it, for the web console's "try it":
+        the `ask --json` object, plus what the engine found (kind of answer, entries listed, what
+        the sources lack, and its reading clause by clause). The lead extends this view."""
+        from bot.cli import result_json  # the JSON contract lives with the command that prints it
+
+        result = self.answer(question, lang_hint=lang)
+        reading = result_json(result, self.reply(result).text)
+        missing = next((p.attribute for p in result.parts if isinstance(p, Missing)), None)
+        reading.update(kind=result.kind, listed=list(result.listed), missing=missing,
+                       reading=[dict(clause) for clause in result.reading])
+        return reading
+
 
 def build_services(settings: Settings, *, log_questions: bool = True,
                    today: Callable[[], dt.date] = _today) -> Services:
     """Load and validate the knowledge base (raises KnowledgeError), build the engine, open the log."""
-    general = load_general_vocabulary()
-    knowledge = load_knowledge(settings.knowledge_dir, general)
-    services = Services(settings=settings, knowledge=knowledge, engine=Engine(knowledge, general=general), today=today)
+    knowledge, engine = load_engine(settings)
+    services = Services(settings=settings, knowledge=knowledge, engine=engine, today=today)
     if log_questions:
         from db.log import open_question_log  # imported here: `ask --no-log` never touches a database
 
         services.question_log = open_question_log(settings)
         services.teach(services.question_log.learned_aliases())
+        services.knowledge_version = _current_version(services.question_log)
         if services.question_log.engine.dialect.name == "postgresql":
             from db.conversations import DatabaseConversations  # shared by every bot process
 
             services.conversations = DatabaseConversations(services.question_log.engine)
     return services
+
+
+def _current_version(question_log: Any) -> int:
+    """The knowledge version in the database at start: reloads announced before are already on disk."""
+    from db.log import LogUnavailable
+
+    try:
+        return question_log.knowledge_version()
+    except LogUnavailable:
+        return 0

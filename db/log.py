@@ -32,11 +32,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import database, grouping, repository
 from db.models import DISMISSED, OPEN, RESOLVED, STATES, Question
 from db.privacy import load_or_create_secret, pseudonymise
+from db.review_index import LoggedQuestion, ReviewGroup, ReviewIndex
 from db.spool import Record, Spool
 
 logger = logging.getLogger(__name__)
 
 CHANNELS = ("telegram", "cli")
+GROUP_ACTIONS = ("link", "dismiss", "resolve")
 SPOOL_FILE = "spool.jsonl"
 CSV_COLUMNS = ("id", "asked_at", "text", "normalised", "lang", "status", "intent", "entry", "score",
                "suggestions", "channel", "chat_type", "state", "reviewed_at", "linked_entry")
@@ -64,6 +66,12 @@ def _utc(now: dt.datetime | None) -> dt.datetime:
 
 def _iso(when: dt.datetime | None) -> str | None:
     return None if when is None else when.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _day_bounds(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the UTC days first_day..last_day."""
+    return (dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC),
+            dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC))
 
 
 def parse_ref(ref: str | int) -> tuple[bool, int]:
@@ -186,6 +194,7 @@ class QuestionLog:
         self._secret = secret
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._review_index = ReviewIndex()
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -389,6 +398,89 @@ class QuestionLog:
         at = _utc(now)
         with self._transaction() as session:
             return repository.set_state(session, self._target(session, ref), RESOLVED, at=at)
+
+    # --- web console (read mostly; groups kept up to date incrementally) ------------------------------
+
+    def review_groups(self, status: str = OPEN) -> list[ReviewGroup]:
+        """Groups of questions in review state `status`, most frequent first, from the review index:
+        each call catches up with what changed in the database, never regroups everything."""
+        if status not in STATES:
+            raise ValueError(f"status must be one of {STATES}, not {status!r}")
+        with self._transaction() as session:
+            groups = self._review_index.groups(session, status)
+        groups.sort(key=lambda g: (-len(g.questions), -g.questions[-1].id))
+        return groups
+
+    def handle_groups(self, keys: Sequence[str], action: str, entry_id: str | None = None, *,
+                      now: dt.datetime | None = None) -> dict[str, int]:
+        """Link (to `entry_id`), dismiss or resolve the open groups `keys`, in one transaction.
+
+        Returns, per key, how many of its questions this call handled: 0 means someone else (or
+        another tab) handled the group first, which is not an error.
+        """
+        if action not in GROUP_ACTIONS:
+            raise ValueError(f"action must be one of {GROUP_ACTIONS}, not {action!r}")
+        if action == "link" and not entry_id:
+            raise ValueError("linking needs an entry id")
+        at = _utc(now)
+        handled: dict[str, int] = {}
+        with self._transaction() as session:
+            groups = {g.key: g for g in self._review_index.groups(session, OPEN)}
+            for key in keys:
+                group = groups.get(key)
+                questions = repository.open_questions_for_update(
+                    session, [q.id for q in group.questions]) if group is not None else []
+                if questions and action == "link":
+                    repository.learn_aliases(session, questions, entry_id or "", at=at)
+                    repository.set_state(session, questions, RESOLVED, at=at, linked_entry=entry_id)
+                elif questions and action == "dismiss":
+                    repository.dismiss_phrases(session, questions, at=at)
+                    repository.set_state(session, questions, DISMISSED, at=at)
+                elif questions:
+                    repository.set_state(session, questions, RESOLVED, at=at)
+                handled[key] = len(questions)
+        return handled
+
+    def linked_questions(self, entry_id: str, limit: int = 50) -> list[LoggedQuestion]:
+        """Questions staff linked to `entry_id`, newest first."""
+        with self._transaction() as session:
+            return [LoggedQuestion.from_row(q) for q in repository.linked_questions(session, entry_id, limit)]
+
+    def feedback_by_entry(self, first_day: dt.date, last_day: dt.date) -> dict[str, tuple[int, int]]:
+        """entry id -> (helpful, not helpful) over the UTC days first_day..last_day."""
+        start, end = _day_bounds(first_day, last_day)
+        with self._transaction() as session:
+            return repository.feedback_by_entry(session, start, end)
+
+    def answered_by_lang(self, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
+        """Answered questions and small talk per language over the period (from the daily counts)."""
+        totals: Counter[str] = Counter()
+        with self._transaction() as session:
+            for row in repository.counts_between(session, first_day, last_day):
+                totals[row.lang] += row.count
+        return dict(totals)
+
+    def logged_between(self, first_day: dt.date, last_day: dt.date) -> list[LoggedQuestion]:
+        """Every logged (unanswered or unclear) question of the period, any review state."""
+        start, end = _day_bounds(first_day, last_day)
+        with self._transaction() as session:
+            return [LoggedQuestion.from_row(q) for q in repository.questions_between(session, start, end)]
+
+    def use_sign_in_link(self, nonce: str, *, valid_for: dt.timedelta, now: dt.datetime | None = None) -> bool:
+        """Record that a console sign-in link was used; False if it had been used before."""
+        at = _utc(now)
+        with self._transaction() as session:
+            return repository.use_sign_in_link(session, nonce, at=at, forget_before=at - 2 * valid_for)
+
+    def knowledge_version(self) -> int:
+        """The knowledge-base version all processes follow (0 before the first reload)."""
+        with self._transaction() as session:
+            return repository.knowledge_version(session)
+
+    def announce_knowledge_reload(self, *, now: dt.datetime | None = None) -> int:
+        """Tell every process the knowledge base on disk changed; returns the new version."""
+        with self._transaction() as session:
+            return repository.bump_knowledge_version(session, at=_utc(now))
 
     def stats(self, today: dt.date, days: int = 7, *, top: int = 10) -> Stats:
         """Figures for the `days` days ending `today` (UTC days)."""

@@ -152,3 +152,22 @@ class LanguageChoice(Base):
 
     user_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     lang: Mapped[str] = mapped_column(String(8))
+
+
+class UsedSignInLink(Base):
+    """A web console sign-in link already used: each link signs in once (kept until it expires)."""
+
+    __tablename__ = "console_used_links"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class KnowledgeVersion(Base):
+    """A single row, bumped by every knowledge-base reload; each process polls it to follow."""
+
+    __tablename__ = "knowledge_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    reloaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -15,8 +15,21 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db import grouping
+from db.models import (
+    DISMISSED,
+    OPEN,
+    AnsweredCount,
+    DismissedPhrase,
+    Feedback,
+    KnowledgeVersion,
+    LearnedAlias,
+    Question,
+    Receipt,
+    UsedSignInLink,
+    ConversationState,
+    LanguageChoice,
+)
 from bot.conversations import conversation_key
-from db.models import DISMISSED, OPEN, AnsweredCount, DismissedPhrase, Feedback, LearnedAlias, Question, Receipt, ConversationState, LanguageChoice
 
 Record = dict[str, Any]
 
@@ -215,3 +228,82 @@ def forget(session: Session, user_key: str) -> int:
                                                                                      autoescape=True)))
     session.execute(delete(LanguageChoice).where(LanguageChoice.user_key == user_key))
     return deleted
+
+
+# --- web console: review index, sign-in links, knowledge version --------------------------------
+
+QUESTION_ROW_COLUMNS = (Question.id, Question.asked_at, Question.text, Question.normalised, Question.lang,
+                        Question.status, Question.channel, Question.entry, Question.score, Question.suggestions)
+IN_CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
+
+
+def state_fingerprint(session: Session, state: str) -> tuple[int, int, int]:
+    """(count, sum of ids, max id) of the questions in `state`: changes whenever that set does."""
+    count, total, top = session.execute(
+        select(func.count(), func.coalesce(func.sum(Question.id), 0), func.coalesce(func.max(Question.id), 0))
+        .where(Question.state == state)).one()
+    return int(count), int(total), int(top)
+
+
+def ids_in_state(session: Session, state: str) -> set[int]:
+    return set(session.scalars(select(Question.id).where(Question.state == state)))
+
+
+def question_rows(session: Session, state: str, *, after_id: int | None = None,
+                  ids: Iterable[int] | None = None) -> list[Any]:
+    """Plain rows (QUESTION_ROW_COLUMNS) of questions in `state`: newer than `after_id`, or among `ids`."""
+    base = select(*QUESTION_ROW_COLUMNS).where(Question.state == state).order_by(Question.id)
+    if ids is None:
+        statement = base if after_id is None else base.where(Question.id > after_id)
+        return list(session.execute(statement))
+    wanted = sorted(ids)
+    rows: list[Any] = []
+    for start in range(0, len(wanted), IN_CHUNK):
+        rows += session.execute(base.where(Question.id.in_(wanted[start:start + IN_CHUNK])))
+    return rows
+
+
+def open_questions_for_update(session: Session, ids: Sequence[int]) -> list[Question]:
+    """The questions among `ids` still open, locked until the end of the transaction (PostgreSQL;
+    SQLite already holds the write lock from BEGIN IMMEDIATE)."""
+    found: list[Question] = []
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), IN_CHUNK):
+        found += session.scalars(select(Question).where(
+            Question.id.in_(wanted[start:start + IN_CHUNK]), Question.state == OPEN).with_for_update())
+    return found
+
+
+def linked_questions(session: Session, entry: str, limit: int) -> Sequence[Question]:
+    """Questions staff linked to `entry`, newest first."""
+    return session.scalars(select(Question).where(Question.linked_entry == entry)
+                           .order_by(Question.id.desc()).limit(limit)).all()
+
+
+def feedback_by_entry(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, tuple[int, int]]:
+    """entry -> (helpful, not helpful) over [start, end)."""
+    rows = session.execute(select(Feedback.entry, Feedback.helpful, func.count()).where(
+        Feedback.given_at >= start, Feedback.given_at < end).group_by(Feedback.entry, Feedback.helpful))
+    totals: dict[str, list[int]] = {}
+    for entry, helpful, n in rows:
+        totals.setdefault(entry, [0, 0])[0 if helpful else 1] += n
+    return {entry: (h, nh) for entry, (h, nh) in totals.items()}
+
+
+def use_sign_in_link(session: Session, nonce: str, *, at: dt.datetime, forget_before: dt.datetime) -> bool:
+    """Mark a sign-in link used; False if it already was. Links too old to be valid are forgotten."""
+    session.execute(delete(UsedSignInLink).where(UsedSignInLink.used_at < forget_before))
+    return _insert_ignoring_duplicate(session, UsedSignInLink.__table__, "nonce", {"nonce": nonce, "used_at": at})
+
+
+def knowledge_version(session: Session) -> int:
+    return session.scalar(select(KnowledgeVersion.version).where(KnowledgeVersion.id == 1)) or 0
+
+
+def bump_knowledge_version(session: Session, *, at: dt.datetime) -> int:
+    """Add one to the knowledge version (creating the row the first time); returns the new version."""
+    table = KnowledgeVersion.__table__
+    statement = _insert(session, table).values(id=1, version=1, reloaded_at=at).on_conflict_do_update(
+        index_elements=["id"], set_={"version": table.c.version + 1, "reloaded_at": at})
+    session.connection().execute(statement)
+    return knowledge_version(session)

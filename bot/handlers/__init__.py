@@ -69,9 +69,11 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("link", staff.link_typed, filters=staff_chat))
     application.add_handler(CommandHandler("stats", staff.show_stats, filters=staff_chat))
     application.add_handler(CommandHandler("export", staff.send_export, filters=staff_chat))
+    application.add_handler(CommandHandler("console", staff.send_console_link, filters=staff_chat))
+    application.add_handler(CommandHandler("reload", staff.reload_knowledge, filters=staff_chat))
     application.add_handler(CommandHandler("privacy", staff.show_privacy, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("forget", staff.forget_me, filters=NEW_MESSAGE))
-    staff.schedule_jobs(application)  # the daily purge and the learned-alias refresh
+    staff.schedule_jobs(application)  # the daily purge, the learned-alias refresh, following reloads
 
     # Buttons: one handler per kind of payload; every one answers its callback query.
     application.add_handler(CallbackQueryHandler(browse.open_section, pattern=is_a(OpenSection)))

@@ -18,11 +18,13 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application
 
+from bot.console.auth import issue_link
 from bot.handlers.callbacks import ReviewGroup, pressed
-from bot.handlers.context import BotContext
+from bot.handlers.context import SERVICES, BotContext
 from bot.handlers.delivery import send_html
 from bot.handlers.strings import ui
 from bot.knowledge import KnowledgeBase
+from bot.reloading import follow_reloads, reload_everywhere
 from db.log import Group, LogUnavailable, QuestionLog, Stats, UnknownQuestion
 from db.models import OPEN
 
@@ -33,6 +35,7 @@ SAMPLE_CHARS = 200  # a visitor's question, quoted to staff, is cut to this (it 
 ECHO_CHARS = 64  # what staff typed, quoted back in an error message
 LINK_LABEL_CHARS = 40  # an entry's name on a Link button
 PURGE_AT = dt.time(3, 17, tzinfo=dt.UTC)
+RELOAD_PROBLEMS = 10  # knowledge-base problems listed in a /reload reply (the console lists them all)
 ALIAS_REFRESH_S = 300  # other bot processes' links reach this one's engine within five minutes
 
 StaffHandler = Callable[[Update, BotContext, QuestionLog], Awaitable[None]]
@@ -240,6 +243,29 @@ async def send_export(update: Update, context: BotContext, log: QuestionLog) -> 
                                  caption=ui("export_caption", lang, rows=rows))
 
 
+@staff_only
+async def send_console_link(update: Update, context: BotContext, log: QuestionLog) -> None:
+    """/console: a one-time sign-in link to the web console (single use, valid 10 minutes)."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    url = issue_link(context.services.settings, user.id)
+    await message.reply_html(ui("console_link", context.lang(user), url=html.escape(url)))
+
+
+@staff_only
+async def reload_knowledge(update: Update, context: BotContext, log: QuestionLog) -> None:
+    """/reload: validate the YAML on disk and, if valid, use it here and in every other process."""
+    message, lang = update.effective_message, context.lang(update.effective_user)
+    assert message is not None
+    outcome = await asyncio.to_thread(reload_everywhere, context.services)
+    if outcome.ok:
+        await message.reply_html(ui("reload_done", lang, entries=outcome.entries))
+        return
+    problems = "\n".join(f"• {excerpt(str(p), SAMPLE_CHARS)}" for p in outcome.problems[:RELOAD_PROBLEMS])
+    await send_html(context.bot, message.chat_id,
+                    ui("reload_problems", lang, count=len(outcome.problems), problems=problems), reply_to=message)
+
+
 # --- everyone ------------------------------------------------------------------------------------
 
 async def show_privacy(update: Update, context: BotContext) -> None:
@@ -295,9 +321,17 @@ async def refresh_aliases(context: BotContext) -> None:
         await _learn_links(context, log)
 
 
+async def follow_knowledge(context: BotContext) -> None:
+    """Use the knowledge base another process reloaded (web console, /reload elsewhere, SIGHUP)."""
+    await asyncio.to_thread(follow_reloads, context.services)
+
+
 def schedule_jobs(application: Application) -> None:
-    """The daily purge and the learned-alias refresh (when the job queue is installed)."""
+    """The daily purge, the learned-alias refresh and the knowledge-reload poll (when the job queue
+    is installed)."""
     if application.job_queue is not None:
+        every = application.bot_data[SERVICES].settings.knowledge_poll_seconds
+        application.job_queue.run_repeating(follow_knowledge, interval=every, first=every, name="follow-knowledge")
         application.job_queue.run_daily(purge_daily, time=PURGE_AT, name="purge-question-log")
         application.job_queue.run_repeating(refresh_aliases, interval=ALIAS_REFRESH_S, first=ALIAS_REFRESH_S,
                                             name="refresh-learned-aliases")
