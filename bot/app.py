@@ -36,8 +36,12 @@ class RetryingRateLimiter(AIORateLimiter):
     no answer within the read timeout.
 
     A request that timed out may have reached Telegram, so a retry can, rarely, deliver a message
-    twice; for a visitor waiting for an answer, twice is better than never.
+    twice; for a visitor waiting for an answer, twice is better than never. Not so for
+    answerCallbackQuery: a query can be answered once, a retry after a lost reply only fails (or,
+    with a 5xx, shows the toast twice), and the button stops spinning on its own anyway.
     """
+
+    NEVER_RETRIED = frozenset({"answercallbackquery"})
 
     def __init__(self, *, max_retries: int, network_retries: int, backoff: float = 0.5,
                  overall_max_rate: float = 30, group_max_rate: float = 20):
@@ -48,17 +52,18 @@ class RetryingRateLimiter(AIORateLimiter):
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
-        for attempt in range(self._network_retries + 1):
+        retries = 0 if endpoint.lower() in self.NEVER_RETRIED else self._network_retries
+        for attempt in range(retries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
                 raise  # our request is wrong: sending it again will not help
             except NetworkError as exc:  # includes TimedOut
-                if attempt == self._network_retries:
+                if attempt == retries:
                     raise
                 delay = self._backoff * 2 ** attempt
                 logger.warning("%s failed (%s); retry %d/%d in %.1fs", endpoint, exc, attempt + 1,
-                               self._network_retries, delay)
+                               retries, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -124,14 +129,15 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments for run_webhook / Updater.start_webhook: listen on PORT at WEBHOOK_URL's path,
+    """Arguments for run_webhook / Updater.start_webhook: listen on WEBHOOK_LISTEN:PORT (127.0.0.1 by
+    default: a proxy on the same machine terminates TLS) at WEBHOOK_URL's path,
     and have Telegram sign every request with WEBHOOK_SECRET (python-telegram-bot checks it)."""
     if not settings.webhook_url:
         raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should post updates to")
     if not settings.webhook_secret or not _SECRET_TOKEN.fullmatch(settings.webhook_secret):
         raise ConfigError("WEBHOOK_SECRET must be set, 1-256 characters among A-Z a-z 0-9 _ -")
     return {
-        "listen": "0.0.0.0",
+        "listen": settings.webhook_listen,
         "port": settings.port,
         "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
         "webhook_url": settings.webhook_url,

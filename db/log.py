@@ -11,6 +11,7 @@ alone. Groups are recomputed on each call, so `g12` stays valid while new questi
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -313,6 +314,11 @@ class QuestionLog:
             if not _is_outage(exc):
                 raise
             raise self._unavailable(exc) from exc
+
+    def transaction(self) -> contextlib.AbstractContextManager[Session]:
+        """One transaction on the log's database for the stores that share it (`db.handover`);
+        an unreachable database raises LogUnavailable."""
+        return self._transaction()
 
     def learned_aliases(self) -> list[tuple[str, str]]:
         """(phrase, entry id) pairs staff taught, oldest first; [] (with a warning) if the database

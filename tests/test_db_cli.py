@@ -18,6 +18,7 @@ from bot.engine.result import Status
 from bot.vocabulary import KnowledgeVocabulary
 from bot.knowledge import Bilingual, KnowledgeBase, Speciality
 from bot.services import Services
+from db import database
 from db.log import QuestionLog, open_question_log
 
 pytest_plugins = ["tests.pg_fixture"]
@@ -191,7 +192,7 @@ def test_purge_uses_the_retention_setting(services: Services, make_result, capsy
 
 def test_db_upgrade(services: Services, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(services, "db", "upgrade") == 0
-    assert capsys.readouterr().out == "database schema at revision 0001 (latest)\n"
+    assert capsys.readouterr().out == f"database schema at revision {database.head_revision()} (latest)\n"
 
 
 def test_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
