@@ -21,8 +21,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.config import ConfigError, Settings
 from bot.handlers import ALLOWED_UPDATES, register
 from bot.handlers.commands import publish_commands
-from bot.handlers.context import FLOOD, SERVICES, BotContext
-from bot.handlers.flood import FloodGuard
+from bot.handlers.context import DEBOUNCE, FLOOD, RELAY_FLOOD, SEEN_UPDATES, SERVICES, BotContext
+from bot.handlers.flood import Debouncer, FloodGuard
+from bot.handlers.manners import SeenUpdates
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,10 @@ class Tuning:
     flood_limit: int = 8  # messages per user ...
     flood_button_limit: int = 15  # ... and button presses ...
     flood_seconds: float = 5.0  # ... in this many seconds
+    relay_limit: int = 10  # messages relayed per thread and direction ("Ask the team") ...
+    relay_seconds: float = 60.0  # ... in this many seconds
+    debounce_seconds: float = 3.0  # a card button pressed again within this opens no second card
+    staff_answers_check: float = 3.0  # seconds between two looks at the staff answers' version
 
 
 def api_urls(settings: Settings) -> tuple[str, str]:
@@ -124,7 +129,10 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
     application.bot_data[SERVICES] = services
     application.bot_data[FLOOD] = FloodGuard(tuning.flood_limit, tuning.flood_seconds,
                                                    button_limit=tuning.flood_button_limit)
-    register(application)
+    application.bot_data[RELAY_FLOOD] = FloodGuard(tuning.relay_limit, tuning.relay_seconds)
+    application.bot_data[DEBOUNCE] = Debouncer(tuning.debounce_seconds)
+    application.bot_data[SEEN_UPDATES] = SeenUpdates()
+    register(application, staff_answers_check=tuning.staff_answers_check)
     return application
 
 

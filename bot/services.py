@@ -11,10 +11,19 @@ from bot.engine import Engine
 from bot.engine.result import Focus, Result
 from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
 from bot.replies import Reply, render
+from bot.staff_answers import StaffAnswerBook, StaffMatch
 
 
 def _today() -> dt.date:
     return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question, answered: the engine's result, and the staff answer that wins over it, if any."""
+
+    result: Result
+    staff: StaffMatch | None = None
 
 
 @dataclass
@@ -26,6 +35,8 @@ class Services:
     engine: Engine
     question_log: Any | None = None  # db.log.QuestionLog, or None when logging is off
     today: Callable[[], dt.date] = field(default=_today)
+    handover: Any | None = None  # db.handover.HandoverStore (threads, staff answers), with the log
+    staff_answers: StaffAnswerBook = field(default_factory=StaffAnswerBook)
 
     def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date | None = None,
                focus: Focus | None = None) -> Result:
@@ -43,6 +54,23 @@ class Services:
             if entry_id in self.knowledge.entries:
                 self.engine.learn_alias(phrase, entry_id)
 
+    def ask(self, question: str, *, lang_hint: str | None = None, today: dt.date | None = None,
+            focus: Focus | None = None) -> Asked:
+        """`answer`, and a staff-written answer when one matches the question well.
+
+        Staff answers are checked around the engine call (not inside it) until the engine's
+        resolver takes them in; a match wins, as staff-linked aliases do inside the engine.
+        """
+        result = self.answer(question, lang_hint=lang_hint, today=today, focus=focus)
+        return Asked(result, self.staff_answers.match(question))
+
+    def refresh_staff_answers(self, *, force: bool = False) -> bool:
+        """Reload staff answers if another process (or this one) changed them; blocking: call it
+        off the event loop. Raises db.log.LogUnavailable when the database cannot be reached."""
+        if self.handover is None:
+            return False
+        return self.staff_answers.refresh(self.handover, force=force)
+
 
 def build_services(settings: Settings, *, log_questions: bool = True,
                    today: Callable[[], dt.date] = _today) -> Services:
@@ -51,8 +79,14 @@ def build_services(settings: Settings, *, log_questions: bool = True,
     knowledge = load_knowledge(settings.knowledge_dir, general)
     services = Services(settings=settings, knowledge=knowledge, engine=Engine(knowledge, general=general), today=today)
     if log_questions:
-        from db.log import open_question_log  # imported here: `ask --no-log` never touches a database
+        from db.handover import HandoverStore  # imported here: `ask --no-log` never touches a database
+        from db.log import LogUnavailable, open_question_log
 
         services.question_log = open_question_log(settings)
         services.teach(services.question_log.learned_aliases())
+        services.handover = HandoverStore(services.question_log)
+        try:
+            services.refresh_staff_answers(force=True)
+        except LogUnavailable:
+            pass  # the bot starts without them; the periodic refresh loads them once the database is back
     return services

@@ -137,7 +137,7 @@ async def test_review_shows_each_open_group_with_its_buttons(emu, bot):
     assert group_key(chematech).startswith("g")
     assert " · 1× · last asked " in chematech["text"] and " UTC · en" in chematech["text"]
     assert "Close entries: Chematech" in chematech["text"]
-    assert labels(chematech) == ["🔗 Chematech", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
+    assert labels(chematech) == ["🔗 Chematech", "✍️ Write the answer", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
     other = group_of(shown, tricky)  # the visitor's HTML arrives as text (the emulator refuses bad HTML)
     assert labels(other) == ["✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
     assert not [m for m in emu.bot_messages(STAFF.id) if APOLOGY in m["text"]]
@@ -207,8 +207,10 @@ async def test_dismiss_and_resolved_change_the_review_state(emu, bot, services):
     assert await state_of(log, group_key(chematech)) == "resolved"
     assert await asyncio.to_thread(log.groups) == []
 
-    # A dismissed question never comes back to review; a resolved one taught nothing, so it can.
-    assert PASSED_ON in (await ask_one(emu, EVE, OFF_TOPIC))["text"]
+    # A dismissed question never comes back to review, and the bot no longer says it passed it on;
+    # a resolved one taught nothing, so it can come back.
+    dismissed = (await ask_one(emu, EVE, OFF_TOPIC))["text"]
+    assert PASSED_ON not in dismissed and dismissed.startswith("I can't answer that question.")
     assert PASSED_ON in (await ask_one(emu, EVE, LINKED_QUESTION))["text"]
     [again] = await review(emu, groups=1)
     assert f"« {LINKED_QUESTION} »" in again["text"]
@@ -234,11 +236,14 @@ async def test_long_questions_do_not_break_review_or_stats(emu, bot, services):
         assert len(said) >= 4_000
         result = engine.answer(said, lang_hint="en", today=utc_today())
         await asyncio.to_thread(log.record, result, channel="cli")
-    await ask(emu, EVE, "Tell me about the moon " * 178)  # and one near Telegram's 4,096 limit
+    moon = "Tell me about the moon " * 178  # and one near Telegram's 4,096 limit
+    await asyncio.to_thread(log.record, engine.answer(moon, lang_hint="en", today=utc_today()), channel="cli")
+    # Sent in Telegram, it gets "please ask a short question" and is not logged for review.
+    assert "too long" in (await ask_one(emu, EVE, moon))["text"]
 
     head, *shown, more = await ask(emu, STAFF, "/review", 1 + REVIEW_PAGE + 1)
     assert head["text"].startswith("7 group(s) of questions to review")
-    assert more["text"].startswith("… and 2 more: /review again once these are done")
+    assert more["text"].startswith("… and 2 more") and labels(more) == ["▶ Next 2 group(s)"]
     assert all(len(m["text"]) <= SAMPLE_CHARS * 3 + 300 for m in shown)
     [cheese] = [m for m in shown if m["text"].count("« Is there a fair about wisconsin cheese") == 3]
     assert cheese["text"].count("… »") == 3
