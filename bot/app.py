@@ -24,6 +24,7 @@ from bot.handlers.commands import publish_commands
 from bot.handlers.context import DEBOUNCE, FLOOD, RELAY_FLOOD, SEEN_UPDATES, SERVICES, BotContext
 from bot.handlers.flood import Debouncer, FloodGuard
 from bot.handlers.manners import SeenUpdates
+from bot import webhook as strict_webhook
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
     application.bot_data[DEBOUNCE] = Debouncer(tuning.debounce_seconds)
     application.bot_data[SEEN_UPDATES] = SeenUpdates()
     register(application, staff_answers_check=tuning.staff_answers_check)
+    strict_webhook.install()  # malformed JSON: 400, not 500; raw updates never logged
     return application
 
 

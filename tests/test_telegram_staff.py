@@ -139,7 +139,7 @@ async def test_review_shows_each_open_group_with_its_buttons(emu, bot):
     assert "Close entries: Chematech" in chematech["text"]
     assert labels(chematech) == ["🔗 Chematech", "✍️ Write the answer", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
     other = group_of(shown, tricky)  # the visitor's HTML arrives as text (the emulator refuses bad HTML)
-    assert labels(other) == ["✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
+    assert labels(other) == ["✍️ Write the answer", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
     assert not [m for m in emu.bot_messages(STAFF.id) if APOLOGY in m["text"]]
 
 
