@@ -695,8 +695,10 @@ class BotApiEmulator:
             if "reply_to_message" not in message:
                 message["reply_to_message"] = _shallow(room.messages[int(topic)])
         markup = validate_markup(params.get("reply_markup"))
-        if markup:
+        if markup and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        elif markup:  # force_reply and reply keyboards act on the client, they are not part of the message
+            message["_client_markup"] = markup
         room.messages[message["message_id"]] = message
         room.bot_messages.append(message)
         self.transcript.append(transcript)
