@@ -65,7 +65,7 @@ async def ask(emu: BotApiEmulator, user: FakeUser, said: str, n: int = 1) -> lis
     return await emu.wait_for_messages(chat.id, n)
 
 
-async def hand_over(emu: BotApiEmulator, visitor: FakeUser, question: str, staff_group: FakeChat) -> dict:
+async def hand_over(emu: BotApiEmulator, visitor: FakeUser, question: str, staff_group: FakeChat, store) -> dict:
     """The visitor asks, presses "Ask the team", consents; the thread's message in the staff group."""
     [reply] = await ask(emu, visitor, question)
     ask_label = "Demander à l'équipe" if visitor.language_code == "fr" else "Ask the team"
@@ -78,7 +78,16 @@ async def hand_over(emu: BotApiEmulator, visitor: FakeUser, question: str, staff
     sent = await emu.wait_for_edit(visitor.id, consent["message_id"], since=0)
     assert sent["text"].startswith("📨") and not buttons(sent)
     [header] = await emu.wait_for_messages(staff_group.id)
-    return header
+    return await stored(store, header)
+
+
+async def stored(store, message: dict) -> dict:
+    """`message` once the bot has stored what it stands for (it does so just after sending it; a
+    person never replies that fast, a test can)."""
+    async with asyncio.timeout(5):
+        while await asyncio.to_thread(store.ref, message["chat"]["id"], message["message_id"]) is None:
+            await asyncio.sleep(0.02)
+    return message
 
 
 def code_of(header: dict) -> str:
@@ -138,8 +147,8 @@ async def _the_whole_loop(emu: BotApiEmulator, other: BotApiEmulator, staff_grou
 
     # Two visitors hand their questions over; the staff group sees each as one message, with a
     # pseudonym, the language, the bot's reply, and never a name, username or id.
-    vera_header = await hand_over(emu, VERA, STAND_FR, staff_group)
-    victor_header = await hand_over(emu, VICTOR, MEET_EN, staff_group)
+    vera_header = await hand_over(emu, VERA, STAND_FR, staff_group, store)
+    victor_header = await hand_over(emu, VICTOR, MEET_EN, staff_group, store)
     for header, visitor, question in ((vera_header, VERA, STAND_FR), (victor_header, VICTOR, MEET_EN)):
         shown = header["text"]
         assert question in shown and f"· {visitor.language_code.upper()} ·" in shown
@@ -162,6 +171,7 @@ async def _the_whole_loop(emu: BotApiEmulator, other: BotApiEmulator, staff_grou
     await emu.send_text(STELLA, staff_group, "Stand B12, hall 3 <près de l'entrée> & bienvenue !", reply_to=vera_header)
     [to_vera] = await emu.wait_for_messages(VERA.id)
     [to_victor] = await emu.wait_for_messages(VICTOR.id)
+    await stored(store, to_vera)
     assert to_vera["text"].startswith("💬 L'équipe BIOVALIANCE :\nStand B12, hall 3 <près de l'entrée> & bienvenue !")
     assert to_victor["text"].startswith("💬 The BIOVALIANCE team:\nYes: come to booth B12 at 3 pm & ask for Léa.")
     confirmations = await emu.wait_for_messages(STAFF_GROUP_ID, 2)
@@ -171,6 +181,7 @@ async def _the_whole_loop(emu: BotApiEmulator, other: BotApiEmulator, staff_grou
     # The visitor replies to the team's message: relayed to the group, under the thread's message.
     await emu.send_text(VERA, emu.private_chat(VERA), "Merci, j'arrive <vite> !", reply_to=to_vera)
     [relayed] = await emu.wait_for_messages(STAFF_GROUP_ID)
+    await stored(store, relayed)
     assert relayed["text"] == f"💬 #{code_of(vera_header)} : Merci, j'arrive <vite> !"
     assert relayed["reply_to_message"]["message_id"] == vera_header["message_id"]
     [ack] = await emu.wait_for_messages(VERA.id)
@@ -203,6 +214,7 @@ async def _the_whole_loop(emu: BotApiEmulator, other: BotApiEmulator, staff_grou
     assert "team only" in (await press(emu, closed, "Save", MALLORY))["text"]
     await press(emu, closed, "Save", STELLA)
     [saved] = await emu.wait_for_messages(STAFF_GROUP_ID)
+    await stored(store, saved)
     assert saved["text"].startswith("💾 Enregistré comme réponse A1 (FR)")
     await emu.send_text(STELLA, staff_group, "/en Our stand is B12, hall 3, near the entrance.", reply_to=saved)
     [amended] = await emu.wait_for_messages(STAFF_GROUP_ID)
@@ -215,7 +227,7 @@ async def _the_whole_loop(emu: BotApiEmulator, other: BotApiEmulator, staff_grou
 
     # The bot now answers the question itself, saying where the answer comes from.
     [own] = await ask(emu, WALTER, "où est votre stand")
-    assert own["text"].startswith("Stand B12, hall 3 <près de l'entrée>\n\n")
+    assert own["text"].startswith("Stand B12, hall 3 <près de l'entrée> & bienvenue !\n\n")  # the first reply
     assert "Réponse de l'équipe : équipe BIOVALIANCE," in own["text"]
     [own_en] = await ask(emu, OMAR, "Where is your booth?")
     assert own_en["text"].startswith("Our stand is B12, hall 3") and "Answer from the team: BIOVALIANCE team" in own_en["text"]
@@ -258,12 +270,14 @@ def _settings(emu: BotApiEmulator, services, tmp_path: Path, **overrides: object
 
 
 async def test_relayed_messages_have_a_flood_limit(emu, services, tmp_path):
+    store = services.handover
     staff_group = emu.group(STAFF_GROUP_ID, "team")
     async with running_bot(emu, services, _settings(emu, services, tmp_path),
                            tuning=replace(TUNING, relay_limit=2)):
-        header = await hand_over(emu, VERA, STAND_FR, staff_group)
+        header = await hand_over(emu, VERA, STAND_FR, staff_group, store)
         await emu.send_text(STELLA, staff_group, "Bonjour !", reply_to=header)
         [team] = await emu.wait_for_messages(VERA.id)
+        await stored(store, team)
         await emu.wait_for_messages(STAFF_GROUP_ID)
         for n in range(5):
             await emu.send_text(VERA, emu.private_chat(VERA), f"message {n}", reply_to=team)
@@ -275,9 +289,10 @@ async def test_relayed_messages_have_a_flood_limit(emu, services, tmp_path):
 
 
 async def test_a_thread_expires_after_24_hours(emu, services, tmp_path):
+    store = services.handover
     staff_group = emu.group(STAFF_GROUP_ID, "team")
     async with running_bot(emu, services, _settings(emu, services, tmp_path), tuning=TUNING) as application:
-        header = await hand_over(emu, VICTOR, MEET_EN, staff_group)
+        header = await hand_over(emu, VICTOR, MEET_EN, staff_group, store)
         await emu.send_text(OMAR, staff_group, "Yes, at 3 pm.", reply_to=header)
         await emu.wait_for_messages(VICTOR.id)
         await emu.wait_for_messages(STAFF_GROUP_ID)
@@ -296,10 +311,11 @@ async def test_a_thread_expires_after_24_hours(emu, services, tmp_path):
 
 
 async def test_the_staff_group_can_be_a_forum_topic(emu, services, tmp_path):
+    store = services.handover
     forum = emu.group(STAFF_GROUP_ID, "team", forum=True)
     topic = emu.create_topic(forum, STELLA, "Visitors")
     async with running_bot(emu, services, _settings(emu, services, tmp_path, staff_topic_id=topic), tuning=TUNING):
-        header = await hand_over(emu, VERA, STAND_FR, forum)
+        header = await hand_over(emu, VERA, STAND_FR, forum, store)
         assert header["message_thread_id"] == topic
         # A message in the topic that replies to nothing in particular is not an answer.
         await emu.send_text(STELLA, forum, "on regarde ça", topic=topic)
@@ -335,7 +351,7 @@ async def test_review_write_the_answer_then_the_bot_answers(emu, services, tmp_p
         await ask(emu, WALTER, "is there a cloakroom at the fair")
         head, group = await ask(emu, STELLA, "/review", 2)
         await press(emu, group, "Écrire la réponse", STELLA)
-        [prompt] = await emu.wait_for_messages(STELLA.id)
+        [prompt] = await stored(services.handover, (await emu.wait_for_messages(STELLA.id))[0]),
         assert "g1" in prompt["text"] and prompt["_client_markup"] == {"force_reply": True, "selective": True}
         # Someone else cannot press staff buttons (a forged callback from a visitor's client).
         forged = await emu.press_button(group, buttons(group)[0]["callback_data"], user=VERA)
@@ -343,6 +359,7 @@ async def test_review_write_the_answer_then_the_bot_answers(emu, services, tmp_p
         await emu.send_text(STELLA, emu.private_chat(STELLA), "Yes, at the entrance of hall 1, free of charge.",
                             reply_to=prompt)
         [saved] = await emu.wait_for_messages(STELLA.id)
+        await stored(services.handover, saved)
         assert saved["text"].startswith("💾 Enregistré comme réponse A1 (EN)")
         assert services.question_log.groups() == []  # the group is resolved
         [answer] = await ask(emu, VICTOR, "Is there a cafeteria at the fair?")  # another question: no match

@@ -286,7 +286,7 @@ async def _save_thread(query, thread_id: int, context: BotContext, lang: str) ->
     if not lines:
         await query.answer(ui("thread_nothing_to_save", lang))
         return
-    text = "\n".join(lines)
+    text = lines[0]  # the team's answer; later messages are conversation (staff can rewrite it: /fr, /en)
     answer_lang = detect_language(text, thread.lang)
     answer_id = await asyncio.to_thread(store.save_answer, [thread.question], {answer_lang: text})
     await asyncio.to_thread(store.mark_saved, thread.id, answer_id)
