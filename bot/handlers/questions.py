@@ -78,14 +78,17 @@ async def answer_question(update: Update, context: BotContext) -> None:
     if " ".join(words) in MENU_WORDS:
         await show_menu_for_text(update, context)
         return
-    typing = asyncio.ensure_future(_typing(context, message.chat_id))  # while the reply is prepared
+    # "typing…" while the reply is prepared; awaited before the reply is sent, so that it can never
+    # arrive after the reply (a client would then show "typing…" under the answer for 5 seconds).
+    typing = asyncio.ensure_future(_typing(context, message.chat_id))
     try:
-        await _answer(message, user.id if user else None, text, words, context)
+        await _answer(message, user.id if user else None, text, words, context, typing)
     finally:
         await typing
 
 
-async def _answer(message: Message, user_id: int | None, text: str, words: list[str], context: BotContext) -> None:
+async def _answer(message: Message, user_id: int | None, text: str, words: list[str], context: BotContext,
+                  typing: asyncio.Future) -> None:
     services = context.services
     today = services.today()
     lang = context.lang(message.from_user)
@@ -97,22 +100,26 @@ async def _answer(message: Message, user_id: int | None, text: str, words: list[
         if len(words) >= 2:
             reply_lang = result.lang
             context.note_written_lang(reply_lang)
+        await typing
         await send_html(context.bot, message.chat_id, render_staff_answer(asked.staff.answer, reply_lang), reply_to=message)
         counted = dataclasses.replace(result, status=Status.ANSWERED, intent="staff_answer",
                                       entry=f"staff-answer-{asked.staff.answer.id}", suggestions=())
         await _log_question(context, counted, user_id=user_id, chat_type=chat_type)
         return
     if is_chatter(words, result):
+        await typing
         await message.reply_html(ui("nudge", lang))  # not logged: there is nothing to review
         return
     if result.status is not Status.SMALLTALK and len(words) >= 2:
         context.note_written_lang(result.lang)  # one word or a greeting says little about the language
     if result.intent == "too_long":
+        await typing
         await send_html(context.bot, message.chat_id, render(result, services.knowledge, today).html, reply_to=message)
         return  # never logged: a wall of text is not a question for review
     log = services.question_log
     if result.needs_review and log is not None and await asyncio.to_thread(log.is_dismissed, result.normalised):
         # Staff set this question aside: say plainly the bot cannot answer, not that it was passed on.
+        await typing
         await message.reply_html(ui("cannot_answer", result.lang))
         await _log_question(context, result, user_id=user_id, chat_type=chat_type)
         return
@@ -122,6 +129,7 @@ async def _answer(message: Message, user_id: int | None, text: str, words: list[
     if result.needs_review:
         # Logged before replying: the reply says the question was passed on, so it must be.
         await _log_question(context, result, user_id=user_id, chat_type=chat_type)
+    await typing
     await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message,
                     quote=True if ask_team else None)  # "Ask the team" reads the question it quotes
     if not result.needs_review:
