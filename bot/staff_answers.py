@@ -12,14 +12,17 @@ contains it.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
+from pydantic import field_validator
 from rapidfuzz import fuzz, process
 
+from bot.knowledge import Entry
 from bot.text import normalise
 
 MATCH_SCORE = 88.0  # word order, a typo or "svp" pass; "ou est le stand" vs "ou est votre stand" (73) does not
@@ -116,3 +119,40 @@ class StaffAnswerBook:
             answers = [StaffAnswer(a.id, dict(a.texts), a.source, tuple(a.phrasings)) for a in source.answers()]
             self.index, self.version = StaffAnswerIndex(answers), version
             return True
+
+
+# --- export as knowledge-base entries ---------------------------------------------------------------
+
+TEAM_SOURCE = re.compile(r"BIOVALIANCE team, \d{4}-\d{2}-\d{2}")
+
+
+class TeamAnswer(Entry):
+    """A staff answer as a knowledge-base entry: the knowledge schema's `Entry` (id, names, aliases,
+    bilingual text, examples: the same field rules), whose source is the team and a date instead
+    of an article. `answers.yaml` is not yet one of `bot.knowledge.FILES`: the engine's loader
+    must list it (with this model) before such entries can be merged into `knowledge/`."""
+
+    kind: Literal["team-answer"] = "team-answer"
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: tuple[str, ...]) -> tuple[str, ...]:  # overrides Entry's: the team, dated
+        wrong = [s for s in value if not TEAM_SOURCE.fullmatch(s)]
+        if wrong:
+            raise ValueError(f"a team answer's source is 'BIOVALIANCE team, YYYY-MM-DD', not {wrong[0]!r}")
+        return value
+
+
+def as_entry(answer: StaffAnswer, *, other_lang_note: Mapping[str, str]) -> TeamAnswer:
+    """The YAML-ready entry of a staff answer (raises pydantic.ValidationError if it is not valid).
+
+    Both languages are required by the schema: a language staff did not write gets the other
+    language's text after `other_lang_note[lang]` ("The team wrote this answer in French:").
+    """
+    texts = {}
+    for lang in ("fr", "en"):
+        written_in, text = answer.text_for(lang)
+        texts[lang] = text if written_in == lang else f"{other_lang_note[lang]} {text}"
+    phrasings = [p.strip() for p in answer.phrasings if p.strip()]
+    return TeamAnswer(id=f"team-answer-{answer.id}", names=tuple(phrasings[:1] or (f"A{answer.id}",)),
+                      aliases=tuple(phrasings[1:]), text=texts, source=(answer.source,), examples=tuple(phrasings))
