@@ -186,6 +186,8 @@ async def test_link_command_explains_its_mistakes(emu, bot):
     assert (await ask_one(emu, STAFF, f"/link {key}"))["text"] == "Usage: /link g12 entry-id"
     unknown = await ask_one(emu, STAFF, f"/link {key} no-such-entry")
     assert unknown["text"] == "No entry “no-such-entry” in the knowledge base."
+    typo = await ask_one(emu, STAFF, f"/link {key} chematek")  # a typo: the closest id, as the CLI does
+    assert typo["text"] == "No entry “chematek”. Did you mean chematech?"
     assert (await ask_one(emu, STAFF, "/link g999999 chematech"))["text"] == "No such group or question: g999999."
     junk = await ask_one(emu, STAFF, f"/link {key} " + "<x>&" * 1000)  # echoed cut short and escaped
     assert junk["text"].startswith("No entry “<x>&<x>&") and len(junk["text"]) < 120
@@ -249,6 +251,13 @@ async def test_long_questions_do_not_break_review_or_stats(emu, bot, services):
     assert cheese["text"].count("… »") == 3
     await press(emu, cheese, "🗑 Dismiss")
     assert (await edited(emu, cheese))["text"].endswith("(3 question(s)): they will not come back to review.")
+
+    # ▶ Next: the following groups (recomputed: the cheese group is gone, so one is left).
+    await press(emu, more, "▶ Next 2 group(s)")
+    [last_page] = await emu.wait_for_messages(STAFF.id)
+    assert "« What about" in last_page["text"]
+    assert not labels(await edited(emu, more))  # one press per page
+    assert (await ask(emu, STAFF, "/review 3", 2))[1]["text"] == "End of the list."
 
     [stats] = await ask(emu, STAFF, "/stats")
     assert "Most frequent unanswered" in stats["text"] and len(stats["text"]) < 4096

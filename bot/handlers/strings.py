@@ -244,6 +244,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "calculée à partir de votre compte. Jamais votre identifiant Telegram, votre nom ni votre pseudo.\n"
               "• Vos avis 👍/👎 sont gardés avec la même clé.\n"
               "• Les questions auxquelles je réponds ne sont que comptées (par jour et par fiche), sans leur texte.\n"
+              "• Si vous choisissez « Demander à l'équipe », votre question, les messages échangés et une clé "
+              "pseudonyme sont gardés pour l'équipe, qui ne voit ni votre nom ni votre identifiant ; l'identifiant de "
+              "cette conversation n'est gardé que tant qu'elle est ouverte (24 h au plus).\n"
               "• Tout cela est effacé au bout de {days} jours.\n"
               "• /forget efface tout de suite ce qui est lié à vous. Une formulation que l'équipe a ajoutée à la "
               "base de connaissances y reste, sans aucun lien avec vous.",
@@ -253,6 +256,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "account. Never your Telegram id, name or username.\n"
               "• Your 👍/👎 feedback is kept with the same key.\n"
               "• Questions I answer are only counted (per day and per entry), their text is not kept.\n"
+              "• If you choose “Ask the team”, your question, the messages exchanged and a pseudonymous key are kept "
+              "for the team, who never see your name or id; this chat's id is kept only while the conversation is "
+              "open (24 h at most).\n"
               "• All of it is deleted after {days} days.\n"
               "• /forget erases everything linked to you right away. A phrasing the team added to the knowledge "
               "base stays there, with no link to you.",
