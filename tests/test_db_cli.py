@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.engine.result import Status
 from bot.vocabulary import KnowledgeVocabulary
 from bot.knowledge import Bilingual, KnowledgeBase, Speciality
-from bot.services import Services
+from bot.services import Services, build_services
 from db import database
 from db.log import QuestionLog, open_question_log
 
@@ -260,3 +260,19 @@ def test_answers_list_export_delete(services: Services, capsys: pytest.CaptureFi
     assert run(services, "answers", "delete", f"A{first}") == 2
     assert "no staff answer" in capsys.readouterr().err
     assert run(services, "answers", "delete", "banana") == 2
+
+
+def test_ask_answers_from_a_staff_answer(tmp_path: Path) -> None:
+    """`ask` goes through the same services as Telegram: a staff answer wins, in the JSON contract too."""
+    from bot.cli import main
+    from db.handover import HandoverStore
+
+    env = {"DATA_DIR": str(tmp_path / "data"), "PSEUDONYM_SECRET": "cli-secret"}
+    services = build_services(Settings.from_env(env))
+    HandoverStore(services.question_log).save_answer(["Où est votre stand ?"], {"fr": "Stand B12, hall 3."})
+    services.question_log.close()
+    out = io.StringIO()
+    assert main(["ask", "--json", "où est votre stand"], env=env, stdin=io.StringIO(), stdout=out) == 0
+    answer = json.loads(out.getvalue())
+    assert answer["status"] == "answered" and answer["entry"] == "staff-answer-1"
+    assert answer["text"].startswith("Stand B12, hall 3.\n\nRéponse de l'équipe : équipe BIOVALIANCE,")

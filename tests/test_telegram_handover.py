@@ -325,6 +325,9 @@ async def test_the_staff_group_can_be_a_forum_topic(emu, services, tmp_path):
         assert "Stand B12." in answer["text"]
         [ok] = await emu.wait_for_messages(STAFF_GROUP_ID)
         assert ok["message_thread_id"] == topic
+        # Any staff member may close it, not only the one who opened the topic.
+        assert (await press(emu, header, "Close", OMAR))["text"] is None
+        await emu.wait_for_messages(VERA.id)  # "this conversation has ended"
 
 
 async def test_no_thanks_sends_nothing(emu, services, tmp_path):

@@ -46,7 +46,11 @@ async def guard_button_owner(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or not isinstance(query.message, Message) or query.message.chat.type == ChatType.PRIVATE:
         return
+    if query.message.chat.id == context.services.settings.staff_chat_id:
+        return  # the team's buttons are for any staff member (bot.handlers.staff.staff_only checks who)
     asked = query.message.reply_to_message
+    if asked is not None and asked.forum_topic_created is not None:
+        asked = None  # in a forum topic every message "replies" to the topic's first message
     owner = asked.from_user if asked is not None else None
     if owner is None or owner.is_bot or owner.id == query.from_user.id:
         return

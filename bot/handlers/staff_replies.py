@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from bot.handlers.strings import ui
 from bot.staff_answers import StaffAnswer
@@ -25,3 +26,8 @@ def render_staff_answer(answer: StaffAnswer, lang: str) -> str:
     if written_in != lang:
         body = ui("staff_answer_other_lang", lang) + body
     return ui("staff_answer", lang, text=body, source=_source(answer, lang))
+
+
+def render_staff_answer_text(answer: StaffAnswer, lang: str) -> str:
+    """The same reply as plain text (console, `ask --json`)."""
+    return html.unescape(re.sub(r"</?[a-z]+>", "", render_staff_answer(answer, lang)))
