@@ -350,8 +350,8 @@ async def test_without_a_staff_group_there_is_no_ask_the_team_button(emu, servic
 
 async def test_review_write_the_answer_then_the_bot_answers(emu, services, tmp_path):
     async with running_bot(emu, services, _settings(emu, services, tmp_path), tuning=TUNING):
-        await ask(emu, VICTOR, "Is there a cloakroom at the fair?")
-        await ask(emu, WALTER, "is there a cloakroom at the fair")
+        await ask(emu, VICTOR, "Where can I leave my coat?")
+        await ask(emu, WALTER, "where can i leave my coat")
         head, group = await ask(emu, STELLA, "/review", 2)
         await press(emu, group, "Écrire la réponse", STELLA)
         [prompt] = await stored(services.handover, (await emu.wait_for_messages(STELLA.id))[0]),
@@ -365,14 +365,14 @@ async def test_review_write_the_answer_then_the_bot_answers(emu, services, tmp_p
         await stored(services.handover, saved)
         assert saved["text"].startswith("💾 Enregistré comme réponse A1 (EN)")
         assert services.question_log.groups() == []  # the group is resolved
-        [answer] = await ask(emu, VICTOR, "Is there a cafeteria at the fair?")  # another question: no match
+        [answer] = await ask(emu, VICTOR, "Where can I leave my bicycle?")  # another question: no match
         assert "hall 1" not in answer["text"]
-        [answer] = await ask(emu, VICTOR, "Is there a cloakroom at the fair ?")
+        [answer] = await ask(emu, VICTOR, "Where can I leave my coat ?")
         assert answer["text"].startswith("Yes, at the entrance of hall 1, free of charge.\n\nAnswer from the team")
         # A French phrasing, then a French visitor asks it: the reply says the answer is in English.
-        await emu.send_text(STELLA, emu.private_chat(STELLA), "/phrase Y a-t-il un vestiaire au salon ?", reply_to=saved)
+        await emu.send_text(STELLA, emu.private_chat(STELLA), "/phrase Où puis-je laisser mon manteau ?", reply_to=saved)
         assert (await emu.wait_for_messages(STELLA.id))[0]["text"] == "✓ Réponse A1 mise à jour."
-        [answer] = await ask(emu, VERA, "Y a-t-il un vestiaire au salon ?")
+        [answer] = await ask(emu, VERA, "Où puis-je laisser mon manteau ?")
         assert answer["text"].startswith("L'équipe a écrit cette réponse en anglais :\nYes, at the entrance")
         assert "Réponse de l'équipe : équipe BIOVALIANCE" in answer["text"]
 

@@ -29,7 +29,6 @@ from bot.handlers.flood import Verdict
 from bot.handlers.questions import answer_question
 from bot.handlers.staff import excerpt, staff_only
 from bot.handlers.strings import ui
-from bot.replies import render
 from bot.text import detect_language
 from db.handover import REVIEW_PROMPT, SAVED_ANSWER, STAFF_THREAD, VISITOR_THREAD, HandoverStore, Thread
 from db.log import LogUnavailable, QuestionLog, UnknownQuestion
@@ -101,7 +100,7 @@ async def send_to_team(update: Update, context: BotContext) -> None:
     question = question_text(asked)
     today = services.today()
     result = services.ask(question, lang_hint=lang, today=today).result
-    bot_reply = render(result, services.knowledge, today).text
+    bot_reply = services.reply(result, today=today).text
     candidates = [e for e in ([result.entry] if result.entry else []) + [s.entry for s in result.suggestions]]
     candidates = list(dict.fromkeys(candidates))[:3]
     try:

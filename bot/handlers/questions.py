@@ -26,7 +26,6 @@ from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.staff_replies import render_staff_answer
 from bot.handlers.strings import ui
-from bot.replies import render
 from bot.text import normalise
 
 logger = logging.getLogger(__name__)
@@ -114,17 +113,15 @@ async def _answer(message: Message, user_id: int | None, text: str, words: list[
         context.note_written_lang(result.lang)  # one word or a greeting says little about the language
     if result.intent == "too_long":
         await typing
-        await send_html(context.bot, message.chat_id, render(result, services.knowledge, today).html, reply_to=message)
+        await send_html(context.bot, message.chat_id, services.reply(result, today=today).html, reply_to=message)
         return  # never logged: a wall of text is not a question for review
     log = services.question_log
-    if result.needs_review and log is not None and await asyncio.to_thread(log.is_dismissed, result.normalised):
-        # Staff set this question aside: say plainly the bot cannot answer, not that it was passed on.
-        await typing
-        await message.reply_html(ui("cannot_answer", result.lang))
-        await _log_question(context, result, user_id=user_id, chat_type=chat_type)
-        return
-    reply = render(result, services.knowledge, today)
-    ask_team = result.needs_review and handover_possible(context, message)
+    # "Passed on to the team" only when it really goes to review: logged, and not a phrasing staff dismissed.
+    for_review = result.needs_review and log is not None
+    if for_review and await asyncio.to_thread(log.is_dismissed, result.normalised):
+        for_review = False
+    reply = services.reply(result, today=today, passed_on=for_review)
+    ask_team = for_review and handover_possible(context, message)
     markup = keyboards.for_result(result, reply.buttons, ask_team=ask_team)
     if result.needs_review:
         # Logged before replying: the reply says the question was passed on, so it must be.

@@ -108,8 +108,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "back": {"fr": "◀ Retour", "en": "◀ Back"},
     "nudge": {"fr": "D'accord ! Posez-moi une question sur BIOVALIANCE quand vous voulez, ou tapez /help.",
               "en": "All right! Ask me anything about BIOVALIANCE whenever you like, or type /help."},
-    "cannot_answer": {"fr": "Je ne sais pas répondre à cette question. Tapez /help pour voir ce que je connais.",
-                      "en": "I can't answer that question. Type /help to see what I know about."},
 
     # "Ask the team": the visitor's side.
     "ask_team": {"fr": "🙋 Demander à l'équipe", "en": "🙋 Ask the team"},
