@@ -21,9 +21,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.config import ConfigError, Settings
 from bot.handlers import ALLOWED_UPDATES, register
 from bot.handlers.commands import publish_commands
-from bot.handlers.context import FLOOD, SERVICES, BotContext
-from bot.handlers.flood import FloodGuard
+from bot.handlers.context import DEBOUNCE, FLOOD, RELAY_FLOOD, SEEN_UPDATES, SERVICES, BotContext
+from bot.handlers.flood import Debouncer, FloodGuard
+from bot.handlers.manners import SeenUpdates
 from bot.reloading import reload_on_sighup
+from bot import webhook as strict_webhook
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -37,8 +39,12 @@ class RetryingRateLimiter(AIORateLimiter):
     no answer within the read timeout.
 
     A request that timed out may have reached Telegram, so a retry can, rarely, deliver a message
-    twice; for a visitor waiting for an answer, twice is better than never.
+    twice; for a visitor waiting for an answer, twice is better than never. Not so for
+    answerCallbackQuery: a query can be answered once, a retry after a lost reply only fails (or,
+    with a 5xx, shows the toast twice), and the button stops spinning on its own anyway.
     """
+
+    NEVER_RETRIED = frozenset({"answercallbackquery"})
 
     def __init__(self, *, max_retries: int, network_retries: int, backoff: float = 0.5,
                  overall_max_rate: float = 30, group_max_rate: float = 20):
@@ -49,17 +55,18 @@ class RetryingRateLimiter(AIORateLimiter):
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
-        for attempt in range(self._network_retries + 1):
+        retries = 0 if endpoint.lower() in self.NEVER_RETRIED else self._network_retries
+        for attempt in range(retries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
                 raise  # our request is wrong: sending it again will not help
             except NetworkError as exc:  # includes TimedOut
-                if attempt == self._network_retries:
+                if attempt == retries:
                     raise
                 delay = self._backoff * 2 ** attempt
                 logger.warning("%s failed (%s); retry %d/%d in %.1fs", endpoint, exc, attempt + 1,
-                               self._network_retries, delay)
+                               retries, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -78,6 +85,10 @@ class Tuning:
     flood_limit: int = 8  # messages per user ...
     flood_button_limit: int = 15  # ... and button presses ...
     flood_seconds: float = 5.0  # ... in this many seconds
+    relay_limit: int = 10  # messages relayed per thread and direction ("Ask the team") ...
+    relay_seconds: float = 60.0  # ... in this many seconds
+    debounce_seconds: float = 3.0  # a card button pressed again within this opens no second card
+    staff_answers_check: float = 3.0  # seconds between two looks at the staff answers' version
 
 
 def api_urls(settings: Settings) -> tuple[str, str]:
@@ -120,19 +131,24 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
     application.bot_data[SERVICES] = services
     application.bot_data[FLOOD] = FloodGuard(tuning.flood_limit, tuning.flood_seconds,
                                                    button_limit=tuning.flood_button_limit)
-    register(application)
+    application.bot_data[RELAY_FLOOD] = FloodGuard(tuning.relay_limit, tuning.relay_seconds)
+    application.bot_data[DEBOUNCE] = Debouncer(tuning.debounce_seconds)
+    application.bot_data[SEEN_UPDATES] = SeenUpdates()
+    register(application, staff_answers_check=tuning.staff_answers_check)
+    strict_webhook.install()  # malformed JSON: 400, not 500; raw updates never logged
     return application
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments for run_webhook / Updater.start_webhook: listen on PORT at WEBHOOK_URL's path,
+    """Arguments for run_webhook / Updater.start_webhook: listen on WEBHOOK_LISTEN:PORT (127.0.0.1 by
+    default: a proxy on the same machine terminates TLS) at WEBHOOK_URL's path,
     and have Telegram sign every request with WEBHOOK_SECRET (python-telegram-bot checks it)."""
     if not settings.webhook_url:
         raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should post updates to")
     if not settings.webhook_secret or not _SECRET_TOKEN.fullmatch(settings.webhook_secret):
         raise ConfigError("WEBHOOK_SECRET must be set, 1-256 characters among A-Z a-z 0-9 _ -")
     return {
-        "listen": "0.0.0.0",
+        "listen": settings.webhook_listen,
         "port": settings.port,
         "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
         "webhook_url": settings.webhook_url,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -14,7 +15,7 @@ from typing import TextIO
 from bot import cli_staff
 from bot.config import ConfigError, Settings
 from bot.engine import Result
-from bot.engine.result import Focus
+from bot.engine.result import Focus, Status
 from bot.knowledge import KnowledgeError, load_general_vocabulary, load_knowledge
 from bot.logs import configured_logging
 from bot.replies import render_card
@@ -46,12 +47,23 @@ def _date(value: str) -> dt.date:
 
 def _ask_one(services: Services, question: str, lang: str | None, today: dt.date,
              focus: Focus | None = None) -> tuple[Result, str]:
-    result = services.answer(question, lang_hint=lang, today=today, focus=focus)
+    """One question through the services: a staff-written answer wins (status `answered`, entry
+    `staff-answer-<id>`), as in Telegram; staff answers exist only with the question log on."""
+    asked = services.ask(question, lang_hint=lang, today=today, focus=focus)
+    result = asked.result
+    if asked.staff is not None:
+        from bot.handlers.staff_replies import render_staff_answer_text  # the Telegram layer: only when needed
+
+        result = dataclasses.replace(result, status=Status.ANSWERED, intent="staff_answer", suggestions=(),
+                                     entry=f"staff-answer-{asked.staff.answer.id}", score=asked.staff.score)
+        text = render_staff_answer_text(asked.staff.answer, result.lang)
     logged = False
     if services.question_log is not None:
         services.question_log.record(result, channel="cli")
         logged = True
-    return result, services.reply(result, today=today, passed_on=logged).text
+    if asked.staff is None:
+        text = services.reply(result, today=today, passed_on=logged).text
+    return result, text
 
 
 def cmd_ask(args: argparse.Namespace, services: Services, stdin: TextIO, stdout: TextIO) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple, TextIO
@@ -203,6 +204,71 @@ def aliases_export(args: argparse.Namespace, services: Any, log: QuestionLog, io
     return 0
 
 
+def _store(services: Any) -> Any:
+    store = getattr(services, "handover", None)
+    if store is None:
+        raise _UsageError("the question log is turned off for this command")
+    return store
+
+
+# The sentence before an answer's text in the language staff did not write (as the bot says it).
+OTHER_LANG_NOTE = {"fr": "L'équipe a écrit cette réponse en anglais :", "en": "The team wrote this answer in French:"}
+
+
+@_staff_command
+def answers_list(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
+    answers = _store(services).answers()
+    if args.json:
+        _print_json({"answers": [{"id": f"A{a.id}", "source": a.source, "texts": a.texts,
+                                  "phrasings": list(a.phrasings)} for a in answers]}, io.out)
+        return 0
+    if not answers:
+        print("no staff answers", file=io.out)
+        return 0
+    for a in answers:
+        print(f"A{a.id:<5} {a.source}  [{'/'.join(sorted(a.texts))}]", file=io.out)
+        for phrase in a.phrasings:
+            print(f"        « {phrase} »", file=io.out)
+        for lang, text in sorted(a.texts.items()):
+            print(f"        {lang}: {text}", file=io.out)
+    return 0
+
+
+def _answer_id(ref: str) -> int:
+    match = re.fullmatch(r"\s*[Aa]?(\d{1,12})\s*", ref)
+    if not match:
+        raise _UsageError(f"{ref!r} is not a staff answer id (A3 or 3); see `biovaliance-bot answers list`")
+    return int(match.group(1))
+
+
+@_staff_command
+def answers_delete(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
+    answer_id = _answer_id(args.ref)
+    if not _store(services).delete_answer(answer_id):
+        raise _UsageError(f"no staff answer A{answer_id}; see `biovaliance-bot answers list`")
+    print(f"deleted staff answer A{answer_id}; running bots stop using it within seconds", file=io.out)
+    return 0
+
+
+@_staff_command
+def answers_export(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
+    from bot.staff_answers import StaffAnswer, as_entry
+
+    entries = []
+    for a in _store(services).answers():
+        entry = as_entry(StaffAnswer(a.id, a.texts, a.source, a.phrasings), other_lang_note=OTHER_LANG_NOTE)
+        dumped = entry.model_dump(mode="json", exclude_defaults=True)
+        entries.append({"id": dumped.pop("id"), "kind": entry.kind, **dumped})
+    text = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=1000) if entries else "[]\n"
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(f"wrote {len(entries)} staff answer(s) to {args.output}", file=io.out)
+    else:
+        io.out.write(text)
+    return 0
+
+
 @_staff_command
 def purge(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams) -> int:
     days = services.settings.log_retention_days
@@ -255,6 +321,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     aliases_out = aliases_commands.add_parser("export", help="learned aliases as YAML to merge into knowledge/")
     aliases_out.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     aliases_out.set_defaults(func=aliases_export)
+
+    answers = subparsers.add_parser("answers", help="answers written by staff (Telegram: Save as answer)")
+    answers_commands = answers.add_subparsers(dest="answers_command", metavar="COMMAND", required=True)
+    answers_listing = answers_commands.add_parser("list", help="every staff answer, its phrasings and texts")
+    answers_listing.add_argument("--json", action="store_true", help="print JSON (format in the README's staff guide)")
+    answers_listing.set_defaults(func=answers_list)
+    answers_del = answers_commands.add_parser("delete", help="delete a staff answer; bots stop using it")
+    answers_del.add_argument("ref", metavar="ANSWER", help="A<ID> as listed (or the plain id)")
+    answers_del.set_defaults(func=answers_delete)
+    answers_out = answers_commands.add_parser("export", help="staff answers as knowledge-base YAML entries")
+    answers_out.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    answers_out.set_defaults(func=answers_export)
 
     subparsers.add_parser("purge", help="delete logged questions older than LOG_RETENTION_DAYS") \
         .set_defaults(func=purge)

@@ -22,6 +22,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number") from None
 
 
+def _optional_int(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (a Telegram chat or topic id)") from None
+
+
 def _ids(raw: str) -> frozenset[int]:
     try:
         return frozenset(int(part) for part in raw.replace(";", ",").replace(" ", ",").split(",") if part)
@@ -49,6 +59,9 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     pseudonym_secret: str | None = field(default=None, repr=False)
     staff_user_ids: frozenset[int] = frozenset()
+    staff_chat_id: int | None = None  # the staff group where "Ask the team" questions go
+    staff_topic_id: int | None = None  # a forum topic of that group, if any
+    webhook_listen: str = "127.0.0.1"  # behind a TLS-terminating proxy on the same machine
     log_retention_days: int = 180
     default_lang: str = "fr"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
@@ -73,6 +86,9 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             pseudonym_secret=env.get("PSEUDONYM_SECRET") or None,
             staff_user_ids=_ids(env.get("STAFF_USER_IDS", "")),
+            staff_chat_id=_optional_int(env, "STAFF_CHAT_ID"),
+            staff_topic_id=_optional_int(env, "STAFF_TOPIC_ID"),
+            webhook_listen=(env.get("WEBHOOK_LISTEN") or "127.0.0.1").strip(),
             log_retention_days=_int(env, "LOG_RETENTION_DAYS", 180),
             default_lang=default_lang,
             knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR),

@@ -14,6 +14,7 @@ from bot.engine import Engine
 from bot.engine.result import Focus, Missing, Result
 from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, load_general_vocabulary, load_knowledge
 from bot.replies import Reply, render, render_card
+from bot.staff_answers import StaffAnswerBook, StaffMatch
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,14 @@ class ReloadOutcome:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One question, answered: the engine's result, and the staff answer that wins over it, if any."""
+
+    result: Result
+    staff: StaffMatch | None = None
+
+
 @dataclass
 class Services:
     """Set once at start-up; handlers and CLI commands reach everything through this.
@@ -58,6 +67,8 @@ class Services:
     today: Callable[[], dt.date] = field(default=_today)
     knowledge_version: int = 0  # the database's knowledge version this process has loaded
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    handover: Any | None = None  # db.handover.HandoverStore (threads, staff answers), with the log
+    staff_answers: StaffAnswerBook = field(default_factory=StaffAnswerBook)
 
     def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date | None = None,
                focus: Focus | None = None) -> Result:
@@ -126,6 +137,23 @@ class Services:
                        reading=[dict(clause) for clause in result.reading])
         return reading
 
+    def ask(self, question: str, *, lang_hint: str | None = None, today: dt.date | None = None,
+            focus: Focus | None = None) -> Asked:
+        """`answer`, and a staff-written answer when one matches the question well.
+
+        Staff answers are checked around the engine call (not inside it) until the engine's
+        resolver takes them in; a match wins, as staff-linked aliases do inside the engine.
+        """
+        result = self.answer(question, lang_hint=lang_hint, today=today, focus=focus)
+        return Asked(result, self.staff_answers.match(question))
+
+    def refresh_staff_answers(self, *, force: bool = False) -> bool:
+        """Reload staff answers if another process (or this one) changed them; blocking: call it
+        off the event loop. Raises db.log.LogUnavailable when the database cannot be reached."""
+        if self.handover is None:
+            return False
+        return self.staff_answers.refresh(self.handover, force=force)
+
 
 def build_services(settings: Settings, *, log_questions: bool = True,
                    today: Callable[[], dt.date] = _today) -> Services:
@@ -133,7 +161,8 @@ def build_services(settings: Settings, *, log_questions: bool = True,
     knowledge, engine = load_engine(settings)
     services = Services(settings=settings, knowledge=knowledge, engine=engine, today=today)
     if log_questions:
-        from db.log import open_question_log  # imported here: `ask --no-log` never touches a database
+        from db.handover import HandoverStore  # imported here: `ask --no-log` never touches a database
+        from db.log import LogUnavailable, open_question_log
 
         services.question_log = open_question_log(settings)
         services.teach(services.question_log.learned_aliases())
@@ -142,6 +171,11 @@ def build_services(settings: Settings, *, log_questions: bool = True,
             from db.conversations import DatabaseConversations  # shared by every bot process
 
             services.conversations = DatabaseConversations(services.question_log.engine)
+        services.handover = HandoverStore(services.question_log)
+        try:
+            services.refresh_staff_answers(force=True)
+        except LogUnavailable:
+            pass  # the bot starts without them; the periodic refresh loads them once the database is back
     return services
 
 

@@ -11,6 +11,7 @@ alone. Groups are recomputed on each call, so `g12` stays valid while new questi
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -264,9 +265,10 @@ class QuestionLog:
         self._write(record)
 
     def feedback(self, *, entry: str, helpful: bool, user_key: str | None, lang: str,
-                 now: dt.datetime | None = None) -> None:
-        """A visitor said the answer about `entry` was helpful or not."""
-        self._write({"kind": "feedback", "record_id": str(uuid.uuid4()), "given_at": _utc(now).isoformat(),
+                 now: dt.datetime | None = None, record_id: str | None = None) -> None:
+        """A visitor said the answer about `entry` was helpful or not. A caller-made `record_id`
+        (one per user and message) makes a second press on a stale keyboard count once."""
+        self._write({"kind": "feedback", "record_id": record_id or str(uuid.uuid4()), "given_at": _utc(now).isoformat(),
                      "entry": entry, "helpful": bool(helpful), "lang": lang, "user_key": user_key})
 
     def _write(self, record: Record) -> None:
@@ -326,6 +328,20 @@ class QuestionLog:
             if not _is_outage(exc):
                 raise
             raise self._unavailable(exc) from exc
+
+    def transaction(self) -> contextlib.AbstractContextManager[Session]:
+        """One transaction on the log's database for the stores that share it (`db.handover`);
+        an unreachable database raises LogUnavailable."""
+        return self._transaction()
+
+    def is_dismissed(self, normalised: str) -> bool:
+        """Whether staff dismissed this question (or a similar one): then the bot must not say it
+        was passed on. False when the database cannot be reached (the reply is then as usual)."""
+        try:
+            with self._transaction() as session:
+                return repository.is_dismissed(session, normalised)
+        except LogUnavailable:
+            return False
 
     def learned_aliases(self) -> list[tuple[str, str]]:
         """(phrase, entry id) pairs staff taught, oldest first; [] (with a warning) if the database

@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+                        Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Review states of a logged question.
 OPEN, RESOLVED, DISMISSED = "open", "resolved", "dismissed"
 STATES = (OPEN, RESOLVED, DISMISSED)
+
+# States of a handover thread ("Ask the team"): open until staff close it or it expires.
+THREAD_OPEN, THREAD_CLOSED, THREAD_EXPIRED = "open", "closed", "expired"
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -171,3 +175,94 @@ class KnowledgeVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     version: Mapped[int] = mapped_column(Integer, default=0)
     reloaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class HandoverThread(Base):
+    """A visitor's question handed over to the staff group ("Ask the team").
+
+    `visitor_chat_id` is the one raw Telegram id the bot keeps anywhere: it is needed to relay the
+    team's answers, so it is kept while the thread is open and set to NULL when staff close it,
+    when it expires and on /forget. Staff see `code`, a short pseudonym, never who the visitor is.
+    """
+
+    __tablename__ = "handover_threads"
+    __table_args__ = (
+        Index("ix_handover_threads_state", "state"),
+        Index("ix_handover_threads_user_key", "user_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8))  # "K7QM": what staff call the visitor
+    state: Mapped[str] = mapped_column(String(16), default=THREAD_OPEN)  # open | closed | expired
+    lang: Mapped[str] = mapped_column(String(8))
+    question: Mapped[str] = mapped_column(Text)
+    bot_answer: Mapped[str] = mapped_column(Text)
+    candidates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    user_key: Mapped[str | None] = mapped_column(String(64))  # HMAC pseudonym, for /forget
+    visitor_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # only while open
+    staff_chat_id: Mapped[int] = mapped_column(BigInteger)
+    staff_topic_id: Mapped[int | None] = mapped_column(BigInteger)
+    header_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    saved_answer_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class HandoverLine(Base):
+    """One message of a thread, as relayed: kept so that staff can save the answer once closed."""
+
+    __tablename__ = "handover_lines"
+    __table_args__ = (Index("ix_handover_lines_thread_id", "thread_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("handover_threads.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sender: Mapped[str] = mapped_column(String(8))  # visitor | staff
+    text: Mapped[str] = mapped_column(Text)
+
+
+class MessageRef(Base):
+    """What a reply to one of the bot's messages means: that message belongs to a thread (in the
+    staff chat or the visitor's chat), is a /review answer prompt, or confirms a saved answer."""
+
+    __tablename__ = "message_refs"
+    __table_args__ = (Index("ix_message_refs_thread_id", "thread_id"),)
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # staff_thread | visitor_thread | review | answer
+    ref: Mapped[int] = mapped_column(BigInteger)  # thread id, group id or staff answer id
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("handover_threads.id", ondelete="CASCADE"))
+
+
+class StaffAnswer(Base):
+    """An answer written by staff, in one or both languages, for questions the sources do not cover."""
+
+    __tablename__ = "staff_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text_fr: Mapped[str | None] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(120))  # "BIOVALIANCE team, 2026-11-30"
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class StaffAnswerPhrasing(Base):
+    """A question a staff answer answers; the bot matches visitors' questions against these."""
+
+    __tablename__ = "staff_answer_phrasings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("staff_answers.id", ondelete="CASCADE"))
+    phrase: Mapped[str] = mapped_column(Text)
+    normalised: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class ChangeCounter(Base):
+    """A version number bumped on every change of a table other processes cache (staff answers)."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -25,7 +25,7 @@ import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -186,6 +186,7 @@ class FakeChat:
     type: str  # private, group, supergroup
     title: str | None = None
     first_name: str | None = None
+    is_forum: bool = False
 
     @classmethod
     def private(cls, user: FakeUser) -> FakeChat:
@@ -201,6 +202,8 @@ class FakeChat:
             data["title"] = self.title
         if self.first_name:
             data["first_name"] = self.first_name
+        if self.is_forum:
+            data["is_forum"] = True
         return data
 
 
@@ -238,6 +241,7 @@ class _Chat:
     next_message_id: itertools.count = field(default_factory=lambda: itertools.count(1))
     bot_messages: list[dict] = field(default_factory=list)
     read: int = 0
+    topics: set[int] = field(default_factory=set)
 
 
 class BotApiEmulator:
@@ -254,6 +258,7 @@ class BotApiEmulator:
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.files: dict[str, tuple[str, str, bytes]] = {}  # file_id -> (file name, mime type, bytes)
         self.transcript: list[TranscriptLine] = []
+        self.pushed: list[dict] = []  # every update sent to the bot, for redeliver()
         self.webhook: dict | None = None
         self._updates: deque[dict] = deque()
         self._update_ids = itertools.count(1001)
@@ -324,27 +329,74 @@ class BotApiEmulator:
         self._chat(chat)
         return chat
 
-    def group(self, chat_id: int, title: str) -> FakeChat:
-        chat = FakeChat.group(chat_id, title)
+    def group(self, chat_id: int, title: str, *, forum: bool = False) -> FakeChat:
+        chat = replace(FakeChat.group(chat_id, title), is_forum=forum)
         self._chat(chat)
         return chat
 
-    async def send_text(self, user: FakeUser, chat: FakeChat, text: str, *, reply_to: dict | None = None) -> dict:
-        """The user writes `text` in `chat`; commands and @mentions get their entities."""
+    def create_topic(self, chat: FakeChat, creator: FakeUser, name: str) -> int:
+        """A forum topic in a forum supergroup: its id is the id of its "topic created" service
+        message, which Telegram's apps give as reply_to_message to every message in the topic."""
+        assert chat.is_forum, "topics exist only in forum supergroups"
+        room = self._chat(chat)
+        message_id = next(room.next_message_id)
+        room.messages[message_id] = {
+            "message_id": message_id, "from": creator.to_api(), "chat": chat.to_api(), "date": int(time.time()),
+            "message_thread_id": message_id, "is_topic_message": True,
+            "forum_topic_created": {"name": name, "icon_color": 7322096},
+        }
+        room.topics.add(message_id)
+        return message_id
+
+    def _user_message(self, user: FakeUser, chat: FakeChat, content: dict, reply_to: dict | None,
+                      topic: int | None) -> dict:
         room = self._chat(chat)
         message: dict[str, Any] = {
             "message_id": next(room.next_message_id), "from": user.to_api(), "chat": chat.to_api(),
-            "date": int(time.time()), "text": text,
+            "date": int(time.time()), **content,
         }
-        entities = _user_entities(text)
-        if entities:
-            message["entities"] = entities
+        if topic is not None:
+            assert topic in room.topics, f"no topic {topic} in chat {chat.id}"
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
+            if reply_to is None:  # what Telegram does: a message in a topic replies to its root
+                reply_to = room.messages[topic]
         if reply_to is not None:
             message["reply_to_message"] = _shallow(reply_to)
         room.messages[message["message_id"]] = message
+        return message
+
+    async def send_text(self, user: FakeUser, chat: FakeChat, text: str, *, reply_to: dict | None = None,
+                        topic: int | None = None) -> dict:
+        """The user writes `text` in `chat` (in forum topic `topic`, replying to `reply_to`);
+        commands and @mentions get their entities."""
+        content: dict[str, Any] = {"text": text}
+        entities = _user_entities(text)
+        if entities:
+            content["entities"] = entities
+        message = self._user_message(user, chat, content, reply_to, topic)
         self.transcript.append(TranscriptLine(chat.id, "user", text))
         await self._push({"message": message})
         return message
+
+    async def send_photo(self, user: FakeUser, chat: FakeChat, caption: str | None = None) -> dict:
+        """The user sends a photo, with a caption or none."""
+        content: dict[str, Any] = {"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640,
+                                              "height": 480, "file_size": 40_000}]}
+        if caption:
+            content["caption"] = caption
+            entities = _user_entities(caption)
+            if entities:
+                content["caption_entities"] = entities
+        message = self._user_message(user, chat, content, None, None)
+        self.transcript.append(TranscriptLine(chat.id, "user", f"[photo] {caption or ''}".strip()))
+        await self._push({"message": message})
+        return message
+
+    async def redeliver(self, update: dict) -> None:
+        """Telegram sends an update again, same update_id (a webhook answer it did not get)."""
+        self._updates.append(update)
+        await self._notify()
 
     async def send_sticker(self, user: FakeUser, chat: FakeChat, emoji: str = "👍") -> dict:
         """The user sends a sticker: a message with no text at all."""
@@ -370,7 +422,8 @@ class BotApiEmulator:
                                  f"{[b.get('callback_data') for b in buttons]}")
         presser = user.to_api() if user else self._user_of_chat(current["chat"])
         query_id = str(next(self._ids) * 7919 + 10**12)
-        query = {"id": query_id, "from": presser, "message": _shallow(current),
+        # The message as Telegram gives it in a callback query: with the message it replies to.
+        query = {"id": query_id, "from": presser, "message": _public(current),
                  "chat_instance": str(abs(hash(current["chat"]["id"])) % 10**18), "data": callback_data}
         self._callback_queries[query_id] = query
         self.transcript.append(TranscriptLine(current["chat"]["id"], "press", pressed["text"]))
@@ -481,10 +534,12 @@ class BotApiEmulator:
         except TimeoutError:
             raise AssertionError(f"timed out after {timeout}s waiting for {what()}") from None
 
-    async def _push(self, update: dict) -> None:
+    async def _push(self, update: dict) -> dict:
         update = {"update_id": next(self._update_ids), **update}
         self._updates.append(update)
+        self.pushed.append(update)
         await self._notify()
+        return update
 
     def _pending(self, offset: int, allowed: Iterable[str] | None) -> list[dict]:
         while self._updates and self._updates[0]["update_id"] < offset:
@@ -631,9 +686,19 @@ class BotApiEmulator:
                 message["reply_to_message"] = _shallow(room.messages[int(reply_id)])
             elif not reply.get("allow_sending_without_reply"):
                 raise ApiError(400, "Bad Request: message to be replied not found")
+        topic = params.get("message_thread_id")
+        if topic:
+            if int(topic) not in room.topics:
+                raise ApiError(400, "Bad Request: message thread not found")
+            message["message_thread_id"] = int(topic)
+            message["is_topic_message"] = True
+            if "reply_to_message" not in message:
+                message["reply_to_message"] = _shallow(room.messages[int(topic)])
         markup = validate_markup(params.get("reply_markup"))
-        if markup:
+        if markup and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        elif markup:  # force_reply and reply keyboards act on the client, they are not part of the message
+            message["_client_markup"] = markup
         room.messages[message["message_id"]] = message
         room.bot_messages.append(message)
         self.transcript.append(transcript)
@@ -758,18 +823,24 @@ class BotApiEmulator:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")) or \
                     not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        scope = (params.get("scope") or {"type": "default"})["type"]
-        self.commands[(scope, params.get("language_code") or "")] = commands
+        key = _scope_key(params)
+        if key.startswith("chat:") and int(key[5:]) not in self._chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        self.commands[(key, params.get("language_code") or "")] = commands
         return True
 
     async def _m_getmycommands(self, params: dict, files: dict, closed: asyncio.Event) -> list[dict]:
-        scope = (params.get("scope") or {"type": "default"})["type"]
-        return self.commands.get((scope, params.get("language_code") or ""), [])
+        return self.commands.get((_scope_key(params), params.get("language_code") or ""), [])
 
     async def _m_deletemycommands(self, params: dict, files: dict, closed: asyncio.Event) -> bool:
-        scope = (params.get("scope") or {"type": "default"})["type"]
-        self.commands.pop((scope, params.get("language_code") or ""), None)
+        self.commands.pop((_scope_key(params), params.get("language_code") or ""), None)
         return True
+
+    def commands_for(self, chat_id: int, lang: str = "") -> list[str]:
+        """The command menu a user sees in chat `chat_id`: its chat scope, else the default."""
+        menu = self.commands.get((f"chat:{chat_id}", lang)) or self.commands.get((f"chat:{chat_id}", "")) \
+            or self.commands.get(("default", lang)) or self.commands.get(("default", ""), [])
+        return [c["command"] for c in menu]
 
 
 class _MethodHandler(tornado.web.RequestHandler):
@@ -849,6 +920,14 @@ class _FileHandler(tornado.web.RequestHandler):
             return
         self.set_header("Content-Type", self.emulator.files[path][1])
         self.finish(self.emulator.files[path][2])
+
+
+def _scope_key(params: dict) -> str:
+    """"default", or "chat:<id>" for BotCommandScopeChat (a chat must exist to get a menu)."""
+    scope = params.get("scope") or {"type": "default"}
+    if scope["type"] == "chat":
+        return f"chat:{int(scope['chat_id'])}"
+    return scope["type"]
 
 
 def _public(value: Any) -> Any:

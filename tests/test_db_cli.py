@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.engine.result import Status
 from bot.vocabulary import KnowledgeVocabulary
 from bot.knowledge import Bilingual, KnowledgeBase, Speciality
-from bot.services import Services
+from bot.services import Services, build_services
 from db import database
 from db.log import QuestionLog, open_question_log
 
@@ -224,3 +224,55 @@ def test_output_goes_to_the_streams_the_caller_gives(seeded: Services, capsys: p
     assert capsys.readouterr() == ("", "")
     assert '"answered_rate": 0.25' in out.getvalue() and "g1 " in out.getvalue()
     assert err.getvalue() == "error: unknown entry 'nope'\n"
+
+
+# --- staff answers ------------------------------------------------------------------------------
+
+def test_answers_list_export_delete(services: Services, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from bot.staff_answers import TeamAnswer
+    from db.handover import HandoverStore
+
+    services.handover = store = HandoverStore(services.question_log)
+    assert run(services, "answers", "list") == 0
+    assert capsys.readouterr().out == "no staff answers\n"
+    first = store.save_answer(["Où est votre stand ?", "ou est le stand"], {"fr": "Stand B12, hall 3."}, now=NOW)
+    second = store.save_answer(["Is there a cloakroom?"], {"en": "Yes, hall 1.", "fr": "Oui, hall 1."}, now=NOW)
+    assert run(services, "answers", "list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)["answers"]
+    assert [a["id"] for a in listed] == [f"A{first}", f"A{second}"]
+    assert listed[0] == {"id": f"A{first}", "source": "BIOVALIANCE team, 2025-11-20", "texts": {"fr": "Stand B12, hall 3."},
+                         "phrasings": ["Où est votre stand ?", "ou est le stand"]}
+
+    out = tmp_path / "answers.yaml"
+    assert run(services, "answers", "export", "--output", str(out)) == 0
+    assert "wrote 2 staff answer(s)" in capsys.readouterr().out
+    exported = yaml.safe_load(out.read_text(encoding="utf-8"))
+    entries = [TeamAnswer.model_validate(e) for e in exported]  # valid under the knowledge schema's rules
+    assert entries[0].id == f"team-answer-{first}" and entries[0].kind == "team-answer"
+    assert entries[0].text.en == "The team wrote this answer in French: Stand B12, hall 3."
+    assert entries[0].names == ("Où est votre stand ?",) and entries[0].aliases == ("ou est le stand",)
+    assert entries[1].text.fr == "Oui, hall 1." and entries[1].source == ("BIOVALIANCE team, 2025-11-20",)
+
+    version = store.answers_version()
+    assert run(services, "answers", "delete", f"A{first}") == 0
+    assert store.answers_version() == version + 1  # other processes reload
+    assert [a.id for a in store.answers()] == [second]
+    assert run(services, "answers", "delete", f"A{first}") == 2
+    assert "no staff answer" in capsys.readouterr().err
+    assert run(services, "answers", "delete", "banana") == 2
+
+
+def test_ask_answers_from_a_staff_answer(tmp_path: Path) -> None:
+    """`ask` goes through the same services as Telegram: a staff answer wins, in the JSON contract too."""
+    from bot.cli import main
+    from db.handover import HandoverStore
+
+    env = {"DATA_DIR": str(tmp_path / "data"), "PSEUDONYM_SECRET": "cli-secret"}
+    services = build_services(Settings.from_env(env))
+    HandoverStore(services.question_log).save_answer(["Où est votre stand ?"], {"fr": "Stand B12, hall 3."})
+    services.question_log.close()
+    out = io.StringIO()
+    assert main(["ask", "--json", "où est votre stand"], env=env, stdin=io.StringIO(), stdout=out) == 0
+    answer = json.loads(out.getvalue())
+    assert answer["status"] == "answered" and answer["entry"] == "staff-answer-1"
+    assert answer["text"].startswith("Stand B12, hall 3.\n\nRéponse de l'équipe : équipe BIOVALIANCE,")

@@ -64,5 +64,5 @@ def test_a_group_of_long_questions_renders_short(knowledge) -> None:
     assert shown.startswith("g7 · 3× · last asked 20/11 10:30 UTC · en/fr\n« xxx")
     assert "Close entries: Chematech, gone-entry" in html
     labels = [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row]
-    assert labels == [("🔗 Chematech", "rv:l:7:chematech"), ("✏️ Other entry", "rv:o:7"),
+    assert labels == [("🔗 Chematech", "rv:l:7:chematech"), ("✍️ Write the answer", "rv:w:7"), ("✏️ Other entry", "rv:o:7"),
                       ("🗑 Dismiss", "rv:d:7"), ("✅ Resolved", "rv:r:7")]

@@ -137,9 +137,9 @@ async def test_review_shows_each_open_group_with_its_buttons(emu, bot):
     assert group_key(chematech).startswith("g")
     assert " · 1× · last asked " in chematech["text"] and " UTC · en" in chematech["text"]
     assert "Close entries: Chematech" in chematech["text"]
-    assert labels(chematech) == ["🔗 Chematech", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
+    assert labels(chematech) == ["🔗 Chematech", "✍️ Write the answer", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
     other = group_of(shown, tricky)  # the visitor's HTML arrives as text (the emulator refuses bad HTML)
-    assert labels(other) == ["✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
+    assert labels(other) == ["✍️ Write the answer", "✏️ Other entry", "🗑 Dismiss", "✅ Resolved"]
     assert not [m for m in emu.bot_messages(STAFF.id) if APOLOGY in m["text"]]
 
 
@@ -186,6 +186,8 @@ async def test_link_command_explains_its_mistakes(emu, bot):
     assert (await ask_one(emu, STAFF, f"/link {key}"))["text"] == "Usage: /link g12 entry-id"
     unknown = await ask_one(emu, STAFF, f"/link {key} no-such-entry")
     assert unknown["text"] == "No entry “no-such-entry” in the knowledge base."
+    typo = await ask_one(emu, STAFF, f"/link {key} chematek")  # a typo: the closest id, as the CLI does
+    assert typo["text"] == "No entry “chematek”. Did you mean chematech?"
     assert (await ask_one(emu, STAFF, "/link g999999 chematech"))["text"] == "No such group or question: g999999."
     junk = await ask_one(emu, STAFF, f"/link {key} " + "<x>&" * 1000)  # echoed cut short and escaped
     assert junk["text"].startswith("No entry “<x>&<x>&") and len(junk["text"]) < 120
@@ -207,8 +209,10 @@ async def test_dismiss_and_resolved_change_the_review_state(emu, bot, services):
     assert await state_of(log, group_key(chematech)) == "resolved"
     assert await asyncio.to_thread(log.groups) == []
 
-    # A dismissed question never comes back to review; a resolved one taught nothing, so it can.
-    assert PASSED_ON in (await ask_one(emu, EVE, OFF_TOPIC))["text"]
+    # A dismissed question never comes back to review, and the bot no longer says it passed it on;
+    # a resolved one taught nothing, so it can come back.
+    dismissed = (await ask_one(emu, EVE, OFF_TOPIC))["text"]
+    assert PASSED_ON not in dismissed
     assert PASSED_ON in (await ask_one(emu, EVE, LINKED_QUESTION))["text"]
     [again] = await review(emu, groups=1)
     assert f"« {LINKED_QUESTION} »" in again["text"]
@@ -234,16 +238,26 @@ async def test_long_questions_do_not_break_review_or_stats(emu, bot, services):
         assert len(said) >= 4_000
         result = engine.answer(said, lang_hint="en", today=utc_today())
         await asyncio.to_thread(log.record, result, channel="cli")
-    await ask(emu, EVE, "Tell me about the moon " * 178)  # and one near Telegram's 4,096 limit
+    moon = "Tell me about the moon " * 178  # and one near Telegram's 4,096 limit
+    await asyncio.to_thread(log.record, engine.answer(moon, lang_hint="en", today=utc_today()), channel="cli")
+    # Sent in Telegram, it gets "please ask a short question" and is not logged for review.
+    assert "too long" in (await ask_one(emu, EVE, moon))["text"]
 
     head, *shown, more = await ask(emu, STAFF, "/review", 1 + REVIEW_PAGE + 1)
     assert head["text"].startswith("7 group(s) of questions to review")
-    assert more["text"].startswith("… and 2 more: /review again once these are done")
+    assert more["text"].startswith("… and 2 more") and labels(more) == ["▶ Next 2 group(s)"]
     assert all(len(m["text"]) <= SAMPLE_CHARS * 3 + 300 for m in shown)
     [cheese] = [m for m in shown if m["text"].count("« Is there a fair about wisconsin cheese") == 3]
     assert cheese["text"].count("… »") == 3
     await press(emu, cheese, "🗑 Dismiss")
     assert (await edited(emu, cheese))["text"].endswith("(3 question(s)): they will not come back to review.")
+
+    # ▶ Next: the following groups (recomputed: the cheese group is gone, so one is left).
+    await press(emu, more, "▶ Next 2 group(s)")
+    [last_page] = await emu.wait_for_messages(STAFF.id)
+    assert "« What about" in last_page["text"]
+    assert not labels(await edited(emu, more))  # one press per page
+    assert (await ask(emu, STAFF, "/review 3", 2))[1]["text"] == "End of the list."
 
     [stats] = await ask(emu, STAFF, "/stats")
     assert "Most frequent unanswered" in stats["text"] and len(stats["text"]) < 4096

@@ -240,8 +240,11 @@ def test_webhook_needs_url_and_a_valid_secret():
         webhook_options(Settings(webhook_url="https://bot.example.org/hook", webhook_secret="has spaces"))
     options = webhook_options(Settings(webhook_url="https://bot.example.org/tg/hook", webhook_secret="abc_DEF-1",
                                        port=8080))
-    assert options == {"listen": "0.0.0.0", "port": 8080, "url_path": "tg/hook",
+    assert options == {"listen": "127.0.0.1", "port": 8080, "url_path": "tg/hook",
                        "webhook_url": "https://bot.example.org/tg/hook", "secret_token": "abc_DEF-1"}
+    # Behind a proxy on another machine, the listen address is a setting.
+    assert Settings.from_env({"WEBHOOK_LISTEN": "0.0.0.0"}).webhook_listen == "0.0.0.0"
+    assert Settings.from_env({}).webhook_listen == "127.0.0.1"
 
 
 def test_build_application_needs_a_token(knowledge, engine):

@@ -19,10 +19,12 @@ _USERNAME = re.compile(r"(?<![\w@])@[A-Za-z0-9_]+")
 
 def _mentions_bot(message: Message) -> bool:
     username = (message.get_bot().username or "").casefold()
-    for entity, text in message.parse_entities([MessageEntity.MENTION]).items():
+    mentions = message.parse_entities([MessageEntity.MENTION]) if message.text else \
+        message.parse_caption_entities([MessageEntity.MENTION])
+    for entity, text in mentions.items():
         if text[1:].casefold() == username:
             return True
-    for entity in message.entities:
+    for entity in message.entities or message.caption_entities:
         if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == message.get_bot().id:
             return True
     return False
@@ -43,8 +45,9 @@ def addressed_to_bot(message: Message) -> bool:
 def _without_named_mentions(message: Message) -> str:
     """The text with each mention by name (a "text_mention" entity: a person without a username)
     replaced by MENTION, or removed when it names the bot."""
-    text = message.text or ""
-    named = sorted((e for e in message.entities if e.type == MessageEntity.TEXT_MENTION), key=lambda e: e.offset)
+    text = message.text or message.caption or ""  # a photo's caption is read as a question too
+    entities = message.entities if message.text else message.caption_entities
+    named = sorted((e for e in entities if e.type == MessageEntity.TEXT_MENTION), key=lambda e: e.offset)
     if not named:
         return text
     units = text.encode("utf-16-le")  # entity offsets count UTF-16 code units

@@ -8,7 +8,7 @@ import html
 from telegram import InputFile, Update
 
 from bot.handlers import keyboards
-from bot.handlers.callbacks import OpenSection, SendCalendar, ShowCard, ShowPage, pressed
+from bot.handlers.callbacks import OpenSection, SendCalendar, ShowCard, ShowMenu, ShowPage, pressed
 from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.listing import actors_working_on, page_of
@@ -35,9 +35,10 @@ async def send_page(context: BotContext, chat_id: int, target: ShowPage | OpenSe
                     markup=keyboards.for_page(page.section, page.number, page.count, page.items, lang))
 
 
-async def send_card(context: BotContext, chat_id: int, entry_id: str, lang: str) -> None:
-    """An entry's card, with buttons to related entries (and who works on a speciality), and
-    "Add to my calendar" under an event."""
+async def send_card(context: BotContext, chat_id: int, entry_id: str, lang: str, *,
+                    back: ShowPage | None = None) -> None:
+    """An entry's card, with buttons to related entries (and who works on a speciality), "Add to
+    my calendar" under an event still to come, ◀ Back to the list it came from, and 🏠 Menu."""
     services = context.services
     entry = services.knowledge.get(entry_id)
     if entry is None:
@@ -53,7 +54,8 @@ async def send_card(context: BotContext, chat_id: int, entry_id: str, lang: str)
             body, _, source = text.rpartition("\n\n")  # the card ends with its sources: keep them last
             text = f"{body}\n\n{who}\n\n{source}" if body else f"{text}\n\n{who}"
             buttons = list(workers) + [b for b in buttons if b not in workers]
-    markup = keyboards.for_card(buttons, lang=lang, calendar_for=entry.id if isinstance(entry, Event) else None)
+    upcoming = isinstance(entry, Event) and entry.status(services.today()) != "past"
+    markup = keyboards.for_card(buttons, lang=lang, calendar_for=entry.id if upcoming else None, back=back)
     await send_html(context.bot, chat_id, text, markup=markup)
 
 
@@ -91,7 +93,17 @@ async def show_card(update: Update, context: BotContext) -> None:
     query, action = pressed(update, ShowCard)
     assert query.message is not None
     await query.answer()
-    await send_card(context, query.message.chat.id, action.entry, context.lang(query.from_user))
+    if context.debounce.first(("card", query.message.chat.id, query.from_user.id, action.entry)):
+        await send_card(context, query.message.chat.id, action.entry, context.lang(query.from_user), back=action.back)
+
+
+async def show_menu(update: Update, context: BotContext) -> None:
+    """🏠 Menu: the main menu as a new message."""
+    query, _ = pressed(update, ShowMenu)
+    assert query.message is not None
+    await query.answer()
+    lang = context.lang(query.from_user)
+    await context.bot.send_message(query.message.chat.id, ui("menu_prompt", lang), reply_markup=keyboards.main_menu(lang))
 
 
 async def send_calendar(update: Update, context: BotContext) -> None:

@@ -49,15 +49,73 @@ class ShowPage:
         return _checked(f"p:{self.section}:{self.page}")
 
 
+_SECTION_CODES = {"actors": "a", "specialities": "s", "events": "e", "objectives": "o", "figures": "f"}
+_CODE_SECTIONS = {code: section for section, code in _SECTION_CODES.items()}
+
+
 @dataclass(frozen=True)
 class ShowCard:
-    """The card of one knowledge-base entry."""
+    """The card of one knowledge-base entry; `back` is the list page it was opened from, if any."""
 
     entry: str
+    back: ShowPage | None = None
 
     @property
     def data(self) -> str:
-        return _checked(f"e:{self.entry}")
+        back = f":{_SECTION_CODES[self.back.section]}{self.back.page}" if self.back else ""
+        return _checked(f"e:{self.entry}{back}")
+
+
+@dataclass(frozen=True)
+class ShowMenu:
+    """🏠 Menu under a card: the main menu, as a new message."""
+
+    @property
+    def data(self) -> str:
+        return "menu"
+
+
+AskStep = Literal["ask", "send", "cancel"]
+_ASK_CODES: dict[AskStep, str] = {"ask": "a", "send": "s", "cancel": "n"}
+_ASK_STEPS: dict[str, AskStep] = {code: step for step, code in _ASK_CODES.items()}
+
+
+@dataclass(frozen=True)
+class AskTeam:
+    """Under a reply the bot was unsure of: ask the team (then consent: send, or cancel). The
+    question is the message the reply quotes, so the payload needs nothing else."""
+
+    step: AskStep = "ask"
+
+    @property
+    def data(self) -> str:
+        return f"at:{_ASK_CODES[self.step]}"
+
+
+ThreadKind = Literal["close", "save"]
+
+
+@dataclass(frozen=True)
+class ThreadAction:
+    """Staff buttons under a handover thread in the staff group: close it, save its answer."""
+
+    kind: ThreadKind
+    thread: int
+
+    @property
+    def data(self) -> str:
+        return _checked(f"th:{self.kind[0]}:{self.thread}")
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """/review's next groups, `page` 1 being the second five."""
+
+    page: int
+
+    @property
+    def data(self) -> str:
+        return _checked(f"rvp:{self.page}")
 
 
 @dataclass(frozen=True)
@@ -94,8 +152,8 @@ class ChooseLanguage:
         return _checked(f"lang:{self.lang}" if self.lang else "lang")
 
 
-ReviewKind = Literal["link", "other", "dismiss", "resolve"]
-_REVIEW_CODES: dict[ReviewKind, str] = {"link": "l", "other": "o", "dismiss": "d", "resolve": "r"}
+ReviewKind = Literal["link", "other", "dismiss", "resolve", "write"]
+_REVIEW_CODES: dict[ReviewKind, str] = {"link": "l", "other": "o", "dismiss": "d", "resolve": "r", "write": "w"}
 _REVIEW_KINDS: dict[str, ReviewKind] = {code: kind for kind, code in _REVIEW_CODES.items()}
 
 
@@ -118,17 +176,23 @@ class ReviewGroup:
         return _checked(f"rv:{_REVIEW_CODES[self.kind]}:{self.group}{entry}")
 
 
-Action = OpenSection | ShowPage | ShowCard | SendCalendar | GiveFeedback | ChooseLanguage | ReviewGroup
+Action = (OpenSection | ShowPage | ShowCard | ShowMenu | SendCalendar | GiveFeedback | ChooseLanguage | ReviewGroup
+          | AskTeam | ThreadAction | ReviewPage)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Action]], ...] = (
     (re.compile(rf"s:({'|'.join(SECTIONS)})"), lambda m: OpenSection(m[1])),  # type: ignore[arg-type]
     (re.compile(rf"p:({'|'.join(SECTIONS)}):(\d{{1,3}})"), lambda m: ShowPage(m[1], int(m[2]))),  # type: ignore[arg-type]
-    (re.compile(rf"e:({_ID})"), lambda m: ShowCard(m[1])),
+    (re.compile(rf"e:({_ID})(?::([asefo])(\d{{1,3}}))?"),
+     lambda m: ShowCard(m[1], ShowPage(_CODE_SECTIONS[m[2]], int(m[3])) if m[2] else None)),  # type: ignore[arg-type]
+    (re.compile(r"menu"), lambda m: ShowMenu()),
+    (re.compile(r"at:([asn])"), lambda m: AskTeam(_ASK_STEPS[m[1]])),
+    (re.compile(r"th:([cs]):(\d{1,12})"), lambda m: ThreadAction("close" if m[1] == "c" else "save", int(m[2]))),
+    (re.compile(r"rvp:(\d{1,4})"), lambda m: ReviewPage(int(m[1]))),
     (re.compile(rf"ics:({_ID})"), lambda m: SendCalendar(m[1])),
     (re.compile(rf"fb:([01]):({_ID}|-)"), lambda m: GiveFeedback(m[1] == "1", None if m[2] == "-" else m[2])),
     (re.compile(r"lang(?::(fr|en))?"), lambda m: ChooseLanguage(m[1])),
     (re.compile(rf"rv:l:(\d{{1,12}}):({_ID})"), lambda m: ReviewGroup("link", int(m[1]), m[2])),
-    (re.compile(r"rv:([odr]):(\d{1,12})"), lambda m: ReviewGroup(_REVIEW_KINDS[m[1]], int(m[2]))),
+    (re.compile(r"rv:([odrw]):(\d{1,12})"), lambda m: ReviewGroup(_REVIEW_KINDS[m[1]], int(m[2]))),
 )
 
 

@@ -4,18 +4,23 @@ from __future__ import annotations
 import html
 import re
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.handlers import keyboards
-from bot.handlers.browse import send_card, send_page
+from bot.handlers.browse import SECTION_COMMANDS, send_card, send_page
 from bot.handlers.callbacks import ChooseLanguage, SECTIONS, ShowCard, ShowPage, pressed
 from bot.handlers.context import SERVICES, BotContext
 from bot.handlers.delivery import send_html
-from bot.handlers.strings import PUBLIC_COMMANDS, ui
+from bot.handlers.strings import PUBLIC_COMMANDS, STAFF_COMMANDS, ui
 from bot.knowledge import KnowledgeBase
 from bot.replies import render_card
 from bot.text import detect_language
+
+logger = logging.getLogger(__name__)
 
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KIND_PREFIXES = ("actor", "event", "speciality", "specialty", "objective", "figure", "person", "entry")
@@ -28,7 +33,7 @@ def deep_link_target(payload: str, knowledge: KnowledgeBase) -> ShowPage | ShowC
     if not _PAYLOAD.fullmatch(payload):
         return None
     word = payload.lower().replace("_", "-")
-    section = _SECTION_WORDS.get(word, word)
+    section = SECTION_COMMANDS.get(word) or _SECTION_WORDS.get(word, word)  # French words too: evenements, agenda
     if section in SECTIONS:
         return ShowPage(section)  # type: ignore[arg-type]
     if word in knowledge.entries:
@@ -125,13 +130,35 @@ async def about(update: Update, context: BotContext) -> None:
                     reply_to=message)
 
 
+async def show_menu_for_text(update: Update, context: BotContext) -> None:
+    """"help", "menu", "start" typed as words: the menu, in the visitor's language (one word does
+    not say which language they read)."""
+    message = update.effective_message
+    assert message is not None
+    lang = context.lang(update.effective_user)
+    await message.reply_html(ui("menu_prompt", lang), reply_markup=keyboards.main_menu(lang))
+
+
 async def publish_commands(application: Application) -> None:
-    """The command menu in French and English, and in the default language for everyone else.
+    """The command menu in French and English, and in the default language for everyone else;
+    staff chats (each staff member's private chat, the staff group) also list the staff commands.
 
     Called from post_init, once the bot is initialised.
     """
-    default = application.bot_data[SERVICES].settings.default_lang
+    settings = application.bot_data[SERVICES].settings
+    default = settings.default_lang
     for lang in ("fr", "en", None):
         shown = lang or default
         commands = [BotCommand(name, ui("cmd_" + name, shown)) for name in PUBLIC_COMMANDS]
         await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+    staff_chats = sorted(settings.staff_user_ids) + ([settings.staff_chat_id] if settings.staff_chat_id else [])
+    for chat_id in staff_chats:
+        for lang in ("fr", "en", None):
+            shown = lang or default
+            commands = [BotCommand(name, ui("cmd_" + name, shown)) for name in PUBLIC_COMMANDS + STAFF_COMMANDS]
+            try:
+                await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id), language_code=lang)
+            except (BadRequest, Forbidden) as exc:
+                # A staff member who never opened a chat with the bot: their menu comes at the next start.
+                logger.info("staff command menu not set for one staff chat: %s", exc)
+                break

@@ -17,11 +17,14 @@ from bot.conversations import Conversation, MemoryConversations
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from bot.handlers.flood import FloodGuard
+    from bot.handlers.flood import Debouncer, FloodGuard
     from bot.services import Services
 
 SERVICES = "services"
 FLOOD = "flood"
+RELAY_FLOOD = "relay_flood"  # relayed handover messages, per thread
+DEBOUNCE = "debounce"
+SEEN_UPDATES = "seen_updates"
 CHOSEN_LANG = "lang"  # set by /lang: the user's explicit choice
 WRITTEN_LANG = "written_lang"  # the language of the user's last question
 
@@ -36,6 +39,14 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
     @property
     def flood(self) -> FloodGuard:
         return self.bot_data[FLOOD]
+
+    @property
+    def relay_flood(self) -> FloodGuard:
+        return self.bot_data[RELAY_FLOOD]
+
+    @property
+    def debounce(self) -> Debouncer:
+        return self.bot_data[DEBOUNCE]
 
     def lang(self, user: User | None) -> str:
         """The user's language: their /lang choice, else the language they write in, else

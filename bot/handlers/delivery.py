@@ -10,7 +10,9 @@ import contextlib
 import re
 from collections.abc import Iterator
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
@@ -85,21 +87,27 @@ def split_html(html: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return parts
 
 
-async def send_html(bot: Bot, chat_id: int, html: str, *, markup: InlineKeyboardMarkup | None = None,
-                    reply_to: Message | None = None) -> Message:
+async def send_html(bot: Bot, chat_id: int, html: str, *, markup: InlineKeyboardMarkup | Any | None = None,
+                    reply_to: Message | None = None, quote: bool | None = None,
+                    reply_to_id: int | None = None, topic_id: int | None = None) -> Message:
     """Send a reply in as many parts as needed; the buttons go under the last part.
 
     With `reply_to`, the first part quotes that message in groups (so a busy group sees what is
-    answered) and not in private chats, python-telegram-bot's default for `do_quote`.
+    answered) and not in private chats, python-telegram-bot's default for `do_quote`; `quote=True`
+    quotes it in private chats too (a reply whose buttons need the question it answers). In a
+    chat the update did not come from: `reply_to_id` (a message of that chat) and `topic_id` (a
+    forum topic).
     """
     parts = split_html(html)
     sent: Message | None = None
     for index, part in enumerate(parts):
         buttons = markup if index == len(parts) - 1 else None
         if reply_to is not None and index == 0:
-            sent = await reply_to.reply_html(part, reply_markup=buttons)
+            sent = await reply_to.reply_html(part, reply_markup=buttons, do_quote=quote)
         else:
-            sent = await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=buttons)
+            reply = ReplyParameters(reply_to_id, allow_sending_without_reply=True) if reply_to_id and index == 0 else None
+            sent = await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=buttons,
+                                          reply_parameters=reply, message_thread_id=topic_id)
     assert sent is not None, "nothing to send"
     return sent
 

@@ -69,6 +69,24 @@ class FloodGuard:
             del self._windows[key]
 
 
+class Debouncer:
+    """Says whether an action is the first of its kind within `seconds`: a double tap on a card
+    button (or a button pressed on two stale copies of a keyboard) opens one card, not two."""
+
+    def __init__(self, seconds: float = 3.0, *, clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self._clock = clock
+        self._last: dict[object, float] = {}
+
+    def first(self, key: object) -> bool:
+        now = self._clock()
+        last = self._last.get(key)
+        self._last[key] = now
+        if len(self._last) > 10_000:
+            self._last = {k: t for k, t in self._last.items() if t > now - self.seconds}
+        return last is None or now - last >= self.seconds
+
+
 async def guard_flood(update: Update, context: BotContext) -> None:
     """Stop a flooding user's update before any handler runs; tell them once per burst."""
     user = update.effective_user

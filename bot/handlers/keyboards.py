@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine.result import Result, Status, Suggestion
-from bot.handlers.callbacks import ChooseLanguage, GiveFeedback, OpenSection, SendCalendar, ShowCard, ShowPage
+from bot.handlers.callbacks import (AskTeam, ChooseLanguage, GiveFeedback, OpenSection, SendCalendar, ShowCard, ShowMenu,
+                                   ShowPage)
 from bot.handlers.strings import ui
 
 MAX_LABEL = 60
@@ -56,26 +57,46 @@ def is_feedback_row(row: Sequence[InlineKeyboardButton]) -> bool:
     return any(isinstance(b.callback_data, str) and b.callback_data.startswith("fb:") for b in row)
 
 
-def for_result(result: Result, buttons: Sequence[Suggestion]) -> InlineKeyboardMarkup | None:
-    """Under an answer: its related entries, then Helpful / Not helpful; under a clarify: the choices."""
+def ask_team_row(lang: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(ui("ask_team", lang), callback_data=AskTeam().data)]
+
+
+def for_result(result: Result, buttons: Sequence[Suggestion], *, ask_team: bool = False) -> InlineKeyboardMarkup | None:
+    """Under an answer: its related entries, then Helpful / Not helpful; under a clarify: the choices;
+    under a decline or a clarify, "Ask the team" when a staff group is set up."""
     rows = entry_rows(buttons)
     if result.status == Status.ANSWERED:
         rows.append(feedback_row(result.entry, result.lang))
+    if ask_team:
+        rows.append(ask_team_row(result.lang))
     return _markup(rows)
 
 
-def for_card(buttons: Sequence[Suggestion], *, lang: str, calendar_for: str | None = None) -> InlineKeyboardMarkup | None:
-    """Under an entry card: its related entries, and "Add to my calendar" for an event."""
+def ask_team_consent(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(ui("ask_team_send", lang), callback_data=AskTeam("send").data),
+                                  InlineKeyboardButton(ui("ask_team_cancel", lang), callback_data=AskTeam("cancel").data)]])
+
+
+def for_card(buttons: Sequence[Suggestion], *, lang: str, calendar_for: str | None = None,
+             back: ShowPage | None = None) -> InlineKeyboardMarkup:
+    """Under an entry card: "Add to my calendar" for an event to come, its related entries, then
+    ◀ Back (to the list it was opened from) and 🏠 Menu."""
     rows = []
     if calendar_for:
         rows.append([InlineKeyboardButton(ui("add_to_calendar", lang), callback_data=SendCalendar(calendar_for).data)])
     rows += entry_rows(buttons)
-    return _markup(rows)
+    last = [InlineKeyboardButton(ui("back", lang), callback_data=back.data)] if back else []
+    last.append(InlineKeyboardButton(ui("menu_home", lang), callback_data=ShowMenu().data))
+    rows.append(last)
+    markup = _markup(rows)
+    assert markup is not None
+    return markup
 
 
 def for_page(section: str, page: int, pages: int, items: Sequence[Suggestion], lang: str) -> InlineKeyboardMarkup | None:
     """One page of a list: a button per entry, then Previous / Next."""
-    rows = [[InlineKeyboardButton(_label(s.label), callback_data=ShowCard(s.entry).data)] for s in items]
+    here = ShowPage(section, page)  # type: ignore[arg-type]
+    rows = [[InlineKeyboardButton(_label(s.label), callback_data=ShowCard(s.entry, back=here).data)] for s in items]
     paging = []
     if page > 0:
         paging.append(InlineKeyboardButton(ui("previous", lang), callback_data=ShowPage(section, page - 1).data))  # type: ignore[arg-type]

@@ -71,7 +71,10 @@ def page_of(section: str, number: int, knowledge: KnowledgeBase, lang: str, toda
     count = max(1, math.ceil(len(entries) / PAGE_SIZE))
     number = min(max(number, 0), count - 1)
     shown = entries[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
-    lines = [ui(f"title_{section}", lang)]
+    title = f"title_{section}"
+    if section == "events" and not any(e.status(today) != "past" for e in entries):
+        title = "title_events_past"  # no "upcoming first" over a list of past events only
+    lines = [ui(title, lang)]
     lines += [_line(e, lang, today) for e in shown]
     footer = ui("pick_one", lang)
     if count > 1:

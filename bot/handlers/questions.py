@@ -1,21 +1,37 @@
-"""Free text: the question goes to the engine, the reply comes back with buttons; feedback."""
+"""Free text (and photo captions): the question goes to the services, the reply comes back with
+buttons; feedback.
+
+The engine decides what a question means; this layer only adds what is specific to a chat: one
+word ("ok", "menu") never switches the visitor's language, acknowledgements and dismissed
+phrasings are never "passed on to the team", and a decline offers "Ask the team".
+"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
+import uuid
 
-from telegram import Message, Update
+from telegram import Message, Update, User
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 
-from bot.engine.result import Result
+from bot.engine.result import Result, Status
 from bot.handlers import keyboards
 from bot.handlers.addressing import question_text
 from bot.handlers.callbacks import GiveFeedback, pressed
+from bot.handlers.commands import show_menu_for_text
 from bot.handlers.context import BotContext
 from bot.handlers.delivery import send_html, unless_unchanged
+from bot.handlers.staff_replies import render_staff_answer
 from bot.handlers.strings import ui
 from bot.conversations import Conversation
+from bot.text import normalise
 
 logger = logging.getLogger(__name__)
+
+_FEEDBACK_IDS = uuid.UUID("6f1c1e1a-3b59-4d67-9a51-2f0d8cb0f2a1")  # namespace of feedback record ids
 
 
 async def _log_question(context: BotContext, result: Result, *, user_id: int | None, chat_type: str) -> None:
@@ -27,40 +43,103 @@ async def _log_question(context: BotContext, result: Result, *, user_id: int | N
     await asyncio.to_thread(log.record, result, channel="telegram", chat_type=chat_type, user_key=user_key)
 
 
+def is_chatter(text: str, result: Result) -> bool:
+    """A lone word or an emoji the engine could not place: no question to log or pass on.
+
+    (Acknowledgements such as "ok" or "d'accord" are small talk for the engine already.)"""
+    return result.status == Status.UNANSWERED and len(normalise(text).split()) <= 1
+
+
+def handover_possible(context: BotContext, message: Message) -> bool:
+    services = context.services
+    return (message.chat.type == ChatType.PRIVATE and services.settings.staff_chat_id is not None
+            and services.handover is not None)
+
+
+async def _typing(context: BotContext, chat_id: int) -> None:
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
 async def answer_question(update: Update, context: BotContext) -> None:
-    """A question in a private chat, or addressed to the bot in a group, read with the conversation's focus."""
+    """A question in a private chat, or addressed to the bot in a group (a photo's caption too),
+    read with what this conversation is about."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
+    # "typing…" while the reply is prepared; awaited before the reply is sent, so that it can never
+    # arrive after the reply (a client would then show "typing…" under the answer for 5 seconds).
+    typing = asyncio.ensure_future(_typing(context, message.chat_id))
+    try:
+        await _answer(update, message, user, question_text(message), context, typing)
+    finally:
+        await typing
+
+
+async def _answer(update: Update, message: Message, user: User | None, text: str, context: BotContext,
+                  typing: asyncio.Future) -> None:
     services = context.services
     today = services.today()
+    user_id = user.id if user else None
     key = services.conversation_key(user.id, message.chat_id) if user else None
     conversation = await context.conversation(key)
     hint = await context.chosen_lang(user) or conversation.lang or context.lang(user)
-    result = services.answer(question_text(message), lang_hint=hint, today=today, focus=conversation.focus)
-    context.note_written_lang(result.lang)
+    asked = services.ask(text, lang_hint=hint, today=today, focus=conversation.focus)
+    result = asked.result
     await context.keep_conversation(key, Conversation(result.focus, result.lang))
-    user_id = user.id if user else None
-    logged = result.needs_review and services.question_log is not None
+    context.note_written_lang(result.lang)  # the engine keeps a one-word message in the hint's language
+    chat_type = message.chat.type
+    if result.intent == "help":  # "help", "menu", "aide" typed as words: the menu
+        await typing
+        await show_menu_for_text(update, context)
+        return
+    if asked.staff is not None:
+        await typing
+        await send_html(context.bot, message.chat_id, render_staff_answer(asked.staff.answer, result.lang),
+                        reply_to=message)
+        counted = dataclasses.replace(result, status=Status.ANSWERED, intent="staff_answer",
+                                      entry=f"staff-answer-{asked.staff.answer.id}", suggestions=())
+        await _log_question(context, counted, user_id=user_id, chat_type=chat_type)
+        return
+    if is_chatter(text, result):
+        await typing
+        await message.reply_html(ui("nudge", result.lang))  # not logged: there is nothing to review
+        return
+    if result.intent == "too_long":
+        await typing
+        await send_html(context.bot, message.chat_id, services.reply(result, today=today).html, reply_to=message)
+        return  # never logged: a wall of text is not a question for review
+    log = services.question_log
+    # "Passed on to the team" only when it really goes to review: logged, and not a phrasing staff dismissed.
+    for_review = result.needs_review and log is not None
+    if for_review and await asyncio.to_thread(log.is_dismissed, result.normalised):
+        for_review = False
+    reply = services.reply(result, today=today, passed_on=for_review)
+    ask_team = for_review and handover_possible(context, message)
+    markup = keyboards.for_result(result, reply.buttons, ask_team=ask_team)
     if result.needs_review:
         # Logged before replying: the reply says the question was passed on, so it must be.
-        await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
-    reply = services.reply(result, today=today, passed_on=logged)
-    markup = keyboards.for_result(result, reply.buttons)
-    await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message)
+        await _log_question(context, result, user_id=user_id, chat_type=chat_type)
+    await typing
+    await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message,
+                    quote=True if ask_team else None)  # "Ask the team" reads the question it quotes
     if not result.needs_review:
-        await _log_question(context, result, user_id=user_id, chat_type=message.chat.type)
+        await _log_question(context, result, user_id=user_id, chat_type=chat_type)
 
 
 async def record_feedback(update: Update, context: BotContext) -> None:
-    """Helpful / Not helpful: thank the user, record it, and drop the feedback buttons."""
+    """Helpful / Not helpful: thank the user, record it once per user and message, drop the buttons."""
     query, action = pressed(update, GiveFeedback)
     lang = context.lang(query.from_user)
     await query.answer(ui("thanks_feedback" if action.helpful else "sorry_feedback", lang))
     log = context.services.question_log
-    if log is not None:
-        await asyncio.to_thread(log.feedback, entry=action.entry or "", helpful=action.helpful,
-                                user_key=log.user_key(query.from_user.id), lang=lang)
     message = query.message
+    if log is not None:
+        user_key = log.user_key(query.from_user.id)
+        record_id = None
+        if isinstance(message, Message):
+            record_id = str(uuid.uuid5(_FEEDBACK_IDS, f"{user_key}:{message.chat.id}:{message.message_id}"))
+        await asyncio.to_thread(log.feedback, entry=action.entry or "", helpful=action.helpful,
+                                user_key=user_key, lang=lang, record_id=record_id)
     if isinstance(message, Message):
         with unless_unchanged():
             await query.edit_message_reply_markup(keyboards.without_feedback(message.reply_markup))

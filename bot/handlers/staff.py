@@ -15,13 +15,15 @@ import io
 import logging
 from collections.abc import Awaitable, Callable
 
+from rapidfuzz import process
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.console.auth import issue_link
-from bot.handlers.callbacks import ReviewGroup, pressed
+from bot.handlers.callbacks import ReviewGroup, ReviewPage, pressed
 from bot.handlers.context import SERVICES, BotContext
-from bot.handlers.delivery import send_html
+from bot.handlers.delivery import send_html, unless_unchanged
 from bot.handlers.strings import ui
 from bot.knowledge import KnowledgeBase
 from bot.reloading import follow_reloads, reload_everywhere
@@ -50,6 +52,12 @@ def excerpt(text: str, limit: int = SAMPLE_CHARS) -> str:
     return html.escape(text, quote=False)
 
 
+def closest_entry_id(knowledge: KnowledgeBase, typed: str) -> str | None:
+    """The entry id closest to a mistyped one (as `biovaliance-bot review link` suggests), if any is close."""
+    found = process.extractOne(typed, list(knowledge.entries), score_cutoff=70)
+    return found[0] if found else None
+
+
 def _entry_name(knowledge: KnowledgeBase, entry_id: str) -> str:
     entry = knowledge.get(entry_id)
     return entry.name if entry is not None else entry_id
@@ -70,6 +78,7 @@ def render_group(group: Group, knowledge: KnowledgeBase, lang: str) -> tuple[str
     rows = [[button(ui("review_link", lang, name=_entry_name(knowledge, e)[:LINK_LABEL_CHARS]),
                     ReviewGroup("link", group.id, e))]
             for e in group.candidates[:3] if e in knowledge.entries]
+    rows.append([button(ui("review_write", lang), ReviewGroup("write", group.id))])
     rows.append([button(ui("review_other", lang), ReviewGroup("other", group.id))])
     rows.append([button(ui("review_dismiss", lang), ReviewGroup("dismiss", group.id)),
                  button(ui("review_resolve", lang), ReviewGroup("resolve", group.id))])
@@ -139,19 +148,47 @@ async def _learn_links(context: BotContext, log: QuestionLog) -> None:
 
 @staff_only
 async def show_review(update: Update, context: BotContext, log: QuestionLog) -> None:
-    """/review: the most frequent open groups, one message each, with Link / Other / Dismiss / Resolved."""
+    """/review [PAGE]: the most frequent open groups, five at a time, with Link / Write the answer /
+    Other / Dismiss / Resolved, and a button to the next five."""
     message, lang = update.effective_message, context.lang(update.effective_user)
     assert message is not None
+    page = 0
+    if context.args and context.args[0].isdigit():
+        page = max(int(context.args[0]) - 1, 0)
     groups = await asyncio.to_thread(log.groups)
     if not groups:
         await message.reply_html(ui("review_empty", lang))
         return
     await message.reply_html(ui("review_head", lang, total=len(groups)))
-    for group in groups[:REVIEW_PAGE]:
+    await _send_review_page(context, message.chat_id, groups, page, lang)
+
+
+async def _send_review_page(context: BotContext, chat_id: int, groups: list[Group], page: int, lang: str) -> None:
+    shown = groups[page * REVIEW_PAGE:(page + 1) * REVIEW_PAGE]
+    if not shown:
+        await context.bot.send_message(chat_id, ui("review_page_end", lang))
+        return
+    for group in shown:
         body, markup = render_group(group, context.services.knowledge, lang)
-        await send_html(context.bot, message.chat_id, body, markup=markup)
-    if len(groups) > REVIEW_PAGE:
-        await message.reply_html(ui("review_more", lang, more=len(groups) - REVIEW_PAGE), do_quote=False)
+        await send_html(context.bot, chat_id, body, markup=markup)
+    rest = len(groups) - (page + 1) * REVIEW_PAGE
+    if rest > 0:
+        more = InlineKeyboardMarkup([[InlineKeyboardButton(ui("review_next", lang, count=min(rest, REVIEW_PAGE)),
+                                                           callback_data=ReviewPage(page + 1).data)]])
+        await context.bot.send_message(chat_id, ui("review_more", lang, more=rest), reply_markup=more)
+
+
+@staff_only
+async def review_page(update: Update, context: BotContext, log: QuestionLog) -> None:
+    """▶ Next groups: the next five, as new messages (the groups are recomputed)."""
+    query, action = pressed(update, ReviewPage)
+    lang = context.lang(query.from_user)
+    groups = await asyncio.to_thread(log.groups)
+    await query.answer()
+    if isinstance(query.message, Message):
+        with unless_unchanged():
+            await query.edit_message_reply_markup(None)  # one press per page
+        await _send_review_page(context, query.message.chat.id, groups, action.page, lang)
 
 
 @staff_only
@@ -205,7 +242,12 @@ async def link_typed(update: Update, context: BotContext, log: QuestionLog) -> N
     ref, entry_id = context.args[0], context.args[1].strip().lower()
     knowledge = context.services.knowledge
     if entry_id not in knowledge.entries:
-        await message.reply_html(ui("link_unknown_entry", lang, entry=excerpt(entry_id, ECHO_CHARS)))
+        close = closest_entry_id(knowledge, entry_id)
+        if close:
+            await message.reply_html(ui("link_did_you_mean", lang, entry=excerpt(entry_id, ECHO_CHARS),
+                                        close=html.escape(close, quote=False)))
+        else:
+            await message.reply_html(ui("link_unknown_entry", lang, entry=excerpt(entry_id, ECHO_CHARS)))
         return
     try:
         count = await asyncio.to_thread(log.link, ref, entry_id)
@@ -280,7 +322,8 @@ async def show_privacy(update: Update, context: BotContext) -> None:
 
 
 async def forget_me(update: Update, context: BotContext) -> None:
-    """/forget: erase every question and feedback of the sender."""
+    """/forget: erase every question, feedback and "Ask the team" thread of the sender (an open
+    thread ends, and its chat id goes with it)."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
     lang = context.lang(user)
@@ -290,12 +333,27 @@ async def forget_me(update: Update, context: BotContext) -> None:
     if log is None or user is None:
         await message.reply_html(ui("nothing_kept", lang))
         return
+    key = log.user_key(user.id)
     try:
-        count = await asyncio.to_thread(log.forget, log.user_key(user.id))
+        count = await asyncio.to_thread(log.forget, key)
+        threads = await asyncio.to_thread(context.services.handover.forget, key) if context.services.handover else []
     except LogUnavailable:
         await message.reply_html(ui("db_down", lang))
         return
-    await message.reply_html(ui("forgotten", lang, count=count))
+    await message.reply_html(ui("forgotten", lang, count=count + len(threads)))
+    await _tell_staff_forgotten(context, threads)
+
+
+async def _tell_staff_forgotten(context: BotContext, threads: list) -> None:
+    """The staff group learns that the visitor's open threads are gone (nothing about who)."""
+    for thread in threads:
+        if thread.state == "open" and thread.header_message_id:
+            try:
+                await send_html(context.bot, thread.staff_chat_id,
+                                ui("thread_forgotten", context.services.settings.default_lang),
+                                reply_to_id=thread.header_message_id, topic_id=thread.staff_topic_id)
+            except TelegramError as exc:
+                logger.info("could not tell the staff chat about a forgotten thread: %s", exc)
 
 
 # --- jobs ------------------------------------------------------------------------------------------
@@ -308,6 +366,9 @@ async def purge_daily(context: BotContext) -> None:
     days = context.services.settings.log_retention_days
     try:
         count = await asyncio.to_thread(log.purge, days)
+        if context.services.handover is not None:
+            cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+            count += await asyncio.to_thread(context.services.handover.purge, cutoff)
     except LogUnavailable as exc:
         logger.warning("daily purge postponed to tomorrow: %s", exc)
         return

@@ -40,6 +40,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "title_actors": {"fr": "<b>Acteurs de l'écosystème</b>", "en": "<b>Actors of the ecosystem</b>"},
     "title_specialities": {"fr": "<b>Spécialités de la région</b>", "en": "<b>The region's specialities</b>"},
     "title_events": {"fr": "<b>Événements</b> (à venir d'abord)", "en": "<b>Events</b> (upcoming first)"},
+    "title_events_past": {"fr": "<b>Événements passés</b> (aucun événement à venir n'est annoncé)",
+                          "en": "<b>Past events</b> (no upcoming event is announced)"},
     "title_objectives": {"fr": "<b>Les objectifs de BIOVALIANCE</b>", "en": "<b>BIOVALIANCE's objectives</b>"},
     "title_figures": {"fr": "<b>Chiffres clés</b>", "en": "<b>Key figures</b>"},
     "pick_one": {"fr": "Choisissez une fiche :", "en": "Pick a card:"},
@@ -94,6 +96,89 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd_lang": {"fr": "Changer de langue (English)", "en": "Change language (français)"},
     "cmd_about": {"fr": "L'initiative et mes sources", "en": "The initiative and my sources"},
     "cmd_privacy": {"fr": "Vos données et comment les effacer", "en": "Your data and how to erase it"},
+    "cmd_review": {"fr": "Questions à revoir (équipe)", "en": "Questions to review (team)"},
+    "cmd_link": {"fr": "Relier un groupe à une fiche (équipe)", "en": "Link a group to an entry (team)"},
+    "cmd_stats": {"fr": "Statistiques (équipe)", "en": "Statistics (team)"},
+    "cmd_export": {"fr": "Journal en CSV (équipe)", "en": "The log as CSV (team)"},
+
+    # Telegram manners: buttons, menus, messages the engine need not see.
+    "not_your_button": {"fr": "Ce bouton est pour la personne qui a posé la question.",
+                        "en": "This button is for the person who asked."},
+    "menu_home": {"fr": "🏠 Menu", "en": "🏠 Menu"},
+    "back": {"fr": "◀ Retour", "en": "◀ Back"},
+    "nudge": {"fr": "D'accord ! Posez-moi une question sur BIOVALIANCE quand vous voulez, ou tapez /help.",
+              "en": "All right! Ask me anything about BIOVALIANCE whenever you like, or type /help."},
+
+    # "Ask the team": the visitor's side.
+    "ask_team": {"fr": "🙋 Demander à l'équipe", "en": "🙋 Ask the team"},
+    "ask_team_consent": {
+        "fr": "Votre question et la réponse du robot seront envoyées à l'équipe BIOVALIANCE, sans votre nom. "
+              "Pour vous répondre ici, je garde l'identifiant de cette conversation tant qu'elle est ouverte "
+              "(24 h au plus), puis je l'efface.",
+        "en": "Your question and the bot's reply will be sent to the BIOVALIANCE team, without your name. To "
+              "answer you here, I keep this chat's id while the conversation is open (24 h at most), then erase it.",
+    },
+    "ask_team_send": {"fr": "✅ Envoyer à l'équipe", "en": "✅ Send to the team"},
+    "ask_team_cancel": {"fr": "✖ Non merci", "en": "✖ No thanks"},
+    "ask_team_sent": {
+        "fr": "📨 C'est transmis : un membre de l'équipe vous répondra ici, en général en quelques minutes. "
+              "Répondez à ses messages pour continuer la conversation.",
+        "en": "📨 Sent: a member of the team will answer you here, usually within minutes. Reply to their "
+              "messages to continue the conversation.",
+    },
+    "ask_team_cancelled": {"fr": "D'accord, rien n'a été envoyé.", "en": "All right, nothing was sent."},
+    "ask_team_unavailable": {"fr": "L'équipe n'est pas joignable pour le moment ; réessayez plus tard.",
+                             "en": "The team cannot be reached right now; please try again later."},
+    "team_says": {"fr": "💬 <b>L'équipe BIOVALIANCE</b> :\n{text}\n\n<i>Répondez à ce message pour lui écrire.</i>",
+                  "en": "💬 <b>The BIOVALIANCE team</b>:\n{text}\n\n<i>Reply to this message to write back.</i>"},
+    "relayed_to_team": {"fr": "✓ Transmis à l'équipe.", "en": "✓ Passed on to the team."},
+    "thread_over": {"fr": "Cette conversation avec l'équipe est terminée. Posez-moi une autre question quand vous voulez.",
+                    "en": "This conversation with the team has ended. Ask me another question any time."},
+    "relay_slow_down": {"fr": "Doucement 🙂 Attendez un peu avant d'envoyer d'autres messages.",
+                        "en": "Easy there 🙂 Please wait a little before sending more messages."},
+
+    # "Ask the team": the staff group's side. The visitor is only ever #CODE.
+    "thread_header": {
+        "fr": "🙋 <b>Visiteur #{code}</b> · {lang} · répondre avant {until} UTC\n\n<b>Question</b>\n« {question} »\n\n"
+              "<b>Réponse du robot</b>\n« {answer} »\n\n<b>Fiches proches</b> : {entries}\n\n"
+              "<i>Répondez à ce message pour répondre au visiteur.</i>",
+        "en": "🙋 <b>Visitor #{code}</b> · {lang} · answer before {until} UTC\n\n<b>Question</b>\n« {question} »\n\n"
+              "<b>The bot answered</b>\n« {answer} »\n\n<b>Closest entries</b>: {entries}\n\n"
+              "<i>Reply to this message to answer the visitor.</i>",
+    },
+    "visitor_says": {"fr": "💬 <b>#{code}</b> : {text}", "en": "💬 <b>#{code}</b>: {text}"},
+    "relayed_to_visitor": {"fr": "✓ Envoyé à #{code}.", "en": "✓ Sent to #{code}."},
+    "thread_not_open": {"fr": "Cette conversation n'est plus ouverte : rien n'a été envoyé.",
+                        "en": "This conversation is no longer open: nothing was sent."},
+    "thread_close": {"fr": "✖ Clore", "en": "✖ Close"},
+    "thread_save": {"fr": "💾 Enregistrer comme réponse", "en": "💾 Save as answer"},
+    "thread_closed": {"fr": "✅ Close par l'équipe.", "en": "✅ Closed by the team."},
+    "thread_expired": {"fr": "⌛ Expirée (24 h).", "en": "⌛ Expired (24 h)."},
+    "thread_forgotten": {"fr": "🗑 Le visiteur a effacé ses données (/forget) : conversation close.",
+                         "en": "🗑 The visitor erased their data (/forget): conversation closed."},
+    "thread_already": {"fr": "Déjà close.", "en": "Already closed."},
+    "thread_nothing_to_save": {"fr": "Aucune réponse de l'équipe à enregistrer.", "en": "No team answer to save."},
+    "answer_saved": {
+        "fr": "💾 Enregistré comme réponse <b>A{id}</b> ({lang}). Le robot y répondra désormais lui-même.\n"
+              "En réponse à ce message : <code>/en texte</code> ou <code>/fr texte</code> pour l'autre langue, "
+              "<code>/phrase question</code> pour une autre formulation.",
+        "en": "💾 Saved as answer <b>A{id}</b> ({lang}). The bot answers it itself from now on.\n"
+              "Replying to this message: <code>/en text</code> or <code>/fr text</code> for the other language, "
+              "<code>/phrase question</code> for another phrasing.",
+    },
+    "answer_amended": {"fr": "✓ Réponse A{id} mise à jour.", "en": "✓ Answer A{id} updated."},
+    "answer_amend_usage": {"fr": "En réponse au message « Enregistré comme réponse » : <code>/en texte</code>, "
+                                 "<code>/fr texte</code> ou <code>/phrase question</code>.",
+                           "en": "Replying to a “Saved as answer” message: <code>/en text</code>, "
+                                 "<code>/fr text</code> or <code>/phrase question</code>."},
+    "answer_gone": {"fr": "Cette réponse n'existe plus.", "en": "This answer no longer exists."},
+
+    # Staff answers, as the visitor reads them.
+    "staff_answer": {"fr": "{text}\n\n<i>Réponse de l'équipe : {source}.</i>",
+                     "en": "{text}\n\n<i>Answer from the team: {source}.</i>"},
+    "staff_answer_other_lang": {"fr": "<i>L'équipe a écrit cette réponse en anglais :</i>\n",
+                                "en": "<i>The team wrote this answer in French:</i>\n"},
+    "source_team": {"fr": "équipe BIOVALIANCE, {date}", "en": "BIOVALIANCE team, {date}"},
 
     # Staff review in a private chat (/review, /link, /stats, /export); the refusal says nothing about the log.
     "not_staff": {"fr": "Désolé, cette commande est réservée à l'équipe BIOVALIANCE.",
@@ -110,10 +195,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "review_empty": {"fr": "Aucune question en attente de revue. 🎉", "en": "No questions waiting for review. 🎉"},
     "review_head": {"fr": "<b>{total} groupe(s) de questions à revoir</b>, les plus fréquents d'abord :",
                     "en": "<b>{total} group(s) of questions to review</b>, most frequent first:"},
-    "review_more": {"fr": "… et {more} autre(s) : /review à nouveau après traitement, ou "
-                          "<code>biovaliance-bot review list</code>.",
-                    "en": "… and {more} more: /review again once these are done, or "
-                          "<code>biovaliance-bot review list</code>."},
+    "review_more": {"fr": "… et {more} autre(s).", "en": "… and {more} more."},
     "review_group": {"fr": "<b>{group}</b> · {count}× · dernière fois le {last} UTC · {langs}",
                      "en": "<b>{group}</b> · {count}× · last asked {last} UTC · {langs}"},
     "review_candidates": {"fr": "Fiches proches : {entries}", "en": "Close entries: {entries}"},
@@ -121,6 +203,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "review_other": {"fr": "✏️ Autre fiche", "en": "✏️ Other entry"},
     "review_dismiss": {"fr": "🗑 Ignorer", "en": "🗑 Dismiss"},
     "review_resolve": {"fr": "✅ Traité", "en": "✅ Resolved"},
+    "review_write": {"fr": "✍️ Écrire la réponse", "en": "✍️ Write the answer"},
+    "review_write_prompt": {
+        "fr": "✍️ Répondez à ce message avec la réponse à <b>{group}</b>, dans une langue (l'autre s'ajoute ensuite "
+              "avec /en ou /fr). Le robot répondra lui-même à ces questions.",
+        "en": "✍️ Reply to this message with the answer to <b>{group}</b>, in one language (add the other later "
+              "with /en or /fr). The bot will then answer these questions itself.",
+    },
+    "review_next": {"fr": "▶ {count} groupe(s) suivant(s)", "en": "▶ Next {count} group(s)"},
+    "review_page_end": {"fr": "Fin de la liste.", "en": "End of the list."},
     "review_type_link": {
         "fr": "Envoyez <code>/link {group} identifiant-de-fiche</code> (par ex. <code>/link {group} rd-biotech</code>).",
         "en": "Send <code>/link {group} entry-id</code> (for example <code>/link {group} rd-biotech</code>).",
@@ -136,6 +227,8 @@ STRINGS: dict[str, dict[str, str]] = {
                    "en": "Usage: <code>/link g12 entry-id</code>"},
     "link_unknown_entry": {"fr": "Aucune fiche « {entry} » dans la base de connaissances.",
                            "en": "No entry “{entry}” in the knowledge base."},
+    "link_did_you_mean": {"fr": "Aucune fiche « {entry} ». Vouliez-vous dire <code>{close}</code> ?",
+                          "en": "No entry “{entry}”. Did you mean <code>{close}</code>?"},
     "link_unknown_group": {"fr": "Groupe ou question introuvable : {ref}.", "en": "No such group or question: {ref}."},
     "stats": {
         "fr": "<b>Statistiques du {first} au {last}</b> (UTC)\nQuestions : {questions} · répondues : {rate}\n"
@@ -155,6 +248,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "calculée à partir de votre compte. Jamais votre identifiant Telegram, votre nom ni votre pseudo.\n"
               "• Vos avis 👍/👎 sont gardés avec la même clé.\n"
               "• Les questions auxquelles je réponds ne sont que comptées (par jour et par fiche), sans leur texte.\n"
+              "• Si vous choisissez « Demander à l'équipe », votre question, les messages échangés et une clé "
+              "pseudonyme sont gardés pour l'équipe, qui ne voit ni votre nom ni votre identifiant ; l'identifiant de "
+              "cette conversation n'est gardé que tant qu'elle est ouverte (24 h au plus).\n"
               "• Tout cela est effacé au bout de {days} jours.\n"
               "• /forget efface tout de suite ce qui est lié à vous. Une formulation que l'équipe a ajoutée à la "
               "base de connaissances y reste, sans aucun lien avec vous.",
@@ -164,6 +260,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "account. Never your Telegram id, name or username.\n"
               "• Your 👍/👎 feedback is kept with the same key.\n"
               "• Questions I answer are only counted (per day and per entry), their text is not kept.\n"
+              "• If you choose “Ask the team”, your question, the messages exchanged and a pseudonymous key are kept "
+              "for the team, who never see your name or id; this chat's id is kept only while the conversation is "
+              "open (24 h at most).\n"
               "• All of it is deleted after {days} days.\n"
               "• /forget erases everything linked to you right away. A phrasing the team added to the knowledge "
               "base stays there, with no link to you.",
@@ -176,6 +275,8 @@ STRINGS: dict[str, dict[str, str]] = {
 # The public command menu, in the order Telegram shows it.
 PUBLIC_COMMANDS = ("start", "help", "actors", "specialities", "events", "objectives", "figures", "lang", "about",
                    "privacy")
+# Added to the menus of staff chats only (each staff member's private chat, the staff group).
+STAFF_COMMANDS = ("review", "link", "stats", "export")
 
 
 def ui(key: str, lang: str, /, **values: object) -> str:
