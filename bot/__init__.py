@@ -1,1 +1,1 @@
-"""BIOVALIANCE assistant: knowledge base, answer engine, Telegram bot and staff tools."""
+"""The assistant: knowledge base, answer engine, Telegram bot and staff tools."""

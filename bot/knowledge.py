@@ -178,7 +178,7 @@ class Source(Frozen):
     note: Bilingual | None = None
 
     def citation(self, lang: str) -> str:
-        """'K6FM, 2025-10-04, Léon Charpenay: « title »', with the note when there is one."""
+        """'Outlet, 2025-10-04, Author: « title »', with the note when there is one."""
         note = f" ({self.note.get(lang)})" if self.note else ""
         return f"{self.outlet}, {self.date.isoformat()}, {self.author}{note}: « {self.title} »"
 

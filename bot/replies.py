@@ -33,8 +33,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "en": "All right. Ask me another question whenever you like."},
     "empty": {"fr": "Je n'ai pas vu de question. Écrivez par exemple « {example} » ou tapez « aide ».",
               "en": "I did not see a question. Try for example \"{example}\" or type \"help\"."},
-    "help": {"fr": "Je peux vous renseigner sur : {topics}.\nExemples : {examples}",
-             "en": "I can tell you about: {topics}.\nExamples: {examples}"},
+    "help": {"fr": "Je suis l'assistant {assistant}. Je peux vous renseigner sur : {topics}.\nExemples : {examples}",
+             "en": "I am the {assistant} assistant. I can tell you about: {topics}.\nExamples: {examples}"},
     "too_long": {"fr": "Votre message est trop long pour moi. Pouvez-vous poser une question courte, en une phrase ?",
                  "en": "Your message is too long for me. Could you ask a short question, in one sentence?"},
     "passed_on": {"fr": "J'ai transmis votre question à l'équipe.", "en": "I have passed your question on to the team."},
@@ -330,8 +330,8 @@ class _Renderer:
             w.line(t("head_attr", lang, name=self.name(part.subject, w), attribute=w.esc(self.label(part.heading[5:]))))
         elif part.subject:
             w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w)))
-        elif part.place:
-            w.line(t("in_place", lang, place=w.esc(self._place(part.place))))
+        elif part.places:
+            w.line(t("in_place", lang, place=w.esc(", ".join(self._place(p) for p in part.places))))
         else:
             key = "head_" + part.heading
             w.line(t(key if key in CATALOGUE else "head_kind", lang))

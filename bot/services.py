@@ -171,12 +171,17 @@ def build_services(settings: Settings, *, log_questions: bool = True,
             from db.conversations import DatabaseConversations  # shared by every bot process
 
             services.conversations = DatabaseConversations(services.question_log.engine)
-        services.handover = HandoverStore(services.question_log)
+        services.handover = HandoverStore(services.question_log, team=knowledge_name(services.knowledge))
         try:
             services.refresh_staff_answers(force=True)
         except LogUnavailable:
             pass  # the bot starts without them; the periodic refresh loads them once the database is back
     return services
+
+
+def knowledge_name(knowledge: KnowledgeBase) -> str:
+    """The assistant's name, as the knowledge base spells it."""
+    return knowledge.vocabulary.assistant.name
 
 
 def _current_version(question_log: Any) -> int:

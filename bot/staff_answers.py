@@ -33,7 +33,7 @@ MIN_WORDS = 2  # below this only an exact phrasing matches
 class StaffAnswer:
     id: int
     texts: Mapping[str, str]  # lang -> text; one or both of "fr", "en"
-    source: str  # "BIOVALIANCE team, 2026-11-30"
+    source: str  # "<assistant name> team, 2026-11-30"
     phrasings: tuple[str, ...]
 
     def text_for(self, lang: str) -> tuple[str, str]:
@@ -130,7 +130,7 @@ class StaffAnswerBook:
 
 # --- export as knowledge-base entries ---------------------------------------------------------------
 
-TEAM_SOURCE = re.compile(r"BIOVALIANCE team, \d{4}-\d{2}-\d{2}")
+TEAM_SOURCE = re.compile(r".+ team, \d{4}-\d{2}-\d{2}")
 
 
 class TeamAnswer(Entry):
@@ -146,7 +146,7 @@ class TeamAnswer(Entry):
     def _known_source(cls, value: tuple[str, ...]) -> tuple[str, ...]:  # overrides Entry's: the team, dated
         wrong = [s for s in value if not TEAM_SOURCE.fullmatch(s)]
         if wrong:
-            raise ValueError(f"a team answer's source is 'BIOVALIANCE team, YYYY-MM-DD', not {wrong[0]!r}")
+            raise ValueError(f"a team answer's source is '<name> team, YYYY-MM-DD', not {wrong[0]!r}")
         return value
 
 

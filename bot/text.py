@@ -38,7 +38,7 @@ objectives objective events companies partner specialities speciality expertise 
 
 
 def normalise(text: str) -> str:
-    """Fold case, accents and punctuation so that 'Où se trouve RD-Biotech ?' == 'ou se trouve rd biotech'."""
+    """Fold case, accents and punctuation so that 'Où se trouve Acme-Bio ?' == 'ou se trouve acme bio'."""
     text = text.casefold()
     if not text.isascii():  # accents to strip: rare in bulk text, common in questions
         text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
@@ -69,7 +69,7 @@ def detect_language(text: str, default: str = "fr", frequencies=None, ignore: Co
 
     Marker words decide first. When they tie, `frequencies` (anything with `zipf(word, lang)`,
     such as the engine's word lists) weighs how French or English the other words are; words in
-    `ignore` (names: "cell" in "Cell therapy") say nothing about the visitor's language.
+    `ignore` (names: "vaccine" in a "Vaccine Days" entry) say nothing about the visitor's language.
     """
     fr, en = language_votes(text)
     if fr == en and frequencies is not None:
@@ -79,7 +79,7 @@ def detect_language(text: str, default: str = "fr", frequencies=None, ignore: Co
         own = balance([w for w in words if w not in ignore])
         if abs(own) >= 0.75:
             return "fr" if own > 0 else "en"
-        named = balance(words)  # only names left: "Healthcare Innovation 2030 budget?" reads as English
+        named = balance(words)  # only names left: "Plan Acme 2030 budget?" reads as English
         if abs(named) >= 1.5:
             return "fr" if named > 0 else "en"
     if fr == en:

@@ -96,6 +96,7 @@ class Edition(_Frozen):
 class Pronouns(_Frozen):
     person: Words = frozenset()
     thing: Words = frozenset()
+    other: Words = frozenset()
 
 
 class Time(_Frozen):

@@ -88,15 +88,17 @@ def _thread(row: HandoverThread) -> Thread:
                   row.expires_at, row.saved_answer_id)
 
 
-def team_source(day: dt.date) -> str:
-    return f"BIOVALIANCE team, {day.isoformat()}"
+def team_source(team: str, day: dt.date) -> str:
+    """"<team> team, 2026-11-30": who wrote a staff answer, and when."""
+    return f"{team} team, {day.isoformat()}"
 
 
 class HandoverStore:
     """Threads, the bot messages replies refer to, and staff answers; shares the log's database."""
 
-    def __init__(self, log: QuestionLog):
+    def __init__(self, log: QuestionLog, *, team: str = "Staff"):
         self._log = log
+        self._team = team  # the assistant's name, for the answers' source
 
     # --- threads ---------------------------------------------------------------------------------
 
@@ -212,7 +214,7 @@ class HandoverStore:
         if not texts:
             raise ValueError("a staff answer needs a text in French or English")
         with self._log.transaction() as session:
-            row = StaffAnswer(text_fr=texts.get("fr"), text_en=texts.get("en"), source=team_source(at.date()),
+            row = StaffAnswer(text_fr=texts.get("fr"), text_en=texts.get("en"), source=team_source(self._team, at.date()),
                               created_at=at)
             session.add(row)
             session.flush()

@@ -244,7 +244,7 @@ class StaffAnswer(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text_fr: Mapped[str | None] = mapped_column(Text)
     text_en: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(120))  # "BIOVALIANCE team, 2026-11-30"
+    source: Mapped[str] = mapped_column(String(120))  # "<assistant name> team, 2026-11-30"
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 

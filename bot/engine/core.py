@@ -92,7 +92,7 @@ class Engine:
         questions = [s for s in sentences if not s.smalltalk and not s.intro]
         closing = self.lexicon.closing_words
         if chat and not any(s.question for s in sentences) and any(set(s.folded.split()) & closing for s in sentences):
-            questions = []  # "Thanks for the info about Dijon, have a nice weekend!": no question in it
+            questions = []  # "Thanks for the info about the fair, have a nice weekend!": no question in it
         if not questions and chat:
             kind = "help" if "help" in chat else chat[-1] if "hello" not in chat[-1:] or len(chat) == 1 else chat[0]
             status = Status.ANSWERED if kind == "help" else Status.SMALLTALK

@@ -83,7 +83,7 @@ class Places:
         return self.by_word.get(folded, folded or None)
 
     def enclosing(self, key: str) -> list[str]:
-        """The place and every wider place it lies in: Dijon, the region, France."""
+        """The place and every wider place it lies in: a city, its region, its country."""
         chain = [key]
         while chain[-1] in self.within and self.within[chain[-1]] not in chain:
             chain.append(self.within[chain[-1]])
@@ -140,7 +140,7 @@ class Lexicon:
                 places.by_word.setdefault(demonym, key)
             if place.within:
                 places.within[key] = normalise(place.within)
-        for entry in knowledge:  # places only entries name: "Wisconsin", a city not in the vocabulary
+        for entry in knowledge:  # places only entries name: a state or city the vocabulary lacks
             for text in entry_place_texts(entry):
                 key = places.key_of(text)
                 if key and key not in places.names:

@@ -51,7 +51,7 @@ def content_words(text: str, stop: frozenset[str]) -> list[str]:
 
 
 def alias_key(words: Iterable[str]) -> str:
-    """Order-free key: 'medfit biofit' and 'biofit medfit' are the same name."""
+    """Order-free key: 'expo bio' and 'bio expo' are the same name."""
     return " ".join(sorted(words))
 
 
@@ -87,7 +87,7 @@ class Vocabulary:
         """The closest known word and a 0-100 similarity, or None when nothing is close enough.
 
         Among equally close words, one from `prefer` (words of names) wins, then the one sharing
-        more letters in order: "tmis" is one edit from both "mis" and "temis", and means TEMIS.
+        more letters in order: "acm" is one edit from both "am" and "acme", and means the name.
         """
         limit = max_edits(len(word))
         if not limit:

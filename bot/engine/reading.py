@@ -54,7 +54,7 @@ class Frame:
     negated: bool = False
     international: bool = False
     yes_no: bool = False
-    existential: bool = False          # "is there a company in Lyon?"
+    existential: bool = False          # "is there a company in Lille?"
     off_topic: bool = False
     unknown: float = 0.0               # how much of the clause the engine does not know
     content: list[str] = field(default_factory=list)  # repaired words naming no entry, for search
@@ -188,7 +188,7 @@ class Reader:
         return Word(word, word, 0.0, weight)
 
     def _join_split_names(self, words: list[Word]) -> list[Word]:
-        """Glue two words back when together they spell a name: 'cel quest', 'rdb iotech'."""
+        """Glue two words back when together they spell a name: 'acm ebio', 'cel lgen'."""
         names = self.aliases.vocabulary.words
         joined: list[Word] = []
         i = 0
@@ -224,7 +224,7 @@ class Reader:
         rest = [w for i, w in enumerate(words) if i not in covered]
         texts = [w.text for w in rest]
 
-        # Places first: "Côte-d'Or" or "Québec" are not cue words.
+        # Places first: a place name ("Saint-Malo") is never a cue word.
         place_hits = lx.places.find(texts)
         in_place = {i for _, a, b in place_hits for i in range(a, b)}
         frame.places = list(dict.fromkeys(key for key, _, _ in place_hits))
@@ -275,7 +275,7 @@ class Reader:
         return frame
 
     def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool:
-        """"Is Chematech in Besançon?", "Chematech est-elle à Dijon ?": no question word, a yes/no form."""
+        """"Is Acme in Springfield?", "Acme est-elle à Lille ?": no question word, a yes/no form."""
         yn = self.lx.general.yes_no
         if set(words) & self.lx.general.interrogatives - {"ou"} or (words and words[0] in self.lx.asks.openers):
             return False

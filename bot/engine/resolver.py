@@ -133,7 +133,7 @@ class Resolver:
         if not subjects and not filters and frame.places and not (frame.asks or frame.kinds or frame.attribute):
             here = [e.id for e in self.kb if set(frame.places) & self._places.get(e.id, set())]
             here = list(dict.fromkeys(here + sorted(self.named_with(frame.words), key=self._order.__getitem__)))[:3]
-            if len(here) > 1 and len(frame.words) <= 2:  # "wisconsin": which of its entries?
+            if len(here) > 1 and len(frame.words) <= 2:  # a bare state name: which of its entries?
                 return Resolution([Clarify(tuple(self._suggestion(e) for e in here))], score=70.0)
         if not subjects and not filters:
             hit = self._described(frame, context)
@@ -141,8 +141,10 @@ class Resolver:
                 subjects, score = [hit], 85.0
             elif not self._is_list_query(frame):
                 partly = self._partly_named(frame)
-                if partly:  # "cell": CellQuest or cell therapy? Ask back rather than guess
+                if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
                     return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
+                if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
+                    return Resolution([Clarify((), follow_up=True)], score=50.0)
                 return Resolution([Declined("unknown")])
         if not subjects:
             return self._list_resolution(frame, today, filters)
@@ -161,18 +163,18 @@ class Resolver:
         return kinds <= {"initiative", "media"} and not frame.kinds
 
     def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
-        """"Et Chematech ?" / "and the second one?": the previous question, about something else."""
+        """"Et Acme ?" / "and the other one?": the previous question, about something else."""
         if not frame.asks and frame.attribute is None and not frame.yes_no and not frame.content \
                 and len(frame.words) <= 5 and focus.ask and named:
             frame.asks = [Ask(focus.ask)]
             frame.attribute = focus.attribute
 
     def _split(self, frame: Frame, named: list[Named]) -> tuple[list[str], list[str]]:
-        """Named entries that are the subject, and those that only narrow a list ("cell therapy companies")."""
+        """Named entries that are the subject, and those that only narrow a list ("vaccine companies")."""
         wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
         subjects, filters = [], []
         if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months)):
-            # "Is BIOVALIANCE a startup?": a claim about what is named (but "did it go to an event in
+            # "Is the initiative a startup?": a claim about what is named (but "did it go to an event in
             # the USA?" asks for events there)
             return list(dict.fromkeys(n.entry for n in named)), []
         for n in named:
@@ -185,7 +187,7 @@ class Resolver:
             elif n.entry not in subjects:
                 subjects.append(n.entry)
         if len(subjects) > 1 and self.initiative in subjects and frame.ask != Ask.RELATION:
-            subjects.remove(self.initiative)  # "Will BIOVALIANCE be at BioFit?" is about BioFit
+            subjects.remove(self.initiative)  # "Will the initiative be at the fair?" is about the fair
         return subjects, filters
 
     def _from_focus(self, frame: Frame, focus: Focus) -> list[str]:
@@ -197,6 +199,11 @@ class Resolver:
             return [focus.listed[index]] if index < len(focus.listed) else []
         g = self.lx.general
         words = set(frame.words)
+        if words & g.pronouns.other and focus.entries:  # "the other one": same kind, not the last one
+            current = self.kb.entries.get(focus.entries[0])
+            pool = [e for e in focus.listed + focus.entries[1:] if e != focus.entries[0]]
+            others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
+            return others[:1]
         if frame.content and not words & (g.pronouns.person | g.pronouns.thing) and not frame.kinds:
             return []  # "cell": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
@@ -229,7 +236,7 @@ class Resolver:
     def _described(self, frame: Frame, context: list[str] | None) -> str | None:
         """The one entry a question describes without naming it, if one stands out.
 
-        The clause's own words first, then with the rest of the message ("I need plasmid DNA...
+        The clause's own words first, then with the rest of the message ("I need a vaccine supplier...
         which company is it?"). Entries of the kind asked for ("which company") come first.
         """
         wanted = self._wanted(frame)
@@ -250,6 +257,14 @@ class Resolver:
             if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
                 return hits[0].entry
         return None
+
+    def _follows_up(self, frame: Frame) -> bool:
+        """A clause that only makes sense after another: a pronoun or a leading "and", nothing named."""
+        g = self.lx.general
+        words = set(frame.words)
+        pointing = words & (g.pronouns.person | g.pronouns.thing | g.pronouns.other) or frame.words[:1] and \
+            frame.words[0] in g.conjunctions
+        return bool(pointing) and not frame.content and (bool(frame.asks) or frame.attribute is not None)
 
     def _partly_named(self, frame: Frame) -> list[str]:
         """Entries one of whose names holds a word of the clause, when at most three do."""
@@ -281,7 +296,7 @@ class Resolver:
         if frame.ask == Ask.RELATION and frame.places and len(subjects) == 1 and not filters:
             here = [e.id for e in self.kb if e.id != main.id and set(frame.places) & self._places.get(e.id, set())
                     and self._related(e, main.id)]
-            if here:  # "What links BIOVALIANCE and Wisconsin?": what it has there
+            if here:  # "What links the initiative and Ohio?": what it has there
                 return Resolution([Listing("related", tuple(here), subject=main.id)], (main.id,), tuple(here), score)
         if frame.ask == Ask.RELATION and (len(subjects) > 1 or filters):
             other = (subjects[1:] + filters)[0]
@@ -289,7 +304,7 @@ class Resolver:
         if frame.yes_no and len(subjects) > 1:
             people = [s for s in subjects if isinstance(self.kb.entries[s], Person)]
             others = [s for s in subjects if s not in people]
-            if people and others:  # "Is Lescure the president of the Region?"
+            if people and others:  # "Is <the minister> the president of the region?"
                 person = self.kb.entries[people[0]]
                 fact = self._people(self.kb.entries[others[0]], frame, today)
                 return Resolution([Verdict(person.organisation == others[0], fact)], (others[0], person.id), score=score)
@@ -297,9 +312,11 @@ class Resolver:
         if edition is not None:
             return Resolution([edition], (main.id,), score=score)
         if isinstance(main, Figure) and frame.places and not self._figure_covers(main, frame.places):
-            # "How many biotech companies in Besançon?": the figure is for a wider area
+            # "How many biotech companies in Lille?": the figure is for a wider area
             return Resolution([Missing("figure", place=frame.places[0])], (main.id,), score=score)
         asks = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE)] or [frame.ask]
+        if frame.yes_no and frame.places and asks == [Ask.DESCRIBE]:
+            asks = [Ask.WHERE]  # "Is Acme in Lille?": where it is decides
         same_kind = [s for s in subjects if type(self.kb.entries[s]) is type(main)][:MAX_SUBJECTS]
         parts: list[Part] = []
         listed: tuple[str, ...] = ()
@@ -327,7 +344,7 @@ class Resolver:
     def _attribute(self, entry: Entry, attribute: str, frame: Frame, today: dt.date) -> Part:
         spec = self.lx.general.attributes[attribute]
         if isinstance(entry, Figure) and spec.figures & self._figure_groups(entry):
-            return Card(entry.id)  # "the BioImp funding's budget" is the figure itself
+            return Card(entry.id)  # "the consortium funding's budget" is the figure itself
         for name in spec.fields or (attribute,):
             value = getattr(entry, name, None)
             if value is None:
@@ -337,7 +354,7 @@ class Resolver:
                     items = self._filtered(value, frame, today)
                     if items:
                         return Listing(f"attr_{attribute}", tuple(items), subject=entry.id,
-                                       place=frame.places[0] if frame.places else None)
+                                       places=tuple(frame.places))
                     continue
                 return FieldValue(entry.id, attribute, value)
         if spec.people and self.kb.people_by_organisation.get(entry.id):
@@ -401,7 +418,7 @@ class Resolver:
         if getattr(entry, "led_by", ()):
             return Listing("led_by", tuple(entry.led_by), subject=entry.id)
         if Ask.DESCRIBE in frame.asks or frame.ask == Ask.WHO and not frame.attribute:
-            return Card(entry.id)  # "Who is BioForward?" asks what it is
+            return Card(entry.id)  # "Who is <a cluster>?" asks what it is
         return Missing("leader", entry.id)
 
     def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
@@ -462,7 +479,7 @@ class Resolver:
             return entry.kind in wanted
         others = [n.entry for n in frame.named if n.entry not in (entry.id, self.initiative)]
         if others and not any(self._linked(entry.id, o) for o in others):
-            return False  # "Is Chematech a plasmid DNA supplier?": the sources tie it to nothing of the kind
+            return False  # "Is Acme a vaccine maker?": the sources tie it to nothing of the kind
         return self._supported(entry, frame)
 
     def _supported(self, entry: Entry, frame: Frame) -> bool | None:
@@ -498,7 +515,7 @@ class Resolver:
         listed = part.items if isinstance(part, Listing) else ()
         specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
         if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no:
-            # "the Besançon company that makes plasmid DNA: when was it founded?"
+            # "the Lille company that makes vaccines: when was it founded?"
             return self._subject_resolution(frame, list(listed), [], today, 85.0)
         if isinstance(part, Listing) and frame.ordinal is not None and listed:
             index = frame.ordinal - 1 if frame.ordinal > 0 else len(listed) - 1
@@ -550,7 +567,7 @@ class Resolver:
             return NotFound(place=frame.places[0] if frame.places else None, kinds=tuple(sorted(wanted)))
         heading = "events" if wanted == {"event"} else "companies" if wanted == {"company"} else \
             f"kind_{sorted(wanted)[0]}" if len(wanted) == 1 else "entries"
-        return Listing(heading, tuple(items), place=frame.places[0] if frame.places else None,
+        return Listing(heading, tuple(items), places=tuple(frame.places),
                        none_upcoming=none_upcoming)
 
     def _filtered(self, ids, frame: Frame, today: dt.date, filters: list[str] = ()) -> list[str]:

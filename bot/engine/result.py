@@ -84,7 +84,7 @@ class Listing:
     heading: str
     items: tuple[str, ...]
     subject: str | None = None       # the entry the list is about (its people, its actors...)
-    place: str | None = None         # place key the list was filtered on
+    places: tuple[str, ...] = ()     # place keys the list was filtered on
     none_upcoming: bool = False      # upcoming events were asked and there are none
 
 

@@ -1,6 +1,8 @@
 """Thin Telegram adapters over the engine, one module per concern, registered here in order."""
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -48,7 +50,9 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def text_only(update: Update, context: BotContext) -> None:
     """A photo, voice note, sticker or file in a private chat: say what the bot can read."""
     assert update.effective_message is not None
-    await update.effective_message.reply_html(ui("text_only", context.lang(update.effective_user)))
+    lang = context.lang(update.effective_user)
+    examples = context.services.knowledge.vocabulary.assistant.examples.get(lang) or ("?",)
+    await update.effective_message.reply_html(ui("text_only", lang, example=html.escape(examples[0], quote=False)))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

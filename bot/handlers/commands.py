@@ -29,7 +29,7 @@ _SECTION_WORDS = {"actor": "actors", "event": "events", "speciality": "specialit
 
 
 def deep_link_target(payload: str, knowledge: KnowledgeBase) -> ShowPage | ShowCard | None:
-    """What `/start <payload>` opens: `events` (a list), `actor-rd-biotech` or `rd-biotech` (a card)."""
+    """What `/start <payload>` opens: `events` (a list), `actor-<id>` or `<id>` (a card)."""
     if not _PAYLOAD.fullmatch(payload):
         return None
     word = payload.lower().replace("_", "-")
@@ -44,9 +44,14 @@ def deep_link_target(payload: str, knowledge: KnowledgeBase) -> ShowPage | ShowC
     return None
 
 
-def welcome_html(first_name: str | None, lang: str) -> str:
+def welcome_html(first_name: str | None, lang: str, knowledge: KnowledgeBase) -> str:
+    """The welcome, in the knowledge base's own words (its assistant's name, scope and examples)."""
     name = first_name or ("à vous" if lang == "fr" else "there")
-    return ui("welcome", lang, name=html.escape(name, quote=False))
+    assistant = knowledge.vocabulary.assistant
+    quote = ("« {} »" if lang == "fr" else '"{}"').format
+    examples = ", ".join(quote(html.escape(e, quote=False)) for e in assistant.examples.get(lang, ())[:2])
+    return ui("welcome", lang, name=html.escape(name, quote=False), assistant=html.escape(assistant.name, quote=False),
+              scope=html.escape(assistant.scope.get(lang), quote=False), examples=examples)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -56,7 +61,7 @@ async def start(update: Update, context: BotContext) -> None:
     lang = context.lang(user)
     await context.reset_conversation(user, message.chat_id)
     target = deep_link_target(context.args[0], context.services.knowledge) if context.args else None
-    welcome = welcome_html(user.first_name if user else None, lang)
+    welcome = welcome_html(user.first_name if user else None, lang, context.services.knowledge)
     if target is None:
         await message.reply_html(welcome, reply_markup=keyboards.main_menu(lang))
         return
@@ -86,7 +91,8 @@ async def show_help(update: Update, context: BotContext) -> None:
     commands = "\n".join(f"/{name} — {ui('cmd_' + name, lang)}" for name in PUBLIC_COMMANDS)
     examples = "\n".join(f"• {html.escape(q, quote=False)}" for q in _examples(context.services.knowledge, lang))
     mention = "@" + html.escape(context.bot.username or "", quote=False)
-    await message.reply_html(ui("help", lang, commands=commands, examples=examples or "—", mention=mention),
+    await message.reply_html(ui("help", lang, commands=commands, examples=examples or "—", mention=mention,
+                                assistant=html.escape(context.services.knowledge.vocabulary.assistant.name, quote=False)),
                              reply_markup=keyboards.main_menu(lang))
 
 
@@ -113,7 +119,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         return
     await context.choose_lang(query.from_user, action.lang)
     await query.answer(ui("lang_set", action.lang))
-    await query.edit_message_text(welcome_html(query.from_user.first_name, action.lang),
+    await query.edit_message_text(welcome_html(query.from_user.first_name, action.lang, context.services.knowledge),
                                   reply_markup=keyboards.main_menu(action.lang))
 
 

@@ -226,7 +226,8 @@ async def _relay_to_visitor(message: Message, thread_id: int, context: BotContex
         return
     try:
         sent = await send_html(context.bot, thread.visitor_chat_id,
-                               ui("team_says", thread.lang, text=excerpt(text, RELAY_CHARS)))
+                               ui("team_says", thread.lang, text=excerpt(text, RELAY_CHARS),
+                                  assistant=html.escape(context.services.knowledge.vocabulary.assistant.name, quote=False)))
     except Forbidden:  # the visitor blocked the bot: the thread cannot go on
         await asyncio.to_thread(store.close, thread.id)
         await message.reply_html(ui("thread_not_open", staff_lang))

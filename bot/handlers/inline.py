@@ -20,7 +20,7 @@ MAX_CARDS = 8
 
 def _article(result_id: str, reply: Reply, title: str | None = None) -> InlineQueryResultArticle:
     lines = [line.strip() for line in reply.text.splitlines() if line.strip()]
-    heading = title or (lines[0] if lines else "BIOVALIANCE")
+    heading = title or (lines[0] if lines else "…")
     description = " ".join(lines[1:])[:200]
     return InlineQueryResultArticle(
         id=result_id[:64], title=heading[:120], description=description or None,

@@ -11,12 +11,14 @@ from bot.staff_answers import StaffAnswer
 
 
 def _source(answer: StaffAnswer, lang: str) -> str:
-    """"BIOVALIANCE team, 2026-11-30" said in the reader's language."""
+    """"<name> team, 2026-11-30" said in the reader's language."""
+    team, _, date = answer.source.rpartition(" team, ")
     try:
-        day = dt.date.fromisoformat(answer.source.rsplit(",", 1)[-1].strip())
+        day = dt.date.fromisoformat(date.strip())
     except ValueError:
         return html.escape(answer.source, quote=False)
-    return ui("source_team", lang, date=day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat())
+    return ui("source_team", lang, assistant=html.escape(team, quote=False),
+              date=day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat())
 
 
 def render_staff_answer(answer: StaffAnswer, lang: str) -> str:

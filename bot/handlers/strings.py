@@ -11,20 +11,18 @@ from bot.replies import fill
 
 STRINGS: dict[str, dict[str, str]] = {
     "welcome": {
-        "fr": "Bonjour {name} ! Je suis l'assistant <b>BIOVALIANCE</b>, la filière des biothérapies en "
-              "Bourgogne-Franche-Comté.\n\nPosez-moi une question en français ou en anglais "
-              "(« Où se trouve RD Biotech ? », « Quand a lieu BioFit ? ») ou parcourez les rubriques ci-dessous.",
-        "en": "Hello {name}! I am the <b>BIOVALIANCE</b> assistant, for the biotherapy sector of "
-              "Bourgogne-Franche-Comté.\n\nAsk me a question in English or French "
-              "(\"Where is RD Biotech?\", \"When is BioFit?\") or browse the sections below.",
+        "fr": "Bonjour {name} ! Je suis l'assistant <b>{assistant}</b> : {scope}.\n\nPosez-moi une question "
+              "en français ou en anglais ({examples}) ou parcourez les rubriques ci-dessous.",
+        "en": "Hello {name}! I am the <b>{assistant}</b> assistant: {scope}.\n\nAsk me a question in English "
+              "or French ({examples}) or browse the sections below.",
     },
     "help": {
-        "fr": "<b>Ce que je sais faire</b>\nJe réponds aux questions sur BIOVALIANCE, ses acteurs, ses "
+        "fr": "<b>Ce que je sais faire</b>\nJe réponds aux questions sur {assistant}, ses acteurs, ses "
               "spécialités, ses événements, ses objectifs et ses chiffres clés, à partir de deux articles de presse. "
               "Si je ne sais pas, je le dis et je transmets la question à l'équipe.\n\n"
               "<b>Commandes</b>\n{commands}\n\n<b>Exemples</b>\n{examples}\n\n"
               "Dans un groupe, mentionnez-moi ({mention}) ou répondez à l'un de mes messages.",
-        "en": "<b>What I can do</b>\nI answer questions about BIOVALIANCE, its actors, specialities, "
+        "en": "<b>What I can do</b>\nI answer questions about {assistant}, its actors, specialities, "
               "events, objectives and key figures, from two press articles. "
               "When I don't know, I say so and pass the question on to the team.\n\n"
               "<b>Commands</b>\n{commands}\n\n<b>Examples</b>\n{examples}\n\n"
@@ -42,7 +40,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "title_events": {"fr": "<b>Événements</b> (à venir d'abord)", "en": "<b>Events</b> (upcoming first)"},
     "title_events_past": {"fr": "<b>Événements passés</b> (aucun événement à venir n'est annoncé)",
                           "en": "<b>Past events</b> (no upcoming event is announced)"},
-    "title_objectives": {"fr": "<b>Les objectifs de BIOVALIANCE</b>", "en": "<b>BIOVALIANCE's objectives</b>"},
+    "title_objectives": {"fr": "<b>Les objectifs</b>", "en": "<b>The objectives</b>"},
     "title_figures": {"fr": "<b>Chiffres clés</b>", "en": "<b>Key figures</b>"},
     "pick_one": {"fr": "Choisissez une fiche :", "en": "Pick a card:"},
     "page": {"fr": "Page {page}/{pages}", "en": "Page {page}/{pages}"},
@@ -66,9 +64,9 @@ STRINGS: dict[str, dict[str, str]] = {
                  "en": "Noted, I will now speak English with you."},
     "about": {
         "fr": "{card}\n\n<b>Mes sources</b>\n{sources}\n\nJe ne réponds qu'à partir de ces articles ; "
-              "les questions sans réponse sont transmises à l'équipe BIOVALIANCE.",
+              "les questions sans réponse sont transmises à l'équipe.",
         "en": "{card}\n\n<b>My sources</b>\n{sources}\n\nI only answer from these articles; "
-              "questions I cannot answer are passed on to the BIOVALIANCE team.",
+              "questions I cannot answer are passed on to the team.",
     },
     "slow_down": {
         "fr": "Doucement 🙂 Je reçois beaucoup de messages de votre part : je reprends dans quelques secondes.",
@@ -78,11 +76,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "unknown_command": {"fr": "Je ne connais pas cette commande. Tapez /help pour voir ce que je sais faire.",
                         "en": "I don't know that command. Type /help to see what I can do."},
     "gone": {"fr": "Cette fiche n'existe plus.", "en": "This card no longer exists."},
-    "text_only": {"fr": "Je ne lis que le texte : écrivez-moi votre question, par exemple « Quand a lieu BioFit ? ».",
-                  "en": "I can only read text: type your question, for example \"When is BioFit?\"."},
+    "text_only": {"fr": "Je ne lis que le texte : écrivez-moi votre question, par exemple « {example} ».",
+                  "en": "I can only read text: type your question, for example \"{example}\"."},
     "error": {"fr": "Désolé, un problème technique m'a empêché de répondre. Réessayez dans un instant.",
               "en": "Sorry, a technical problem stopped me from answering. Please try again in a moment."},
-    "inline_help_title": {"fr": "Posez une question sur BIOVALIANCE", "en": "Ask a question about BIOVALIANCE"},
+    "inline_help_title": {"fr": "Posez-moi une question", "en": "Ask me a question"},
     "inline_no_answer": {"fr": "Pas de réponse sûre : ouvrez la conversation avec moi",
                          "en": "No sure answer: open a chat with me"},
     "inline_open_chat": {"fr": "Discuter avec l'assistant", "en": "Chat with the assistant"},
@@ -91,7 +89,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd_actors": {"fr": "Les acteurs de la filière", "en": "The sector's actors"},
     "cmd_specialities": {"fr": "Les spécialités de la région", "en": "The region's specialities"},
     "cmd_events": {"fr": "Les événements, à venir d'abord", "en": "Events, upcoming first"},
-    "cmd_objectives": {"fr": "Les objectifs de BIOVALIANCE", "en": "BIOVALIANCE's objectives"},
+    "cmd_objectives": {"fr": "Les objectifs", "en": "The objectives"},
     "cmd_figures": {"fr": "Les chiffres clés", "en": "Key figures"},
     "cmd_lang": {"fr": "Changer de langue (English)", "en": "Change language (français)"},
     "cmd_about": {"fr": "L'initiative et mes sources", "en": "The initiative and my sources"},
@@ -106,16 +104,16 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "This button is for the person who asked."},
     "menu_home": {"fr": "🏠 Menu", "en": "🏠 Menu"},
     "back": {"fr": "◀ Retour", "en": "◀ Back"},
-    "nudge": {"fr": "D'accord ! Posez-moi une question sur BIOVALIANCE quand vous voulez, ou tapez /help.",
-              "en": "All right! Ask me anything about BIOVALIANCE whenever you like, or type /help."},
+    "nudge": {"fr": "D'accord ! Posez-moi une question quand vous voulez, ou tapez /help.",
+              "en": "All right! Ask me anything whenever you like, or type /help."},
 
     # "Ask the team": the visitor's side.
     "ask_team": {"fr": "🙋 Demander à l'équipe", "en": "🙋 Ask the team"},
     "ask_team_consent": {
-        "fr": "Votre question et la réponse du robot seront envoyées à l'équipe BIOVALIANCE, sans votre nom. "
+        "fr": "Votre question et la réponse du robot seront envoyées à l'équipe, sans votre nom. "
               "Pour vous répondre ici, je garde l'identifiant de cette conversation tant qu'elle est ouverte "
               "(24 h au plus), puis je l'efface.",
-        "en": "Your question and the bot's reply will be sent to the BIOVALIANCE team, without your name. To "
+        "en": "Your question and the bot's reply will be sent to the team, without your name. To "
               "answer you here, I keep this chat's id while the conversation is open (24 h at most), then erase it.",
     },
     "ask_team_send": {"fr": "✅ Envoyer à l'équipe", "en": "✅ Send to the team"},
@@ -129,8 +127,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask_team_cancelled": {"fr": "D'accord, rien n'a été envoyé.", "en": "All right, nothing was sent."},
     "ask_team_unavailable": {"fr": "L'équipe n'est pas joignable pour le moment ; réessayez plus tard.",
                              "en": "The team cannot be reached right now; please try again later."},
-    "team_says": {"fr": "💬 <b>L'équipe BIOVALIANCE</b> :\n{text}\n\n<i>Répondez à ce message pour lui écrire.</i>",
-                  "en": "💬 <b>The BIOVALIANCE team</b>:\n{text}\n\n<i>Reply to this message to write back.</i>"},
+    "team_says": {"fr": "💬 <b>L'équipe {assistant}</b> :\n{text}\n\n<i>Répondez à ce message pour lui écrire.</i>",
+                  "en": "💬 <b>The {assistant} team</b>:\n{text}\n\n<i>Reply to this message to write back.</i>"},
     "relayed_to_team": {"fr": "✓ Transmis à l'équipe.", "en": "✓ Passed on to the team."},
     "thread_over": {"fr": "Cette conversation avec l'équipe est terminée. Posez-moi une autre question quand vous voulez.",
                     "en": "This conversation with the team has ended. Ask me another question any time."},
@@ -178,11 +176,11 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "{text}\n\n<i>Answer from the team: {source}.</i>"},
     "staff_answer_other_lang": {"fr": "<i>L'équipe a écrit cette réponse en anglais :</i>\n",
                                 "en": "<i>The team wrote this answer in French:</i>\n"},
-    "source_team": {"fr": "équipe BIOVALIANCE, {date}", "en": "BIOVALIANCE team, {date}"},
+    "source_team": {"fr": "équipe {assistant}, {date}", "en": "{assistant} team, {date}"},
 
     # Staff review in a private chat (/review, /link, /stats, /export); the refusal says nothing about the log.
-    "not_staff": {"fr": "Désolé, cette commande est réservée à l'équipe BIOVALIANCE.",
-                  "en": "Sorry, this command is for the BIOVALIANCE team only."},
+    "not_staff": {"fr": "Désolé, cette commande est réservée à l'équipe.",
+                  "en": "Sorry, this command is for the team only."},
     "log_off": {"fr": "Le journal des questions est désactivé.", "en": "The question log is turned off."},
     "db_down": {"fr": "La base de données est injoignable pour le moment ; réessayez plus tard.",
                 "en": "The database cannot be reached right now; please try again later."},
@@ -213,8 +211,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "review_next": {"fr": "▶ {count} groupe(s) suivant(s)", "en": "▶ Next {count} group(s)"},
     "review_page_end": {"fr": "Fin de la liste.", "en": "End of the list."},
     "review_type_link": {
-        "fr": "Envoyez <code>/link {group} identifiant-de-fiche</code> (par ex. <code>/link {group} rd-biotech</code>).",
-        "en": "Send <code>/link {group} entry-id</code> (for example <code>/link {group} rd-biotech</code>).",
+        "fr": "Envoyez <code>/link {group} identifiant-de-fiche</code> (par ex. <code>/link {group} {example}</code>).",
+        "en": "Send <code>/link {group} entry-id</code> (for example <code>/link {group} {example}</code>).",
     },
     "review_already": {"fr": "Déjà traité.", "en": "Already handled."},
     "review_linked": {"fr": "🔗 Relié à <b>{entry}</b> ({count} question(s)) : ces formulations sont apprises.",

@@ -1,0 +1,90 @@
+"""A second, invented knowledge base (another region's initiative, other cities, its own sources
+and wording) answered by the same engine with no change to the code: what is specific to a
+knowledge base lives in its YAML files, never in Python."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, Status
+from bot.engine.result import Focus, Missing
+from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
+from bot.replies import render
+
+OTHER_KB = Path(__file__).parent / "other_kb"
+TODAY = dt.date(2026, 1, 10)
+A, C, U, S = Status.ANSWERED, Status.CLARIFY, Status.UNANSWERED, Status.SMALLTALK
+
+
+@pytest.fixture(scope="module")
+def other() -> KnowledgeBase:
+    return load_knowledge(OTHER_KB, load_general_vocabulary())
+
+
+@pytest.fixture(scope="module")
+def engine(other: KnowledgeBase) -> Engine:
+    return Engine(other)
+
+
+def ask(engine: Engine, question: str, focus: Focus | None = None):
+    result = engine.answer(question, today=TODAY, focus=focus)
+    return result, render(result, engine.knowledge, TODAY).text
+
+
+def _examples() -> list[tuple[str, str]]:
+    kb = load_knowledge(OTHER_KB, load_general_vocabulary())
+    return [(entry.id, example) for entry in kb for example in entry.examples]
+
+
+@pytest.mark.parametrize(("entry_id", "example"), _examples())
+def test_every_example_question_finds_its_own_entry(engine: Engine, entry_id: str, example: str):
+    result, _ = ask(engine, example)
+    assert result.status == A, result
+    assert entry_id in (result.entry, *result.items), result
+
+
+def test_greets_and_helps_in_its_own_name(engine: Engine):
+    for question in ("Bonjour", "hello", "aide", "who are you?"):
+        result, text = ask(engine, question)
+        assert "MARINOVA" in text and "BIOVALIANCE" not in text, text
+
+
+@pytest.mark.parametrize(("question", "expected", "absent"), [
+    ("Quelles entreprises brestoises ?", "AlgaeTech", "BioMer"),
+    ("une boite lorientaise ?", "BioMer", "AlgaeTech"),
+    ("Which companies are in Rennes or Lorient?", "BioMer", "AlgaeTech"),
+    ("events in Canada?", "Blue Health Forum", "Sea Bio Days"),
+])
+def test_lists_by_place_and_demonym(engine: Engine, question: str, expected: str, absent: str):
+    result, text = ask(engine, question)
+    assert result.status == A and expected in text and absent not in text, text
+
+
+@pytest.mark.parametrize(("question", "attribute"), [
+    ("What is AlgaeTech's phone number?", "phone"),
+    ("Qui est le PDG de BioMer ?", "ceo"),
+    ("How much is a ticket for the Sea Bio Days?", "price"),
+])
+def test_declines_what_its_sources_do_not_give(engine: Engine, question: str, attribute: str):
+    result, text = ask(engine, question)
+    assert result.status == U
+    assert isinstance(result.parts[0], Missing) and result.parts[0].attribute == attribute
+    assert "BIOVALIANCE" not in text
+
+
+def test_answers_where_when_who_and_yes_no_from_its_own_data(engine: Engine):
+    assert "Lorient" in ask(engine, "Where is BioMer based?")[1]
+    assert "10" in ask(engine, "Quand ont lieu les Sea Bio Days ?")[1]
+    assert "Anne Le Goff" in ask(engine, "Qui dirige la région ?")[1]
+    result, text = ask(engine, "Is AlgaeTech in Lorient?")
+    assert text.startswith("No.") and "Brest" in text
+    result, text = ask(engine, "How many marine biotech jobs are there?")
+    assert "4,200" in text or "4 200" in text
+
+
+def test_follow_up_in_its_own_world(engine: Engine):
+    first, _ = ask(engine, "Tell me about BioMer")
+    second, text = ask(engine, "and where is it?", focus=first.focus)
+    assert second.status == A and "Lorient" in text
