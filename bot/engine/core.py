@@ -167,7 +167,9 @@ class Engine:
 def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:
     """The focus after a clause: what it was about (kept after a decline), its list, what was asked."""
     entries = tuple(dict.fromkeys(resolution.subjects + tuple(e for e in previous.entries if e not in resolution.subjects)))[:3]
-    listed = resolution.listed or (previous.listed if not resolution.subjects else ())
+    # The last list stays while the conversation picks from it ("the first one", "the other one").
+    picked = set(resolution.subjects) <= set(previous.listed)
+    listed = resolution.listed or (previous.listed if picked else ())
     return Focus(entries=entries, listed=listed, ask=frame.ask.value, attribute=frame.attribute)
 
 

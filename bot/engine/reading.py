@@ -171,6 +171,11 @@ class Reader:
         known = self.known
         if word in known or word.isdigit() or len(word) < 3:
             return Word(word, word, 100.0)
+        names = self.aliases.vocabulary.words
+        if word + "s" in names:  # singular and plural name one thing: "vaccin" / "vaccins"
+            return Word(word, word + "s", 100.0)
+        if word[-1] in "sx" and word[:-1] in names:
+            return Word(word, word[:-1], 100.0)
         if word + "s" in known or (word[-1] in "sx" and word[:-1] in known):
             return Word(word, word, 100.0)
         zipf = self.frequencies.commonest(word)

@@ -123,7 +123,10 @@ class Resolver:
             # "Is Roche a member of X?": the claim is about something the sources never name
             return Resolution([Declined("unknown", named[0].entry)], (named[0].entry,))
         self._inherit_ask(frame, focus, named)
+        named = self._figure_by_number(frame, named) + named
         subjects, filters = self._split(frame, named)
+        if forced and forced not in subjects:  # a staff link names the subject, whatever else is said
+            subjects, filters = [forced] + subjects, [f for f in filters if f != forced]
         score = min((n.score for n in named), default=0.0)
         if not subjects and not filters:
             subjects = self._from_focus(frame, focus)
@@ -137,6 +140,8 @@ class Resolver:
                 return Resolution([Clarify(tuple(self._suggestion(e) for e in here))], score=70.0)
         if not subjects and not filters:
             hit = self._described(frame, context)
+            if hit and Ask.JOBS in frame.asks:  # a job seeker's field: the employer it describes
+                return Resolution([Listing("companies", (hit,))], (hit,), (hit,), score=85.0)
             if hit:
                 subjects, score = [hit], 85.0
             elif not self._is_list_query(frame):
@@ -172,6 +177,8 @@ class Resolver:
     def _split(self, frame: Frame, named: list[Named]) -> tuple[list[str], list[str]]:
         """Named entries that are the subject, and those that only narrow a list ("vaccine companies")."""
         wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        if Ask.HOW_MANY in frame.asks:
+            wanted = set()  # "how many people...": the noun says what is counted, not what is answered
         subjects, filters = [], []
         if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months)):
             # "Is the initiative a startup?": a claim about what is named (but "did it go to an event in
@@ -180,9 +187,10 @@ class Resolver:
         for n in named:
             entry = self.kb.entries[n.entry]
             broad = isinstance(entry, (Initiative, Speciality))
-            if (wanted and entry.kind not in wanted and (broad or frame.ask in (Ask.LIST, Ask.JOBS, Ask.WHO)
-                                                          or Ask.LIST in frame.asks)) \
-                    or (broad and frame.places and frame.ask != Ask.RELATION):
+            # "the company behind <project>": the answer is of the kind asked, the name narrows it
+            # (but "Acme's speciality" asks an attribute Acme has)
+            own = (frame.attribute is not None and self._has(entry, frame.attribute)) or isinstance(entry, Figure)
+            if not own and ((wanted and entry.kind not in wanted) or (broad and frame.places and frame.ask != Ask.RELATION)):
                 filters.append(n.entry)
             elif n.entry not in subjects:
                 subjects.append(n.entry)
@@ -371,6 +379,18 @@ class Resolver:
         if self._is_value_of(entry.id, spec.fields or (attribute,)) or entry.kind in named_kinds:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
+
+    def _figure_by_number(self, frame: Frame, named: list[Named]) -> list[Named]:
+        """"Are there 48 companies...?": the one key figure with that value, when none is named."""
+        claims = {n for n in frame.numbers if n not in frame.years}
+        if not claims or any(isinstance(self.kb.entries[n.entry], Figure) for n in named):
+            return []
+        figures = [f.id for f in self.kb.of_type(Figure) if f.value in claims]
+        return [Named(figures[0], "", 90.0)] if len(figures) == 1 else []
+
+    def _has(self, entry: Entry, attribute: str) -> bool:
+        spec = self.lx.general.attributes[attribute]
+        return any(getattr(entry, name, None) or entry.details.get(name) for name in spec.fields or (attribute,))
 
     def _is_value_of(self, entry_id: str, fields) -> bool:
         """Whether the entry is itself another entry's value for these fields (a partner of someone)."""

@@ -1,0 +1,256 @@
+"""How the engine reads what visitors really write, on the real knowledge base: frames, long
+messages, several questions at once, yes/no, descriptions instead of names, editions, follow-ups,
+and the vocabulary and fields as data (a new field answered with no change to the engine)."""
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, Status
+from bot.engine.result import (
+    Ask, Card, Clarify, FieldValue, Focus, Listing, Location, Missing, OtherEdition, Schedule, Verdict,
+)
+from bot.knowledge import KnowledgeError, load_general_vocabulary, load_knowledge
+from bot.replies import render
+
+TODAY = dt.date(2026, 11, 21)  # every event of the articles is over
+A, C, U, S = Status.ANSWERED, Status.CLARIFY, Status.UNANSWERED, Status.SMALLTALK
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def ask(engine: Engine, question: str, focus: Focus | None = None, lang: str | None = None):
+    result = engine.answer(question, today=TODAY, focus=focus, lang_hint=lang)
+    return result, fold(render(result, engine.knowledge, TODAY).text)
+
+
+# ------------------------------------------------------------------ reading into a frame
+@pytest.mark.parametrize(("question", "asks", "named", "places", "yes_no"), [
+    ("Where is Chematech?", [Ask.WHERE], ["chematech"], [], False),
+    ("C'est quand le congrès de Lyon ?", [Ask.WHEN], ["immunology-congress"], [], False),
+    ("Chematech est-elle basée à Besançon ?", [Ask.WHERE], ["chematech"], ["besancon"], True),
+    ("Y a-t-il une entreprise dijonnaise ?", [], [], ["dijon"], True),
+    ("Combien d'emplois dans les biothérapies ?", [Ask.HOW_MANY], ["biotherapy-jobs"], [], False),
+    ("qui a dit que la collaboration est essentielle ?", [Ask.SAID, Ask.WHO], [], [], False),
+])
+def test_a_clause_becomes_a_frame(engine: Engine, question, asks, named, places, yes_no):
+    [frame] = engine.answer(question, today=TODAY).reading
+    assert frame["asks"][:len(asks)] == [a.value for a in asks]
+    assert [n["entry"] for n in frame["named"]] == named
+    assert frame["places"] == places and frame["yes_no"] is yes_no
+
+
+# ------------------------------------------------------------------ long messages, several questions
+def test_a_self_introduction_is_context_not_the_subject(engine: Engine):
+    result, text = ask(engine, "Hello! I run a small lab in Lyon and we buy a lot of reagents. "
+                               "Which company in your region makes chelating agents, and in which city is it?")
+    assert result.status == A and "chematech" in text and "dijon" in text
+    assert "lyon" not in text, "the visitor's own city is not a filter"
+
+
+def test_two_questions_in_one_message_get_two_answers(engine: Engine):
+    result, text = ask(engine, "Where is RD Biotech? And when did BioFit take place?")
+    assert result.status == A and len(result.parts) == 2
+    assert "besancon" in text and "strasbourg" in text and "december" in text
+
+
+def test_a_message_without_a_question_that_thanks_is_small_talk(engine: Engine):
+    result, _ = ask(engine, "Merci pour les infos sur Santenov, je file au salon de Strasbourg. Bonne journée !")
+    assert result.status == S and not result.needs_review
+
+
+@pytest.mark.parametrize("word", ["ok", "oui", "cool", "d'accord", "super"])
+def test_acknowledgements_are_small_talk_and_keep_the_language(engine: Engine, word: str):
+    result, _ = ask(engine, word, lang="fr")
+    assert result.status == S and result.lang == "fr" and not result.needs_review
+    assert ask(engine, word, lang="en")[0].lang == "en"
+
+
+def test_the_best_small_talk_wins(engine: Engine):
+    assert ask(engine, "who are you?")[0].parts[0].kind == "who_are_you"
+    assert ask(engine, "how are you?")[0].parts[0].kind == "how_are_you"
+
+
+# ------------------------------------------------------------------ described, not named
+@pytest.mark.parametrize(("question", "entry"), [
+    ("the blood-based research body of the region", "efs-bfc"),
+    ("l'entreprise qui fabrique de la peau artificielle", "urgo"),
+    ("which consortium got european money in 2024?", "bioimp"),
+    ("le réseau santé dijonnais partenaire de la marque", "santenov"),
+])
+def test_an_entry_is_found_by_what_is_said_of_it(engine: Engine, question: str, entry: str):
+    result, _ = ask(engine, question)
+    assert result.status == A and entry in (result.entry, *result.items), result
+
+
+def test_a_job_seeker_describing_a_field_gets_the_employers(engine: Engine):
+    result, text = ask(engine, "I'm a wound-care nurse moving into biomaterials, which employer could use me?")
+    assert result.status == A and "urgo" in text
+
+
+# ------------------------------------------------------------------ yes / no
+@pytest.mark.parametrize(("question", "yes", "fact"), [
+    ("Is RD Biotech in Besançon?", True, "besancon"),
+    ("Est-ce que Santenov est à Lyon ?", False, "dijon"),
+    ("Did the BioImp consortium start in 2023?", False, "2024"),
+    ("Y a-t-il 48 entreprises de biothérapie dans la région ?", True, "48"),
+    ("Was the Wisconsin summit held in Canada?", False, "united states"),
+])
+def test_yes_no_questions_say_yes_or_no_first(engine: Engine, question: str, yes: bool, fact: str):
+    result, text = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result
+    assert text.startswith(("yes", "oui") if yes else ("no", "non")) and fact in text, text
+
+
+# ------------------------------------------------------------------ editions and missing fields
+@pytest.mark.parametrize("question", ["BioFit-MedFit 2027, c'est quand ?", "When is next year's BioFit?",
+                                      "Où aura lieu la prochaine édition des Innovative Therapies Days ?"])
+def test_an_edition_the_sources_do_not_cover_is_declined_with_the_one_they_do(engine: Engine, question: str):
+    result, text = ask(engine, question)
+    assert result.status == U and isinstance(result.parts[0], OtherEdition)
+    assert "2025" in text
+
+
+def test_the_covered_edition_is_answered(engine: Engine):
+    result, _ = ask(engine, "Where was BioFit 2025?")
+    assert result.status == A and isinstance(result.parts[0], Schedule)
+
+
+def test_a_missing_field_names_what_is_missing_then_what_is_known(engine: Engine):
+    result, text = ask(engine, "What is the website of the immunology congress?")
+    assert result.status == U and result.parts[0] == Missing("website", "immunology-congress")
+    assert "website" in text and "lyon" in text
+    assert "passed" not in text, "not logged here, so not promised"
+
+
+def test_a_field_added_in_yaml_is_answered_without_touching_the_engine(tmp_path: Path):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    events = copy / "events.yaml"
+    text = events.read_text()
+    text = text.replace("- id: biofit-medfit\n", "- id: biofit-medfit\n  details:\n    website: https://biofit.example.org\n", 1)
+    events.write_text(text)
+    engine = Engine(load_knowledge(copy, load_general_vocabulary()))
+    result, reply = ask(engine, "What is BioFit's website?")
+    assert result.status == A and isinstance(result.parts[0], FieldValue)
+    assert "https://biofit.example.org" in reply
+
+
+def test_a_detail_with_an_unknown_attribute_is_located(tmp_path: Path):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    events = copy / "events.yaml"
+    events.write_text(events.read_text().replace("- id: biofit-medfit\n", "- id: biofit-medfit\n  details:\n    colour: blue\n", 1))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(copy, load_general_vocabulary())
+    [problem] = error.value.problems
+    assert (problem.file, problem.entry, problem.field) == ("events.yaml", "biofit-medfit", "details.colour")
+    assert problem.line is not None
+
+
+def test_a_broken_vocabulary_file_is_located(tmp_path: Path):
+    broken = tmp_path / "general.yaml"
+    source = (ROOT / "bot" / "vocabulary" / "general.yaml").read_text()
+    broken.write_text(source.replace("  where:\n    weight: 5", "  where:\n    weight: lots", 1))
+    with pytest.raises(KnowledgeError) as error:
+        load_general_vocabulary(broken)
+    [problem] = error.value.problems
+    assert problem.file == "general.yaml" and problem.field == "asks.where.weight" and problem.line
+
+
+def test_a_new_cue_word_is_data(tmp_path: Path, knowledge):
+    """A word the vocabulary does not know asks nothing; one line of YAML makes it a cue."""
+    path = tmp_path / "general.yaml"
+    source = (ROOT / "bot" / "vocabulary" / "general.yaml").read_text()
+    assert "wherabouts" not in source
+    question = "Chematech wherabouts?"
+    assert Ask.WHERE.value not in Engine(load_knowledge()).answer(question, today=TODAY).reading[0]["asks"]
+    path.write_text(source.replace("      where wheres located", "      wherabouts where wheres located", 1))
+    general = load_general_vocabulary(path)
+    engine = Engine(load_knowledge(general=general), general=general)
+    result, text = ask(engine, question)
+    assert isinstance(result.parts[0], Location) and "dijon" in text
+
+
+# ------------------------------------------------------------------ conversations
+def talk(engine: Engine, *questions: str, lang: str | None = None):
+    focus, out = Focus(), []
+    for question in questions:
+        result, text = ask(engine, question, focus, lang)
+        focus, lang = result.focus, result.lang
+        out.append((result, text))
+    return out
+
+
+def test_a_question_with_no_subject_takes_the_focus(engine: Engine):
+    (_, _), (second, text) = talk(engine, "Parle-moi de Santenov", "et c'est où ?")
+    assert second.status == A and "dijon" in text
+
+
+def test_pronouns_and_role_nouns_point_back(engine: Engine):
+    _, (_, org), (_, said) = talk(engine, "Who is Jeanne Galaine?", "What does that institution work on?",
+                                  "what does she say about talent?")
+    assert "blood" in org
+    assert "galaine" in said and "talent" in said
+
+
+def test_ordinals_pick_from_the_last_list(engine: Engine):
+    _, (first, text), (last, text2) = talk(engine, "Quels événements ?", "et le premier, c'était où ?",
+                                           "et le dernier ?")
+    assert "besancon" in text
+    assert "strasbourg" in text2
+
+
+def test_and_x_asks_the_previous_question_about_x(engine: Engine):
+    _, (result, text) = talk(engine, "Where is RD Biotech?", "and Chematech?")
+    assert isinstance(result.parts[0], Location) and "dijon" in text
+
+
+def test_after_a_decline_the_entry_stays_in_focus(engine: Engine):
+    (declined, _), (result, text) = talk(engine, "Quel est le numéro de téléphone d'Urgo ?", "ok, et ils font quoi ?")
+    assert declined.status == U and declined.focus.entries[:1] == ("urgo",)
+    assert result.status == A and "peau" in text
+
+
+def test_a_question_naming_its_own_subject_ignores_the_focus(engine: Engine):
+    _, (result, text) = talk(engine, "Where is RD Biotech?", "Where is Santenov?")
+    assert result.entry == "santenov" and "dijon" in text
+
+
+def test_the_other_one_chooses_within_the_focus(engine: Engine):
+    _, _, (result, _) = talk(engine, "Which companies are in Dijon or Besançon?", "the first one?", "and the other one?")
+    assert result.entry == "chematech"
+
+
+def test_a_follow_up_with_nothing_to_follow_asks_back(engine: Engine):
+    result, text = ask(engine, "and where is it?")
+    assert result.status == C and isinstance(result.parts[0], Clarify) and result.parts[0].follow_up
+    assert "referring" in text
+
+
+# ------------------------------------------------------------------ the code names no entry
+def test_no_python_module_names_the_initiative_a_city_or_an_entry(knowledge):
+    """Knowledge-specific words are data: the engine, replies and handlers must work for any
+    knowledge base (tests/other_kb proves it), so none of this one's names appear in bot/."""
+    names = {knowledge.vocabulary.assistant.name}
+    for entry in knowledge:
+        names |= {n for n in entry.all_names() if any(c.isupper() for c in n) and len(n) >= 4}
+    for place in knowledge.vocabulary.places:
+        names |= {place.name.fr, place.name.en}
+    found = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for name in names:  # the command's own name ("<name>-bot") and its database file are not the initiative
+            if re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-]|\.sqlite3)", text, re.IGNORECASE):
+                found.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not found, found
