@@ -97,7 +97,7 @@ class Reader:
         self._wh_words = set(lexicon.asks.openers) | {
             w for w, labels in lexicon.asks.words.items() if set(labels) & {"where", "when", "who", "how_many", "list"}
         }
-        self._question_openers = self._wh_words | g.yes_no.openers
+        self._question_openers = self._wh_words | g.interrogatives | g.yes_no.openers
 
     # ------------------------------------------------------------------ text
     def fold(self, text: str) -> str:
