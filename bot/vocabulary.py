@@ -57,6 +57,7 @@ class Cues(_Frozen):
 
     words: Words = frozenset()
     openers: Words = frozenset()
+    closers: Words = frozenset()
     phrases: Phrases = ()
 
 

@@ -21,6 +21,7 @@ class CueTable:
 
     words: dict[str, list[str]] = field(default_factory=dict)
     openers: dict[str, list[str]] = field(default_factory=dict)
+    closers: dict[str, list[str]] = field(default_factory=dict)
     phrases: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, label: str, cues: Cues) -> None:
@@ -28,6 +29,8 @@ class CueTable:
             self.words.setdefault(word, []).append(label)
         for word in cues.openers:
             self.openers.setdefault(word, []).append(label)
+        for word in cues.closers:
+            self.closers.setdefault(word, []).append(label)
         for phrase in cues.phrases:
             table = self.words if " " not in phrase else self.phrases
             table.setdefault(phrase, []).append(label)
@@ -41,6 +44,8 @@ class CueTable:
         if words:
             for label in self.openers.get(words[0], ()):
                 found.setdefault(label, []).append(0)
+            for label in self.closers.get(words[-1], ()):
+                found.setdefault(label, []).append(len(words) - 1)
         for size in range(2, MAX_PHRASE_WORDS + 1):
             for i in range(len(words) - size + 1):
                 for label in self.phrases.get(" ".join(words[i:i + size]), ()):
@@ -48,7 +53,7 @@ class CueTable:
         return found
 
     def all_words(self) -> set[str]:
-        words = set(self.words) | set(self.openers)
+        words = set(self.words) | set(self.openers) | set(self.closers)
         for phrase in self.phrases:
             words.update(phrase.split())
         return words

@@ -1,0 +1,108 @@
+"""Conversation state: per user and chat, expiring, erasable, and shared between bot processes
+through a real database (SQLite here for the mechanism, PostgreSQL as in production)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.conversations import Conversation, MemoryConversations, conversation_key
+from bot.engine.result import Focus
+from db import database
+from db.conversations import DatabaseConversations
+from db.log import QuestionLog
+from db.models import ConversationState
+
+pytest_plugins = ["tests.pg_fixture"]
+
+FOCUS = Focus(entries=("chematech",), listed=("rd-biotech", "chematech"), ask="where")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_memory_conversations_expire_after_fifteen_minutes():
+    clock = Clock()
+    store = MemoryConversations(clock=clock)
+    store.save("u/c", Conversation(FOCUS, "fr"))
+    clock.now += 14 * 60
+    assert store.load("u/c").focus == FOCUS
+    clock.now += 2 * 60 + 1  # fifteen minutes since the last message (load does not refresh)
+    assert store.load("u/c") == Conversation()
+
+
+def test_memory_conversations_are_per_user_and_chat_and_bounded():
+    store = MemoryConversations(max_size=2)
+    store.save(conversation_key("alice", "group"), Conversation(FOCUS))
+    store.save(conversation_key("bob", "group"), Conversation(Focus(entries=("urgo",))))
+    assert store.load(conversation_key("alice", "group")).focus.entries == ("chematech",)
+    assert store.load(conversation_key("bob", "group")).focus.entries == ("urgo",)
+    store.save(conversation_key("carol", "private"), Conversation())
+    assert store.load(conversation_key("alice", "group")) == Conversation(), "the least recent goes first"
+
+
+def test_memory_forget_erases_every_chat_of_one_user_only():
+    store = MemoryConversations()
+    for key in (conversation_key("alice", "a"), conversation_key("alice", "b"), conversation_key("bob", "a")):
+        store.save(key, Conversation(FOCUS))
+    store.choose_lang("alice", "en")
+    store.forget("alice")
+    assert store.load(conversation_key("alice", "a")) == Conversation() == store.load(conversation_key("alice", "b"))
+    assert store.load(conversation_key("bob", "a")).focus == FOCUS
+    assert store.chosen_lang("alice") is None
+
+
+def test_database_conversations_are_shared_between_processes(question_log: QuestionLog):
+    database.upgrade(question_log.engine)
+    one, two = DatabaseConversations(question_log.engine), DatabaseConversations(question_log.engine)
+    key = conversation_key(question_log.user_key(987654321), question_log.user_key(-100)[:16])
+    one.save(key, Conversation(FOCUS, "en"))
+    assert two.load(key) == Conversation(FOCUS, "en")  # another process reads what this one wrote
+    two.save(key, Conversation(Focus(entries=("urgo",)), "en"))
+    assert one.load(key).focus.entries == ("urgo",)
+    one.choose_lang(question_log.user_key(987654321), "fr")
+    assert two.chosen_lang(question_log.user_key(987654321)) == "fr"
+    with question_log.engine.connect() as connection:
+        [row] = connection.execute(select(ConversationState)).all()
+    assert "987654321" not in row.key and row.focus["entries"] == ["urgo"], "only pseudonyms and entry ids are kept"
+
+
+def test_database_conversations_expire(question_log: QuestionLog):
+    database.upgrade(question_log.engine)
+    now = [dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)]
+    store = DatabaseConversations(question_log.engine, now=lambda: now[0])
+    store.save("k/c", Conversation(FOCUS, "fr"))
+    now[0] += dt.timedelta(minutes=16)
+    assert store.load("k/c") == Conversation(lang="fr"), "the focus expires, the language stays"
+
+
+def test_forgetting_a_user_erases_their_conversations_with_their_questions(question_log: QuestionLog):
+    database.upgrade(question_log.engine)
+    store = DatabaseConversations(question_log.engine)
+    alice, bob = question_log.user_key(1), question_log.user_key(2)
+    store.save(conversation_key(alice, "c1"), Conversation(FOCUS))
+    store.save(conversation_key(bob, "c1"), Conversation(FOCUS))
+    store.choose_lang(alice, "en")
+    question_log.forget(alice)
+    assert store.load(conversation_key(alice, "c1")) == Conversation() and store.chosen_lang(alice) is None
+    assert store.load(conversation_key(bob, "c1")).focus == FOCUS
+
+
+def test_a_database_outage_keeps_the_conversation_in_memory(question_log: QuestionLog, postgres_server):
+    """Only meaningful on PostgreSQL: the server is stopped, replies go on with the memory copy."""
+    if question_log.engine.dialect.name != "postgresql":
+        pytest.skip("the outage is a stopped PostgreSQL server")
+    database.upgrade(question_log.engine)
+    store = DatabaseConversations(question_log.engine)
+    postgres_server.stop()
+    try:
+        store.save("k/c", Conversation(FOCUS, "en"))
+        assert store.load("k/c") == Conversation(FOCUS, "en")
+    finally:
+        postgres_server.start()
