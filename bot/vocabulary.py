@@ -71,6 +71,7 @@ class Attribute(Cues):
     fields: tuple[str, ...] = ()  # schema fields holding it; default: the attribute's own name
     figures: Words = frozenset()  # synonym groups of key figures that can answer it
     people: bool = False          # the entry's people answer it (its president for "the boss")
+    quantity: bool = False        # a "how much" question asks it (a price, a salary): not a key figure
 
 
 class KindNoun(Cues):

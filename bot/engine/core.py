@@ -115,7 +115,7 @@ class Engine:
                 for part in resolution.parts:
                     if part not in parts and not (parts and isinstance(part, Declined) and part.reason == "unknown"):
                         parts.append(part)
-                if resolution.subjects or resolution.listed:
+                if resolution.subjects or resolution.listed or resolution.context:
                     main = main or (resolution.subjects[0] if resolution.subjects else None)
                     current = _next_focus(current, resolution, frame)
                     score = max(score, resolution.score)
@@ -166,7 +166,8 @@ class Engine:
 
 def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:
     """The focus after a clause: what it was about (kept after a decline), its list, what was asked."""
-    entries = tuple(dict.fromkeys(resolution.subjects + tuple(e for e in previous.entries if e not in resolution.subjects)))[:3]
+    about = resolution.subjects + resolution.context
+    entries = tuple(dict.fromkeys(about + tuple(e for e in previous.entries if e not in about)))[:3]
     # The last list stays while the conversation picks from it ("the first one", "the other one").
     picked = set(resolution.subjects) <= set(previous.listed)
     listed = resolution.listed or (previous.listed if picked else ())

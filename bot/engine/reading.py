@@ -53,7 +53,7 @@ class Frame:
     ordinal: int | None = None
     negated: bool = False
     international: bool = False
-    yes_no: bool = False
+    yes_no: bool | None = False
     existential: bool = False          # "is there a company in Lille?"
     off_topic: bool = False
     unknown: float = 0.0               # how much of the clause the engine does not know
@@ -97,7 +97,7 @@ class Reader:
         self._wh_words = set(lexicon.asks.openers) | {
             w for w, labels in lexicon.asks.words.items() if set(labels) & {"where", "when", "who", "how_many", "list"}
         }
-        self._question_openers = self._wh_words | g.interrogatives | g.yes_no.openers
+        self._question_openers = self._wh_words | g.interrogatives
 
     # ------------------------------------------------------------------ text
     def fold(self, text: str) -> str:
@@ -139,8 +139,9 @@ class Reader:
                 continue
             folded = self.fold(raw)
             words = folded.split()
-            # A greeting at the start of a sentence is small talk of its own: "Hello, I'm a student".
-            while len(words) > 1 and self.smalltalk_kind(words[0]) == "hello":
+            # A greeting at the start of a sentence is small talk of its own: "Hello, I'm a student"
+            # (but "hey there" is a greeting through and through).
+            while len(words) > 1 and self.smalltalk_kind(words[0]) == "hello" and not self.smalltalk_kind(" ".join(words)):
                 words = words[1:]
             folded = " ".join(words)
             if not folded:
@@ -245,6 +246,11 @@ class Reader:
         attributes = lx.attributes.find(free)
         if attributes:  # the most words win: "site web" over "site"
             frame.attribute = max(attributes, key=lambda a: (len(attributes[a]), -attributes[a][0]))
+            phrase_words = {free[i] for i in attributes[frame.attribute]} if len(attributes[frame.attribute]) > 1 else set()
+            cue_words = [w for w in cue_words if w not in phrase_words]  # "chiffre d'affaires" is no "chiffre"
+            spec = g.attributes[frame.attribute]
+            if Ask.HOW_MANY in frame.asks and not spec.figures and not spec.quantity:
+                frame.attribute = None  # "how many companies could I apply to": a count, not how to apply
         kinds = lx.kinds.find(cue_words)
         frame.kinds = list(kinds)
         frame.narrowing = [cue_words[i] for k, at in kinds.items() if g.kinds[k].narrows for i in at]
@@ -277,9 +283,12 @@ class Reader:
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
                          and w.text not in self.general_words]
+        if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
+            frame.yes_no = bool(frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute
+                                or frame.narrowing or frame.content)
         return frame
 
-    def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool:
+    def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool | None:
         """"Is Acme in Springfield?", "Acme est-elle à Lille ?": no question word, a yes/no form."""
         yn = self.lx.general.yes_no
         if set(words) & self.lx.general.interrogatives - {"ou"} or (words and words[0] in self.lx.asks.openers):
@@ -289,7 +298,13 @@ class Reader:
         if phrase_in(" ".join(words), yn.phrases):
             return True
         pronouns = {normalise(m.group(1)) for m in _INVERSION.finditer(raw)}
-        return bool(pronouns & yn.inversion)
+        if pronouns & yn.inversion:
+            return True
+        # "Acme est à Lille ?": a statement asked, with nothing but its question mark
+        specific = set(asks) - {"describe", "list"}
+        if raw.rstrip().endswith("?") and bool(words) and words[0] not in self.lx.asks.words and not specific:
+            return None  # maybe: a statement asked, if it states something beyond a name
+        return False
 
 
 def _numbers(raw: str) -> set[float]:

@@ -70,6 +70,7 @@ class Resolution:
     subjects: tuple[str, ...] = ()
     listed: tuple[str, ...] = ()
     score: float = 0.0
+    context: tuple[str, ...] = ()  # entries that narrowed a list: still what the conversation is about
 
 
 class Resolver:
@@ -152,7 +153,9 @@ class Resolver:
                     return Resolution([Clarify((), follow_up=True)], score=50.0)
                 return Resolution([Declined("unknown")])
         if not subjects:
-            return self._list_resolution(frame, today, filters)
+            resolution = self._list_resolution(frame, today, filters, context)
+            resolution.context = tuple(filters)
+            return resolution
         if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and forced is None \
                 and not frame.kinds and not frame.places and not frame.yes_no:
             return Resolution([Missing(None, subjects[0])], tuple(subjects[:1]), score=score)
@@ -186,7 +189,7 @@ class Resolver:
             return list(dict.fromkeys(n.entry for n in named)), []
         for n in named:
             entry = self.kb.entries[n.entry]
-            broad = isinstance(entry, (Initiative, Speciality))
+            broad = isinstance(entry, (Initiative, Speciality)) or entry.id == self.kb.vocabulary.home
             # "the company behind <project>": the answer is of the kind asked, the name narrows it
             # (but "Acme's speciality" asks an attribute Acme has)
             own = (frame.attribute is not None and self._has(entry, frame.attribute)) or isinstance(entry, Figure)
@@ -239,7 +242,7 @@ class Resolver:
 
     def _is_list_query(self, frame: Frame) -> bool:
         return bool(frame.kinds or frame.places or frame.months or Ask.JOBS in frame.asks or Ask.HOW_MANY in frame.asks
-                    or self._counts(frame) or (frame.attribute and not frame.content) or frame.time == "upcoming")
+                    or self._counts(frame) or frame.attribute is not None or frame.time == "upcoming")
 
     def _described(self, frame: Frame, context: list[str] | None) -> str | None:
         """The one entry a question describes without naming it, if one stands out.
@@ -282,7 +285,8 @@ class Resolver:
     def _names_home(self, frame: Frame) -> bool:
         """"Qui dirige la région ?": the home entry, when the clause names no other."""
         home = self.kb.vocabulary
-        return bool(home.home) and phrase_in(frame.text, home.home_words) and not frame.kinds and (
+        return bool(home.home) and phrase_in(frame.text, home.home_words) and not frame.kinds \
+            and Ask.JOBS not in frame.asks and (
             bool(set(frame.asks) - {Ask.LIST, Ask.DESCRIBE}) or frame.attribute is not None)
 
     def _counts(self, frame: Frame) -> bool:
@@ -338,6 +342,12 @@ class Resolver:
                     listed = part.items
                 if frame.attribute:
                     break
+        if frame.yes_no and frame.places and not self._places.get(main.id):
+            # "Is the initiative in Lille?": what it has there (its events, its partners)
+            here = tuple(e.id for e in self.kb if e.id != main.id and set(frame.places) & self._places.get(e.id, set())
+                         and self._related(e, main.id))
+            fact = Listing("related", here, subject=main.id) if here else NotFound(place=frame.places[0])
+            return Resolution([Verdict(bool(here), fact)], (main.id,), here, score)
         if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
             parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
         return Resolution(parts, tuple(same_kind), listed, score=score)
@@ -478,7 +488,7 @@ class Resolver:
         years = set(frame.years)
         if frame.edition_offset is not None:
             years.add(today.year + frame.edition_offset)
-        if years and entry.start.year not in years and not frame.yes_no:
+        if years and entry.start.year not in years:
             return OtherEdition(entry.id, min(years))
         return None
 
@@ -488,8 +498,17 @@ class Resolver:
             return any(p in places for p in frame.places)
         target = self.kb.entries.get(getattr(part, "entry", None) or "") or entry
         claims = {n for n in frame.numbers if n not in frame.years}
-        if claims and isinstance(target, Figure):
-            return any(abs(n - target.value) < 1e-6 or abs(n - target.value * 1000) < 1e-6 for n in claims)
+        figures = [target] if isinstance(target, Figure) else [
+            self.kb.entries[f] for f in self.kb.figures_by_subject.get(entry.id, ())]
+        if claims and figures:  # "Did it get €80m?": the figure about it says
+            return any(abs(n - f.value) < 1e-6 for n in claims for f in figures)
+        if frame.months and isinstance(entry, Event):
+            return bool({entry.start.month, entry.end.month} & frame.months)
+        if frame.narrowing:  # "Is she a minister?": what the entry's texts call it
+            return bool(self.search.coverage(frame.narrowing, entry.id))
+        if frame.attribute and self._is_value_of(entry.id, self.lx.general.attributes[frame.attribute].fields
+                                                 or (frame.attribute,)):
+            return True  # "Is Acme one of the partners?"
         if frame.years:
             year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
             if year is not None:
@@ -497,9 +516,10 @@ class Resolver:
         if frame.kinds:
             wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds))
             return entry.kind in wanted
-        others = [n.entry for n in frame.named if n.entry not in (entry.id, self.initiative)]
-        if others and not any(self._linked(entry.id, o) for o in others):
-            return False  # "Is Acme a vaccine maker?": the sources tie it to nothing of the kind
+        named = [n.entry for n in frame.named if n.entry != self.initiative]
+        for other in named:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
+            if other != entry.id and not any(self._linked(other, x) for x in named if x != other):
+                return False
         return self._supported(entry, frame)
 
     def _supported(self, entry: Entry, frame: Frame) -> bool | None:
@@ -514,7 +534,8 @@ class Resolver:
         return b in self.kb.entries[a].references() or a in self.kb.entries[b].references()
 
     # ------------------------------------------------------------------ many entries
-    def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str]) -> Resolution:
+    def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str],
+                         context: list[str] | None = None) -> Resolution:
         counting = Ask.HOW_MANY in frame.asks or self._counts(frame)
         if counting and not frame.kinds and not frame.places:
             hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
@@ -531,7 +552,7 @@ class Resolver:
                 listed = part.items if isinstance(part, Listing) else ()
                 focus = (self.initiative,) if not isinstance(part, Missing) else ()
                 return Resolution([part], focus, listed, score=90.0)
-        part = self._listing(frame, today, filters=filters)
+        part = self._listing(frame, today, filters=filters, context=context)
         listed = part.items if isinstance(part, Listing) else ()
         specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
         if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no:
@@ -547,7 +568,7 @@ class Resolver:
         return Resolution([part], (), listed, score=90.0 if listed else 0.0)
 
     def _listing(self, frame: Frame, today: dt.date, kinds: set[str] | None = None,
-                 filters: list[str] = ()) -> Part:
+                 filters: list[str] = (), context: list[str] | None = None) -> Part:
         """Entries of the kinds asked, in the place, month and time asked, related to `filters`."""
         wanted = set(kinds or ())
         for noun in frame.kinds:
@@ -576,9 +597,14 @@ class Resolver:
             related = self._filtered(base, _without_time(frame), today, filters) if filters else base
         items = related or base  # a named topic that narrows to nothing does not empty the list
         strong: list[str] = []
-        if frame.content and base and not frame.months:  # "biomaterials for wound healing"
-            hits = self.search.search(frame.content, among=set(base), limit=len(base))
+        describing = frame.content or (context if Ask.JOBS in frame.asks else None)  # a job seeker's field
+        if describing and base and not frame.months:  # "biomaterials for wound healing"
+            hits = self.search.search(describing, among=set(base), limit=len(base))
             strong = [h.entry for h in hits if h.score >= DESCRIBED_SCORE]
+            if not strong and Ask.JOBS in frame.asks and not frame.kinds:  # employers are not only companies
+                employers = set(self._filtered([e.id for e in self.kb if isinstance(e, Actor)], frame, today))
+                strong = [h.entry for h in self.search.search(describing, among=employers, limit=3)
+                          if h.score >= DESCRIBED_SCORE]
             if strong:
                 items = [e for e in strong if e in related] or strong
         if frame.yes_no and frame.unknown >= 2 and not strong:
