@@ -133,6 +133,7 @@ class GeneralVocabulary(_Frozen):
     opinion: Words
     opinion_modals: Words
     opinion_decisions: Words
+    advice: Phrases = ()
     synonyms: dict[str, Words]
     shorthand: dict[str, str]
     filler: Words

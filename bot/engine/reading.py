@@ -272,20 +272,22 @@ class Reader:
         frame.numbers = _numbers(raw)
         frame.years = {int(n) for n in frame.numbers if n.is_integer() and 1900 <= n <= 2100}
         frame.off_topic = bool(word_set & g.off_topic) or bool(word_set & g.opinion) or bool(
-            word_set & g.opinion_modals and word_set & g.opinion_decisions)
+            word_set & g.opinion_modals and word_set & g.opinion_decisions) or (
+            frame.attribute is None and phrase_in(clause, g.advice))  # "how do I...?" unless it names what
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
         frame.existential = phrase_in(clause, g.yes_no.existential)
-        launch = g.asks["launched"] if "launched" in g.asks else None
-        if Ask.LAUNCHED in frame.asks and not frame.yes_no and (frame.years or (
-                describing and Ask.WHEN not in frame.asks and launch and not phrase_in(clause, launch.phrases))):
-            # "the consortium launched in 2024", "what did the government launch?": not asking when
-            frame.asks.remove(Ask.LAUNCHED)
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
                          and w.text not in self.general_words]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
-            frame.yes_no = bool(frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute
-                                or frame.narrowing or frame.content)
+            frame.yes_no = bool(frame.named or frame.kinds) and bool(
+                frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute or frame.narrowing
+                or frame.content)
+        launch = g.asks.get("launched")
+        if Ask.LAUNCHED in frame.asks and not frame.yes_no and (frame.years or (
+                describing and Ask.WHEN not in frame.asks and launch and not phrase_in(clause, launch.phrases))):
+            # "the consortium launched in 2024", "what did the government launch?": not asking when
+            frame.asks.remove(Ask.LAUNCHED)
         return frame
 
     def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool | None:
@@ -301,8 +303,7 @@ class Reader:
         if pronouns & yn.inversion:
             return True
         # "Acme est à Lille ?": a statement asked, with nothing but its question mark
-        specific = set(asks) - {"describe", "list"}
-        if raw.rstrip().endswith("?") and bool(words) and words[0] not in self.lx.asks.words and not specific:
+        if raw.rstrip().endswith("?") and bool(words) and words[0] not in self.lx.asks.words:
             return None  # maybe: a statement asked, if it states something beyond a name
         return False
 

@@ -185,8 +185,11 @@ class Resolver:
         subjects, filters = [], []
         if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months)):
             # "Is the initiative a startup?": a claim about what is named (but "did it go to an event in
-            # the USA?" asks for events there)
-            return list(dict.fromkeys(n.entry for n in named)), []
+            # the USA?" asks for events there); "will it go to <event>?" is about the event
+            claimed = list(dict.fromkeys(n.entry for n in named))
+            if len(claimed) > 1 and self.initiative in claimed:
+                claimed.remove(self.initiative)
+            return claimed, []
         for n in named:
             entry = self.kb.entries[n.entry]
             broad = isinstance(entry, (Initiative, Speciality)) or entry.id == self.kb.vocabulary.home
