@@ -104,6 +104,9 @@ class Engine:
 
         parts, readings = [], []
         current, score, main = focus, 0.0, None
+        for sentence in questions:  # "I heard of a consortium in your region. How much did it get?"
+            if sentence not in asking and sentence is not asking[-1]:
+                current = self._context_focus(sentence, current, today)
         for index, sentence in enumerate(asking):
             for clause in self.reader.clauses(sentence):
                 if len(readings) == 3:
@@ -122,6 +125,16 @@ class Engine:
         return self._result(base, parts, readings, current, main, score)
 
     # ----------------------------------------------------------------- helpers
+    def _context_focus(self, sentence, focus: Focus, today: dt.date) -> Focus:
+        """A statement before the question may name or describe its subject: it sets the focus only."""
+        frame = self.reader.read(sentence.folded, sentence.raw)
+        if frame.yes_no or frame.off_topic:
+            return focus
+        resolution = self.resolver.resolve(frame, Focus(), today)
+        if resolution.subjects and not any(isinstance(p, DECLINES + (Clarify,)) for p in resolution.parts):
+            return _next_focus(focus, resolution, frame)
+        return focus
+
     def _language(self, text: str, folded: str, default: str, hint: str | None) -> str:
         """The reply language: the question's, except that a word or two never switches it."""
         if hint in ("fr", "en") and len(folded.split()) <= SHORT_MESSAGE_WORDS:
