@@ -99,6 +99,7 @@ class Pronouns(_Frozen):
     person: Words = frozenset()
     thing: Words = frozenset()
     other: Words = frozenset()
+    choice: Words = frozenset()
 
 
 class Time(_Frozen):
@@ -121,11 +122,13 @@ class GeneralVocabulary(_Frozen):
     self_intro: Cues
     conjunctions: Words
     interrogatives: Words
+    interrogative_phrases: Phrases = ()
     pronouns: Pronouns
     prepositions: Words
     time: Time
     editions: dict[str, Edition]
     months: dict[int, Words]
+    seasons: dict[str, tuple[int, ...]] = {}
     ordinals: dict[int, Words]
     negations: Words
     international: Words

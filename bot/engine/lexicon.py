@@ -128,7 +128,9 @@ class Lexicon:
         self.smalltalk = {name: cues for name, cues in general.smalltalk.items()}
         # Thanks and goodbyes close a conversation: a message holding one and no question is small talk.
         self.closing_words = set().union(*(c.words for c in general.smalltalk.values() if c.closes))
-        self.months = {word: number for number, words in general.months.items() for word in words}
+        self.months = {word: {number} for number, words in general.months.items() for word in words}
+        for season, months in general.seasons.items():
+            self.months.setdefault(normalise(season), set()).update(months)
         self.ordinals = {word: number for number, words in general.ordinals.items() for word in words}
         self.synonym_of = {word: group for group, words in general.synonyms.items() for word in words}
         self.shorthand = {normalise(k): normalise(v) for k, v in general.shorthand.items()}

@@ -257,7 +257,7 @@ class Reader:
         if any(g.asks[a].quotes for a in asks):  # "who said that partnerships matter": words quoted, not asked
             frame.attribute = None
             frame.kinds = [k for k in frame.kinds if "person" in g.kinds[k].entry_kinds]
-        frame.months = {lx.months[t] for t in cue_words if t in lx.months}
+        frame.months = {m for t in cue_words if t in lx.months for m in lx.months[t]}
         frame.ordinal = next((lx.ordinals[t] for t in cue_words if t in lx.ordinals), None)
         word_set = set(all_words)
         frame.negated = bool(word_set & g.negations)
@@ -280,7 +280,8 @@ class Reader:
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
                          and w.text not in self.general_words]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
-            frame.yes_no = bool(frame.named or frame.kinds) and bool(
+            pointing = set(all_words) & (g.pronouns.person | g.pronouns.thing)
+            frame.yes_no = bool(frame.named or frame.kinds or pointing) and bool(
                 frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute or frame.narrowing
                 or frame.content)
         launch = g.asks.get("launched")
@@ -293,7 +294,8 @@ class Reader:
     def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool | None:
         """"Is Acme in Springfield?", "Acme est-elle à Lille ?": no question word, a yes/no form."""
         yn = self.lx.general.yes_no
-        if set(words) & self.lx.general.interrogatives - {"ou"} or (words and words[0] in self.lx.asks.openers):
+        if set(words) & self.lx.general.interrogatives - {"ou"} or (words and words[0] in self.lx.asks.openers) \
+                or phrase_in(" ".join(words), self.lx.general.interrogative_phrases):
             return False
         if words and words[0] in yn.openers:
             return True
@@ -303,7 +305,8 @@ class Reader:
         if pronouns & yn.inversion:
             return True
         # "Acme est à Lille ?": a statement asked, with nothing but its question mark
-        if raw.rstrip().endswith("?") and bool(words) and words[0] not in self.lx.asks.words:
+        open_asks = set(asks) - {"describe", "where", "when", "launched"}  # "basée à Lille ?" still states
+        if raw.rstrip().endswith("?") and bool(words) and words[0] not in self.lx.asks.words and not open_asks:
             return None  # maybe: a statement asked, if it states something beyond a name
         return False
 

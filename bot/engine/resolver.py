@@ -32,6 +32,7 @@ SUPPORTED_COVERAGE = 0.75  # share of a yes/no question's word roots an entry's 
 # name, then "*". A new question type or kind of entry is one row here.
 TABLE: dict[tuple[Ask, str], str] = {
     (Ask.WHERE, "event"): "schedule",
+    (Ask.WHERE, "speciality"): "actors_with",
     (Ask.WHEN, "event"): "schedule",
     (Ask.LAUNCHED, "event"): "schedule",
     (Ask.WHERE, "*"): "location",
@@ -130,7 +131,7 @@ class Resolver:
             subjects, filters = [forced] + subjects, [f for f in filters if f != forced]
         score = min((n.score for n in named), default=0.0)
         if not subjects and not filters:
-            subjects = self._from_focus(frame, focus)
+            subjects = self._picked(frame, focus) or self._from_focus(frame, focus)
             score = 90.0 if subjects else score
         if not subjects and not filters and self._names_home(frame):
             subjects, score = [self.kb.vocabulary.home], 85.0
@@ -221,13 +222,22 @@ class Resolver:
         if frame.content and not words & (g.pronouns.person | g.pronouns.thing) and not frame.kinds:
             return []  # "cell": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
-        if words & g.pronouns.person:
+        if words & g.pronouns.person or Ask.SAID in frame.asks:  # "she", "what did he say": a person first
             people = [e.id for e in entries if isinstance(e, Person)]
             if people:
                 return people[:1]
         if frame.kinds:
             return self._points_back(frame, focus)
         return list(focus.entries[:1]) if focus.entries else list(focus.listed[:MAX_SUBJECTS])
+
+    def _picked(self, frame: Frame, focus: Focus) -> list[str]:
+        """"The Ohio one", "celui de Lille": the one item of the last list a word of it names."""
+        if not focus.listed or not set(frame.words) & self.lx.general.pronouns.choice:
+            return []
+        words = [w for w in frame.words if w not in self.lx.general.stop]
+        hits = [e for e in focus.listed if set(frame.places) & self._places.get(e, set())
+                or e in self.named_with(words)]
+        return hits if len(hits) == 1 else []
 
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
         """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
@@ -539,8 +549,8 @@ class Resolver:
     # ------------------------------------------------------------------ many entries
     def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str],
                          context: list[str] | None = None) -> Resolution:
-        counting = Ask.HOW_MANY in frame.asks or self._counts(frame)
-        if counting and not frame.kinds and not frame.places:
+        counting = Ask.HOW_MANY in frame.asks or (self._counts(frame) and not frame.kinds)
+        if counting and not frame.places:  # "how many companies...": the key figure counting them
             hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
             if len(hits) > 1 and hits[0].score < hits[1].score * DESCRIBED_MARGIN:
                 return Resolution([Clarify(tuple(self._suggestion(h.entry) for h in hits))], score=70.0)
