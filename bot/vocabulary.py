@@ -100,6 +100,7 @@ class Pronouns(_Frozen):
     thing: Words = frozenset()
     other: Words = frozenset()
     choice: Words = frozenset()
+    among: Words = frozenset()
 
 
 class Time(_Frozen):

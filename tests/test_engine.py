@@ -203,8 +203,8 @@ def test_several_entries_in_one_question_are_all_answered(engine: Engine):
 
 
 def test_relation_between_two_entries(engine: Engine):
-    linked, text = ask(engine, "Is CellQuest part of BioImp?")
-    assert linked.intent == "relation" and text.startswith("my sources link")
+    linked, text = ask(engine, "Is CellQuest part of BioImp?")  # a yes/no question: yes first
+    assert linked.intent == "verdict" and linked.parts[0].fact.linked and text.startswith("yes. my sources link")
     unrelated, text = ask(engine, "What is the link between Chematech and Hacking Health?")
     assert unrelated.intent == "relation" and "no direct link" in text
 

@@ -130,7 +130,12 @@ class Resolver:
         if forced and forced not in subjects:  # a staff link names the subject, whatever else is said
             subjects, filters = [forced] + subjects, [f for f in filters if f != forced]
         score = min((n.score for n in named), default=0.0)
-        if not subjects and not filters:
+        if subjects and (frame.yes_no or Ask.RELATION in frame.asks) and frame.kinds:
+            # "Is that company linked to X?": the company the conversation is about, and X
+            pointed = [e for e in self._points_back(frame, focus) if e not in subjects]
+            subjects = pointed + subjects
+        within = focus.listed if focus.listed and set(frame.words) & self.lx.general.pronouns.among else ()
+        if not subjects and not filters and not within:
             subjects = self._picked(frame, focus) or self._from_focus(frame, focus)
             score = 90.0 if subjects else score
         if not subjects and not filters and self._names_home(frame):
@@ -153,8 +158,8 @@ class Resolver:
                 if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
                     return Resolution([Clarify((), follow_up=True)], score=50.0)
                 return Resolution([Declined("unknown")])
-        if not subjects:
-            resolution = self._list_resolution(frame, today, filters, context)
+        if not subjects:  # "which of them is in Lille?": a list, within the last one when so pointed
+            resolution = self._list_resolution(frame, today, filters, context, within)
             resolution.context = tuple(filters)
             return resolution
         if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and forced is None \
@@ -325,7 +330,9 @@ class Resolver:
                 return Resolution([Listing("related", tuple(here), subject=main.id)], (main.id,), tuple(here), score)
         if frame.ask == Ask.RELATION and (len(subjects) > 1 or filters):
             other = (subjects[1:] + filters)[0]
-            return Resolution([Relation(main.id, other, self._linked(main.id, other))], (main.id, other), score=score)
+            relation = Relation(main.id, other, self._linked(main.id, other))
+            part = Verdict(relation.linked, relation) if frame.yes_no else relation
+            return Resolution([part], (main.id, other), score=score)
         if frame.yes_no and len(subjects) > 1:
             people = [s for s in subjects if isinstance(self.kb.entries[s], Person)]
             others = [s for s in subjects if s not in people]
@@ -548,7 +555,7 @@ class Resolver:
 
     # ------------------------------------------------------------------ many entries
     def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str],
-                         context: list[str] | None = None) -> Resolution:
+                         context: list[str] | None = None, within: tuple[str, ...] = ()) -> Resolution:
         counting = Ask.HOW_MANY in frame.asks or (self._counts(frame) and not frame.kinds)
         if counting and not frame.places:  # "how many companies...": the key figure counting them
             hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
@@ -565,7 +572,7 @@ class Resolver:
                 listed = part.items if isinstance(part, Listing) else ()
                 focus = (self.initiative,) if not isinstance(part, Missing) else ()
                 return Resolution([part], focus, listed, score=90.0)
-        part = self._listing(frame, today, filters=filters, context=context)
+        part = self._listing(frame, today, filters=filters, context=context, within=within)
         listed = part.items if isinstance(part, Listing) else ()
         specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
         if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no:
@@ -581,7 +588,7 @@ class Resolver:
         return Resolution([part], (), listed, score=90.0 if listed else 0.0)
 
     def _listing(self, frame: Frame, today: dt.date, kinds: set[str] | None = None,
-                 filters: list[str] = (), context: list[str] | None = None) -> Part:
+                 filters: list[str] = (), context: list[str] | None = None, within: tuple[str, ...] = ()) -> Part:
         """Entries of the kinds asked, in the place, month and time asked, related to `filters`."""
         wanted = set(kinds or ())
         for noun in frame.kinds:
@@ -590,6 +597,8 @@ class Resolver:
             wanted |= {"company"} if not wanted or wanted & {"company"} else set()
         if frame.months or frame.time == "upcoming" and not wanted:
             wanted |= {"event"} if not wanted else set()
+        if not wanted and within:
+            wanted = {self.kb.entries[e].kind for e in within}
         if not wanted and frame.places:
             wanted = {e.kind for e in self.kb if isinstance(e, (Actor, Event)) and e.kind != "media"}
         if not wanted:
@@ -597,7 +606,7 @@ class Resolver:
             if hit:
                 return Card(hit)
             return Declined("unknown")
-        pool = [e.id for e in self.kb if e.kind in wanted]
+        pool = [e.id for e in self.kb if e.kind in wanted and (not within or e.id in within)]
         if "event" in wanted:  # what is to come first, then what is over, each in calendar order
             order = [e.id for e in sorted(self.kb.of_type(Event), key=lambda e: (e.end < today, e.start))]
             pool = [e for e in order if e in pool] + [e for e in pool if e not in order]
