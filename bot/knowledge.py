@@ -60,6 +60,10 @@ class Entry(Frozen):
     id: EntryId
     names: tuple[NonEmpty, ...] = Field(min_length=1)
     label: Bilingual | None = None  # display name per language, when it differs from names[0]
+    # The name as a sentence says it, with its article ("les Innovative Days", "the Acme project"),
+    # and whether it takes a plural verb: "Les Innovative Days ont eu lieu".
+    called: Bilingual | None = None
+    plural: bool = False
     aliases: tuple[NonEmpty, ...] = ()
     text: Bilingual
     source: tuple[NonEmpty, ...] = Field(min_length=1)
@@ -80,6 +84,13 @@ class Entry(Frozen):
     def display(self, lang: str) -> str:
         """The name to show a reader of `lang`."""
         return self.label.get(lang) if self.label else self.names[0]
+
+    def in_sentence(self, lang: str) -> str:
+        """The name opening a sentence, with its article when the entry gives one."""
+        if self.called is None:
+            return self.display(lang)
+        text = self.called.get(lang)
+        return text[:1].upper() + text[1:]
 
     def all_names(self) -> tuple[str, ...]:
         return self.names + self.aliases

@@ -82,6 +82,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "no_upcoming": {"fr": "Aucun événement à venir n'est annoncé dans mes sources ; les derniers étaient :",
                     "en": "No upcoming event is announced in my sources; the latest ones were:"},
     "where_city": {"fr": "{name} se trouve à {city}.", "en": "{name} is based in {city}."},
+    "where_city_plural": {"fr": "{name} se trouvent à {city}.", "en": "{name} are based in {city}."},
     "where_area": {"fr": "{name} se trouve en {area}.", "en": "{name} is located in {area}."},
     "where_initiative": {"fr": "{name} est portée par {by}.", "en": "{name} is run by {by}."},
     "person_where": {"fr": "{name} travaille pour {organisation}.", "en": "{name} works for {organisation}."},
@@ -93,6 +94,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "event_future": {"fr": "{name} aura lieu {dates}{place}.", "en": "{name} takes place {dates}{place}."},
     "event_now": {"fr": "{name} a lieu en ce moment, {dates}{place}.", "en": "{name} is on now, {dates}{place}."},
     "event_past": {"fr": "{name} a eu lieu {dates}{place}.", "en": "{name} took place {dates}{place}."},
+    "event_future_plural": {"fr": "{name} auront lieu {dates}{place}.", "en": "{name} take place {dates}{place}."},
+    "event_now_plural": {"fr": "{name} ont lieu en ce moment, {dates}{place}.", "en": "{name} are on now, {dates}{place}."},
+    "event_past_plural": {"fr": "{name} ont eu lieu {dates}{place}.", "en": "{name} took place {dates}{place}."},
     "past_tag": {"fr": "passé", "en": "past"},
     "specialities": {"fr": "Spécialités", "en": "Specialities"},
     "source": {"fr": "Source", "en": "Source"},
@@ -170,7 +174,8 @@ def event_sentence(event: Event, lang: str, today: dt.date, w: _Writer) -> str:
     else:
         place = f" ({w.esc(country)})"
     key = {"past": "event_past", "now_on": "event_now", "upcoming": "event_future"}[event.status(today)]
-    return t(key, lang, name=w.bold(event.display(lang)), dates=format_dates(event.start, event.end, lang), place=place)
+    key += "_plural" if event.plural else ""
+    return t(key, lang, name=w.bold(event.in_sentence(lang)), dates=format_dates(event.start, event.end, lang), place=place)
 
 
 def _item_line(entry, lang: str, today: dt.date, w: _Writer) -> str:
@@ -297,10 +302,12 @@ class _Renderer:
             w.line(t("person_where", lang, name=name, organisation=self.name(entry.organisation, w)))
             w.line(f"{w.esc(entry.role.get(lang))}.")
         elif isinstance(entry, Initiative):
-            by = ", ".join(self.name(i, w) for i in entry.launched_by)
+            by = ", ".join(w.bold(self.kb.entries[i].called.get(lang) if self.kb.entries[i].called
+                                  else self.kb.entries[i].display(lang)) for i in entry.launched_by)
             w.line(t("where_initiative", lang, name=name, by=by))
         elif getattr(entry, "city", None):
-            w.line(t("where_city", lang, name=name, city=w.esc(entry.city)))
+            w.line(t("where_city_plural" if entry.plural else "where_city", lang,
+                     name=w.bold(entry.in_sentence(lang)), city=w.esc(entry.city)))
             w.line(w.esc(_first_sentence(entry.text.get(lang))))
         else:
             w.line(t("where_area", lang, name=name, area=w.esc(entry.area or "")))

@@ -232,7 +232,7 @@ def test_answers_list_export_delete(services: Services, capsys: pytest.CaptureFi
     from bot.staff_answers import TeamAnswer
     from db.handover import HandoverStore
 
-    services.handover = store = HandoverStore(services.question_log)
+    services.handover = store = HandoverStore(services.question_log, team="BIOVALIANCE")
     assert run(services, "answers", "list") == 0
     assert capsys.readouterr().out == "no staff answers\n"
     first = store.save_answer(["Où est votre stand ?", "ou est le stand"], {"fr": "Stand B12, hall 3."}, now=NOW)
@@ -269,7 +269,7 @@ def test_ask_answers_from_a_staff_answer(tmp_path: Path) -> None:
 
     env = {"DATA_DIR": str(tmp_path / "data"), "PSEUDONYM_SECRET": "cli-secret"}
     services = build_services(Settings.from_env(env))
-    HandoverStore(services.question_log).save_answer(["Où est votre stand ?"], {"fr": "Stand B12, hall 3."})
+    HandoverStore(services.question_log, team="BIOVALIANCE").save_answer(["Où est votre stand ?"], {"fr": "Stand B12, hall 3."})
     services.question_log.close()
     out = io.StringIO()
     assert main(["ask", "--json", "où est votre stand"], env=env, stdin=io.StringIO(), stdout=out) == 0

@@ -22,7 +22,7 @@ from test_console_http import add_entry, break_knowledge
 
 STAFF = FakeUser(STAFF_ID, "Stella", "en")
 EVE = FakeUser(8880002, "Eve", "en")
-REFUSAL = "Sorry, this command is for the BIOVALIANCE team only."
+REFUSAL = "Sorry, this command is for the team only."
 
 
 @pytest.fixture

@@ -214,7 +214,7 @@ async def test_menu_button_opens_a_section(emu, bot):
     menu = await ask(emu, ANNE, "/start")
     await press(emu, menu, "Objectifs")
     [objectives] = await emu.wait_for_messages(ANNE.id)
-    assert objectives["text"].startswith("Les objectifs de BIOVALIANCE")
+    assert objectives["text"].startswith("Les objectifs")
     assert objectives["text"].count("\n1. ") == 1
 
 

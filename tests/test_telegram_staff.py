@@ -34,7 +34,7 @@ STAFF = FakeUser(7770001, "Stella", "en")
 EVE = FakeUser(8880002, "Eve", "en")
 ANNA = FakeUser(8880003, "Anna", "fr")
 
-REFUSAL = "Sorry, this command is for the BIOVALIANCE team only."
+REFUSAL = "Sorry, this command is for the team only."
 PASSED_ON = "passed"  # every "I cannot answer" reply says the question was passed on to the team
 APOLOGY = "technical problem"
 LINKED_QUESTION = "Who founded Chematech?"  # unanswered, with Chematech as the engine's candidate
@@ -306,7 +306,7 @@ async def test_non_staff_get_a_polite_refusal_that_reveals_nothing(emu, bot, ser
     for command in ("/review", "/stats", "/export", "/link g1 chematech"):
         reply = await ask_one(emu, EVE, command)
         assert reply["text"] == REFUSAL and "document" not in reply and not buttons(reply)
-    assert (await ask_one(emu, ANNA, "/review"))["text"] == "Désolé, cette commande est réservée à l'équipe BIOVALIANCE."
+    assert (await ask_one(emu, ANNA, "/review"))["text"] == "Désolé, cette commande est réservée à l'équipe."
     [group] = await asyncio.to_thread(services.question_log.groups)
     assert group.state == "open" and await asyncio.to_thread(services.question_log.learned_aliases) == []
 

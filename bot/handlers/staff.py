@@ -200,7 +200,8 @@ async def review_button(update: Update, context: BotContext, log: QuestionLog) -
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.reply_html(ui("review_type_link", lang, group=f"g{action.group}",
-                                              example=next(iter(context.services.knowledge.entries), "entry-id")))
+                                              example=next((e.id for e in context.services.knowledge if e.kind == "company"),
+                                                           "entry-id")))
         return
     if action.entry is not None and action.entry not in context.services.knowledge.entries:
         await query.answer(ui("gone", lang))
