@@ -560,6 +560,7 @@ class QuestionLog:
     def answered_by_lang(self, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
         """Answered questions and small talk per language over the period (from the daily counts)."""
         totals: Counter[str] = Counter()
+        self._flush_quietly()  # this process's counts still in memory
         with self._transaction() as session:
             for row in repository.counts_between(session, first_day, last_day):
                 totals[row.lang] += row.count

@@ -45,9 +45,14 @@ def parse_time(value: str | dt.datetime) -> dt.datetime:
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
-def _insert(connection: Connection, table: Table):  # type: ignore[no-untyped-def]
+def _connection(target: Connection | Session) -> Connection:
+    """The write path passes a Connection, staff operations a Session: these helpers take either."""
+    return target.connection() if isinstance(target, Session) else target
+
+
+def _insert(target: Connection | Session, table: Table):  # type: ignore[no-untyped-def]
     """The dialect's INSERT, which knows ON CONFLICT (SQLite >= 3.24 and PostgreSQL)."""
-    name = connection.dialect.name
+    name = _connection(target).dialect.name
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif name == "sqlite":
@@ -68,8 +73,9 @@ def _insert_new(dialect: str, table: Table, key: str):  # type: ignore[no-untype
 _ROWCOUNT = {"preserve_rowcount": True}
 
 
-def _insert_ignoring_duplicate(connection: Connection, table: Table, key: str, values: dict[str, Any]) -> bool:
+def _insert_ignoring_duplicate(target: Connection | Session, table: Table, key: str, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT (key) DO NOTHING; True when the row is new."""
+    connection = _connection(target)
     statement = _insert_new(connection.dialect.name, table, key)
     return connection.execute(statement, values, execution_options=_ROWCOUNT).rowcount == 1
 
