@@ -1,65 +1,219 @@
-"""Replies per second and latency of the Telegram bot, end to end, with 1 and 50 simulated users.
+"""Replies per second of the Telegram bot against a bare python-telegram-bot echo bot, same run.
 
-The real Application (bot.app.build_application) polls the local Bot API emulator from the test
-suite; each simulated user sends a question, waits for the reply, and sends the next (a closed
-loop, like people typing). Rate limiter and flood guard are off for the measurement: they are
-there to slow the bot down on purpose. Baselines measured in the same run:
+Three kinds of process, as in production where Telegram, the bot and the visitors are apart:
 
-* engine + render alone (no Telegram at all): the ceiling set by answering;
-* emulator round trip alone: a bare telegram.Bot calling sendMessage, 1 and 50 at once: the
-  ceiling set by HTTP and python-telegram-bot's (de)serialisation.
+* the Bot API emulator of the test suite (tests/botapi_emulator.py), with a small control
+  endpoint through which simulated users write and wait for the reply;
+* the bot: this project's bot (bot.app.build_application, question log on SQLite, on
+  PostgreSQL, or off), or the baseline, a python-telegram-bot echo bot through `Application`
+  (concurrent updates, library defaults otherwise), polling the same emulator;
+* the simulated users: N visitors, each writing a question and waiting for the reply before
+  the next (a closed loop, like people typing).
 
-A profiled run of the 50-user scenario then splits the CPU time by component, to name the
-bottleneck. Everything runs in one process and one event loop (users, bot and server), so the
-emulator's own work is part of the figures; the profile shows how much.
+Every configuration is measured in each of several rounds, in alternating order, so the
+machine's other work hurts all alike; the figures are medians over rounds and the ratios are
+taken between figures of the same run. Rate limiter and flood guard are off (they slow the bot
+down on purpose). With the log on PostgreSQL the bot also keeps each visitor's conversation focus
+there (three small queries per message, so that several bot processes share it); a fifth
+configuration keeps the focus in memory, to tell the two costs apart. Then a few HTTP pool sizes are compared, and the bot with the log on SQLite is
+profiled with py-spy (every thread, native sampling) under 50 users.
 
-    .venv/bin/python benchmarks/bench_bot.py [--questions 200] [--users 50] [--per-user 20]
+    .venv/bin/python benchmarks/bench_bot.py                  # 4 to 8 minutes on a busy 2-core machine
+    .venv/bin/python benchmarks/bench_bot.py --rounds 1 --questions 100 --per-user 10 --pools '' --no-profile
+
+Only 127.0.0.1 is used; every process is stopped at the end.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
+import collections
 import datetime as dt
-import logging
-import pstats
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+HERE = Path(__file__).resolve()
+DOCS = ROOT / "docs"
 
-from telegram import Bot  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
-
-from bot.app import Tuning  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.replies import render  # noqa: E402
-from bot.services import Services, build_services  # noqa: E402
-from botapi_emulator import BotApiEmulator, FakeUser  # noqa: E402
-from telegram_harness import TODAY, bot_settings, running_bot  # noqa: E402
-
-BENCH_TUNING = Tuning(rate_limited=False, flood_limit=10**9, flood_button_limit=10**9, read_timeout=30)
-
-# A realistic mix: both languages, a typo, a clarify, an unanswered question, small talk.
+# A realistic mix: both languages, a typo, a clarify, unanswered questions, small talk.
 QUESTIONS = [
     "Où se trouve RD Biotech ?", "When is BioFit?", "Where is chematek?", "Que fait CellQuest ?",
     "Quels sont les objectifs de BIOVALIANCE ?", "cell", "What is the capital of Peru?", "merci",
     "Quelles entreprises à Besançon ?", "Who leads BIOVALIANCE?", "Combien d'emplois dans la santé ?",
     "What is theranostics?",
 ]
+TOKEN = "123456:BENCH-TOKEN"
+
+
+# ============================================================ process 1: the emulator + control
+
+async def serve_emulator(ready_file: Path) -> None:
+    import tornado.httpserver
+    import tornado.netutil
+    import tornado.web
+
+    from botapi_emulator import BotApiEmulator, FakeUser
+
+    emu = BotApiEmulator(token=TOKEN)
+    await emu.start()
+    users: dict[int, tuple[FakeUser, object]] = {}
+    waiting: dict[int, asyncio.Future] = {}
+    send_message = emu._m_sendmessage
+
+    async def sent(params: dict, files: dict, closed: asyncio.Event) -> dict:
+        """sendMessage, which also wakes the one user waiting in that chat (the emulator's own
+        wait_for_messages wakes every waiter on every call: quadratic with 50 users)."""
+        result = await send_message(params, files, closed)
+        waiter = waiting.pop(int(result["chat"]["id"]), None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(result)
+        return result
+
+    emu._m_sendmessage = sent  # type: ignore[method-assign]
+
+    class Ask(tornado.web.RequestHandler):
+        async def post(self) -> None:
+            body = json.loads(self.request.body)
+            uid = int(body["user"])
+            if uid not in users:
+                user = FakeUser(uid, f"u{uid}", "fr" if uid % 2 else "en")
+                users[uid] = (user, emu.private_chat(user))
+            user, chat = users[uid]
+            reply = waiting[chat.id] = asyncio.get_running_loop().create_future()  # type: ignore[attr-defined]
+            await emu.send_text(user, chat, body["text"])
+            message = await asyncio.wait_for(reply, 60)
+            self.finish({"ok": bool(message.get("text"))})
+
+    class Reset(tornado.web.RequestHandler):
+        def post(self) -> None:
+            emu.calls.clear()  # bookkeeping only: keeps the emulator's memory flat over the run
+            emu.transcript.clear()
+            self.finish({"ok": True})
+
+    control = tornado.httpserver.HTTPServer(tornado.web.Application([(r"/ask", Ask), (r"/reset", Reset)],
+                                                                    log_function=lambda handler: None))
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+    control.add_sockets(sockets)
+    ready_file.write_text(json.dumps({"root": emu.root, "control": f"http://127.0.0.1:{sockets[0].getsockname()[1]}"}))
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    control.stop()
+    await emu.stop()
+
+
+# ============================================================ process 2: a bot
+
+async def serve_bot(args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    if args.kind == "echo":
+        await serve_echo_bot(args.root, stop)
+    else:
+        await serve_project_bot(args, stop)
+
+
+async def serve_echo_bot(root: str, stop: asyncio.Event) -> None:
+    """The baseline: what python-telegram-bot does for a message with no work at all."""
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+
+    application = (Application.builder().token(TOKEN).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+                   .concurrent_updates(True).build())
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=1, allowed_updates=["message"])
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+
+
+async def serve_project_bot(args: argparse.Namespace, stop: asyncio.Event) -> None:
+    from bot.app import Tuning
+    from bot.config import Settings
+    from bot.services import build_services
+    from telegram_harness import TODAY, running_bot
+
+    settings = Settings(telegram_bot_token=TOKEN, telegram_api_url=args.root, data_dir=Path(args.data_dir),
+                        database_url=args.database_url or None, pseudonym_secret="bench", default_lang="fr",
+                        cache_dir=Path(args.data_dir) / "cache")
+    services = build_services(settings, log_questions=args.log == "on", today=lambda: TODAY)
+    if args.focus == "memory":  # each visitor's conversation focus in this process, not in PostgreSQL
+        from bot.conversations import MemoryConversations
+
+        services.conversations = MemoryConversations()
+    tuning = Tuning(rate_limited=False, flood_limit=10**9, flood_button_limit=10**9, read_timeout=30,
+                    connection_pool_size=args.pool)
+    try:
+        # The emulator runs in another process: running_bot needs it only for webhooks.
+        async with running_bot(None, services, settings, tuning=tuning):  # type: ignore[arg-type]
+            await stop.wait()
+    finally:
+        if services.question_log is not None:
+            services.question_log.close()
+
+
+# ============================================================ process 3: the users
+
+async def run_users(control: str, users: int, per_user: int, offset: int) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=users + 2, max_keepalive_connections=users + 2)
+    async with httpx.AsyncClient(base_url=control, timeout=120, limits=limits) as client:
+        async def visitor(index: int) -> None:
+            for n in range(per_user):
+                t0 = time.perf_counter()
+                response = await client.post("/ask", json={"user": offset + index,
+                                                           "text": QUESTIONS[(index + n) % len(QUESTIONS)]})
+                response.raise_for_status()
+                latencies.append(time.perf_counter() - t0)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(visitor(i) for i in range(users)))
+        seconds = time.perf_counter() - started
+    return {"count": len(latencies), "seconds": seconds, "latencies": latencies}
+
+
+# ============================================================ the orchestrator
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children that ended, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(v) for v in fields[11:13]) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
 class Measure:
-    name: str
     count: int
     seconds: float
     latencies: list[float]
+    bot_cpu: float = 0.0  # seconds of CPU the bot process used for these replies
+    emulator_cpu: float = 0.0
+
+    @property
+    def bot_cpu_ms(self) -> float:
+        return self.bot_cpu / self.count * 1000
 
     @property
     def rate(self) -> float:
@@ -70,144 +224,277 @@ class Measure:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def bench_engine(services: Services, count: int) -> Measure:
-    latencies = []
-    started = time.perf_counter()
-    for i in range(count):
-        t0 = time.perf_counter()
-        result = services.engine.answer(QUESTIONS[i % len(QUESTIONS)], lang_hint="fr", today=TODAY)
-        render(result, services.knowledge, TODAY)
-        latencies.append(time.perf_counter() - t0)
-    return Measure("engine + render alone (baseline)", count, time.perf_counter() - started, latencies)
+@dataclass
+class Config:
+    name: str
+    kind: str  # project | echo
+    log: str = "off"
+    backend: str = "sqlite"
+    pool: int = 8
+    focus: str = "default"  # where conversations are kept: "default" (PostgreSQL when the log is) or "memory"
+    results: dict[int, list[Measure]] = field(default_factory=lambda: collections.defaultdict(list))
+
+    def median_rate(self, users: int) -> float:
+        return statistics.median(m.rate for m in self.results[users])
+
+    def rates(self, users: int) -> list[float]:
+        return [m.rate for m in self.results[users]]
+
+    def median_cpu_ms(self, users: int) -> float:
+        return statistics.median(m.bot_cpu_ms for m in self.results[users])
 
 
-async def bench_round_trip(emu: BotApiEmulator, clients: int, per_client: int) -> Measure:
-    """sendMessage with a bare telegram.Bot: HTTP + serialisation, no handler, no engine."""
-    request = HTTPXRequest(connection_pool_size=clients + 4, read_timeout=30)
-    latencies: list[float] = []
-    async with Bot(emu.token, base_url=f"{emu.root}/bot", request=request) as bot:
-        users = [FakeUser(900_000 + i, f"rt{i}") for i in range(clients)]
-        for user in users:
-            emu.private_chat(user)
+class Orchestra:
+    def __init__(self, workdir: Path, pg_url: str | None):
+        self.workdir, self.pg_url = workdir, pg_url
+        self.user_offset = 1_000_000
+        ready = workdir / "emulator.json"
+        self.emulator = subprocess.Popen([sys.executable, str(HERE), "emulator", "--ready", str(ready)])
+        self.urls = self._wait_ready(ready, self.emulator)
 
-        async def client(user: FakeUser) -> None:
-            for _ in range(per_client):
-                t0 = time.perf_counter()
-                await bot.send_message(user.id, "<b>RD Biotech</b> se trouve à Besançon.", parse_mode="HTML")
-                latencies.append(time.perf_counter() - t0)
-        started = time.perf_counter()
-        await asyncio.gather(*(client(u) for u in users))
-        seconds = time.perf_counter() - started
-    return Measure(f"emulator round trip alone, {clients} client(s) (baseline)", clients * per_client,
-                   seconds, latencies)
+    @staticmethod
+    def _wait_ready(ready: Path, process: subprocess.Popen) -> dict:
+        deadline = time.monotonic() + 60
+        while not ready.exists() or not ready.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.05)
+        return json.loads(ready.read_text())
 
+    def users(self, users: int, per_user: int, bot_pid: int | None = None) -> Measure:
+        self.user_offset += 1000  # fresh chats every time
+        bot_before, emulator_before = cpu_seconds(bot_pid or 0), cpu_seconds(self.emulator.pid)
+        done = subprocess.run([sys.executable, str(HERE), "users", "--control", self.urls["control"],
+                               "--users", str(users), "--per-user", str(per_user), "--offset", str(self.user_offset)],
+                              capture_output=True, text=True, timeout=600, check=True)
+        data = json.loads(done.stdout)
+        return Measure(data["count"], data["seconds"], data["latencies"],
+                       bot_cpu=cpu_seconds(bot_pid or 0) - bot_before,
+                       emulator_cpu=cpu_seconds(self.emulator.pid) - emulator_before)
 
-async def bench_bot(emu: BotApiEmulator, users: int, per_user: int, offset: int) -> Measure:
-    """Simulated users through the real Application: question in, reply out."""
-    latencies: list[float] = []
-    people = [FakeUser(offset + i, f"u{i}", "fr" if i % 2 else "en") for i in range(users)]
+    def start_bot(self, config: Config) -> subprocess.Popen:
+        data_dir = self.workdir / f"bot-{config.name.replace(' ', '-')}-{time.monotonic_ns()}"
+        data_dir.mkdir()
+        # Shared built-word-list cache: start-up is not what is measured here.
+        shutil.copytree(self.workdir / "cache", data_dir / "cache", dirs_exist_ok=True)
+        database_url = self.pg_url if config.backend == "postgresql" else ""
+        command = [sys.executable, str(HERE), "bot", "--kind", config.kind, "--root", self.urls["root"],
+                   "--log", config.log, "--data-dir", str(data_dir), "--database-url", database_url or "",
+                   "--pool", str(config.pool), "--focus", config.focus]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        self.users(1, 10)  # returns once the bot answers: it is up (and warmed)
+        return process
 
-    async def visitor(index: int, user: FakeUser) -> None:
-        chat = emu.private_chat(user)
-        for n in range(per_user):
-            t0 = time.perf_counter()
-            await emu.send_text(user, chat, QUESTIONS[(index + n) % len(QUESTIONS)])
-            await emu.wait_for_messages(chat.id, 1, timeout=60)
-            latencies.append(time.perf_counter() - t0)
-    started = time.perf_counter()
-    await asyncio.gather(*(visitor(i, u) for i, u in enumerate(people)))
-    return Measure(f"bot, {users} user(s)", users * per_user, time.perf_counter() - started, latencies)
-
-
-COMPONENTS = [  # (label, path fragments), first match wins
-    ("engine + replies (bot/engine, bot/replies)", ("/bot/engine/", "/bot/replies.py", "rapidfuzz", "/bot/text.py")),
-    ("question log (db/, SQLAlchemy, sqlite3)", ("/db/", "sqlalchemy", "sqlite3")),
-    ("bot handlers (bot/handlers, bot/app)", ("/bot/handlers/", "/bot/app.py")),
-    ("python-telegram-bot (objects, dispatch)", ("/telegram/",)),
-    ("HTTP client (httpx, httpcore, h11)", ("httpx", "httpcore", "/h11/", "anyio")),
-    ("Bot API emulator (tests/, tornado)", ("botapi_emulator", "tornado", "html/parser", "_markupbase")),
-    ("JSON", ("/json/",)),
-    ("asyncio event loop, sockets (incl. system calls)", ("asyncio", "selectors", "socket", "threading", "ssl",
-                                                          "select.", "_queue", "_contextvars")),
-]
-
-
-def split_profile(profile: cProfile.Profile) -> list[tuple[str, float]]:
-    stats = pstats.Stats(profile)
-    totals: dict[str, float] = defaultdict(float)
-    for (filename, _, function), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
-        where = filename + " " + function  # built-ins have no file: "~ <method 'send' of '_socket.socket'...>"
-        label = next((name for name, parts in COMPONENTS if any(p in where for p in parts)), "other")
-        totals[label] += tottime
-    whole = sum(totals.values())
-    return sorted(((label, t / whole) for label, t in totals.items()), key=lambda kv: -kv[1])
-
-
-async def run_bot_scenarios(services: Services, data_dir: Path, args: argparse.Namespace, *,
-                            label: str, profile: cProfile.Profile | None = None) -> list[Measure]:
-    rows = []
-    async with BotApiEmulator() as emu:
-        async with running_bot(emu, services, bot_settings(emu, data_dir), tuning=BENCH_TUNING):
-            await bench_bot(emu, 1, 20, offset=500_000)  # warm-up
-            if profile is None:
-                rows.append(await bench_bot(emu, 1, args.questions, offset=100_000))
-            else:
-                profile.enable()
-            rows.append(await bench_bot(emu, args.users, args.per_user, offset=200_000))
-            if profile is not None:
-                profile.disable()
-    for row in rows:
-        row.name += label
-    return rows
-
-
-async def main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp)
-        settings = Settings(data_dir=data_dir, telegram_bot_token="unused")
-        services = build_services(settings, today=lambda: TODAY)
+    def profile(self, bot: subprocess.Popen, users: int, per_user: int, raw: Path) -> Measure:
+        """Users against `bot` while py-spy samples it: every thread, only while holding the GIL
+        (so the shares are of the interpreter's time, the resource the threads compete for)."""
+        spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(bot.pid),
+                                "--rate", "250", "--format", "raw", "--full-filenames", "--gil", "--nonblocking",
+                                "-o", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)  # py-spy attaches
         try:
-            rows = [bench_engine(services, args.questions * 5)]
-            async with BotApiEmulator() as emu:
-                rows.append(await bench_round_trip(emu, 1, args.questions))
-                rows.append(await bench_round_trip(emu, args.users, args.per_user))
-            rows += await run_bot_scenarios(services, data_dir, args, label=", SQLite question log")
+            return self.users(users, per_user, bot.pid)
         finally:
-            if services.question_log is not None:
-                services.question_log.close()
-        unlogged = build_services(settings, log_questions=False, today=lambda: TODAY)
-        rows += await run_bot_scenarios(unlogged, data_dir, args, label=", question log off")
-        # Profiled with the log off: cProfile sees only the main thread, and the log writes in threads.
-        profile = cProfile.Profile()
-        [profiled] = await run_bot_scenarios(unlogged, data_dir, args, label=" (profiled)", profile=profile)
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
+            spy.wait(timeout=60)
 
-    print(f"python {sys.version.split()[0]}, {dt.date.today()}, {len(QUESTIONS)} questions in rotation, "
-          f"closed loop (each user waits for the reply before the next question)")
-    print(f"{'measure':<56} {'replies':>8} {'s':>6} {'replies/s':>10} {'p50 ms':>8} {'p95 ms':>8}")
-    for row in rows:
-        print(f"{row.name:<56} {row.count:>8} {row.seconds:>6.2f} {row.rate:>10.0f} "
-              f"{row.percentile(0.5):>8.2f} {row.percentile(0.95):>8.2f}")
-    engine, rt1, rt_n, bot1, bot_n, bare1, bare_n = rows
-    print()
-    print("ratios")
-    print(f"  bot, 1 user, log on    / round trip, 1 client   : {bot1.rate / rt1.rate:5.2f}x the rate, "
-          f"{bot1.percentile(0.5) / rt1.percentile(0.5):4.1f}x the p50 latency")
-    print(f"  bot, {args.users} users, log on  / round trip, {args.users} clients : {bot_n.rate / rt_n.rate:5.2f}x the rate")
-    print(f"  bot, {args.users} users, log off / round trip, {args.users} clients : {bare_n.rate / rt_n.rate:5.2f}x the rate")
-    print(f"  bot, {args.users} users, log on  / log off               : {bot_n.rate / bare_n.rate:5.2f}x the rate")
-    print(f"  engine + render per question: {engine.percentile(0.5):.2f} ms of a {bot1.percentile(0.5):.2f} ms "
-          f"reply ({engine.percentile(0.5) / bot1.percentile(0.5) * 100:.0f} %)")
-    print()
-    print(f"where the CPU goes: profiled run, {args.users} users, log off ({profiled.count} replies, "
-          f"{profiled.rate:.0f} replies/s under the profiler)")
-    for name, share in split_profile(profile):
-        print(f"  {name:<48} {share * 100:5.1f} %")
+    @staticmethod
+    def stop(process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def close(self) -> None:
+        self.stop(self.emulator)
+
+
+def warm_cache(workdir: Path) -> None:
+    from bot.config import Settings
+    from bot.services import cached_frequencies, cached_knowledge
+
+    settings = Settings()
+    cached_knowledge(settings.knowledge_dir, workdir / "cache")
+    cached_frequencies(workdir / "cache")
+
+
+def split_profile(raw: Path) -> list[tuple[str, float]]:
+    """Share of samples by the component of the innermost frame (py-spy raw: 'f (file:line);... count')."""
+    parts = [
+        ("question log: db/ (writer, repository)", ("/db/",)),
+        ("SQLAlchemy, sqlite3, psycopg", ("sqlalchemy", "sqlite3", "psycopg")),
+        ("engine + replies (bot/engine, bot/replies, bot/text, rapidfuzz)",
+         ("/bot/engine/", "/bot/replies.py", "/bot/text.py", "rapidfuzz")),
+        ("bot handlers (bot/handlers, bot/app)", ("/bot/handlers/", "/bot/app.py")),
+        ("python-telegram-bot (objects, dispatch)", ("/telegram/",)),
+        ("HTTP client (httpx, httpcore, h11)", ("httpx", "httpcore", "/h11/", "anyio")),
+        ("JSON", ("/json/",)),
+        ("asyncio event loop, selectors, threads", ("asyncio", "selectors", "threading", "queue.py", "concurrent")),
+    ]
+    totals: collections.Counter[str] = collections.Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        leaf = stack.split(";")[-1]
+        label = next((name for name, keys in parts if any(k in leaf for k in keys)), "other")
+        totals[label] += int(count)
+    whole = sum(totals.values()) or 1
+    return [(label, n / whole) for label, n in totals.most_common()]
+
+
+def orchestrate(args: argparse.Namespace) -> None:
+    from pg_server import PostgresServer, PostgresUnavailable
+
+    user_counts = [int(u) for u in args.users.split(",")]
+    pools = [int(p) for p in args.pools.split(",") if p]
+    with tempfile.TemporaryDirectory(prefix="biovaliance-bench-bot-") as tmp:
+        workdir = Path(tmp)
+        warm_cache(workdir)
+        server = None
+        try:
+            server = PostgresServer.create()
+            pg_url = server.url(server.create_database("benchbot"))
+        except PostgresUnavailable as exc:
+            print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+            pg_url = None
+        configs = [Config("echo bot (baseline)", "echo"), Config("bot, log off", "project", "off"),
+                   Config("bot, log on SQLite", "project", "on", "sqlite")]
+        if pg_url:
+            configs.append(Config("bot, log on PostgreSQL", "project", "on", "postgresql"))
+            configs.append(Config("bot, log on PostgreSQL, focus in memory", "project", "on", "postgresql",
+                                  focus="memory"))
+        pool_configs = [Config(f"bot, log off, pool {p}", "project", "off", pool=p) for p in pools]
+        orchestra = Orchestra(workdir, pg_url)
+        profile_file = workdir / "profile.txt"
+        try:
+            for round_no in range(args.rounds):
+                order = configs if round_no % 2 == 0 else configs[::-1]
+                for config in order:
+                    bot = orchestra.start_bot(config)
+                    try:
+                        for users in user_counts:
+                            per_user = args.questions if users == 1 else args.per_user
+                            config.results[users].append(orchestra.users(users, per_user, bot.pid))
+                    finally:
+                        orchestra.stop(bot)
+                    print(f"round {round_no + 1}: {config.name}: " + ", ".join(
+                        f"{u} user(s) {config.results[u][-1].rate:.0f}/s" for u in user_counts), file=sys.stderr)
+                for config in (pool_configs if round_no % 2 == 0 else pool_configs[::-1]):
+                    bot = orchestra.start_bot(config)
+                    try:
+                        config.results[50].append(orchestra.users(50, args.per_user, bot.pid))
+                    finally:
+                        orchestra.stop(bot)
+            profiled = None
+            if not args.no_profile:
+                bot = orchestra.start_bot(Config("profiled", "project", "on", "sqlite"))
+                try:
+                    profiled = orchestra.profile(bot, 50, args.per_user * 2, profile_file)
+                finally:
+                    orchestra.stop(bot)
+        finally:
+            orchestra.close()
+            if server is not None:
+                server.destroy()
+        shares = split_profile(profile_file) if profiled and profile_file.exists() else []
+        if shares and args.profile_raw:
+            shutil.copy(profile_file, args.profile_raw)
+        report(args, configs, pool_configs, user_counts, profiled, shares)
+
+
+def report(args: argparse.Namespace, configs: list[Config], pool_configs: list[Config], user_counts: list[int],
+           profiled: Measure | None, profile: list[tuple[str, float]]) -> None:
+    by_name = {c.name: c for c in configs}
+    echo, off = by_name["echo bot (baseline)"], by_name["bot, log off"]
+    ons = [c for c in configs if c.log == "on"]
+    lines = [f"python {sys.version.split()[0]}, {dt.date.today()}, {os.cpu_count()} CPUs, {args.rounds} alternating "
+             f"rounds, medians; {len(QUESTIONS)} questions in rotation, closed loop; bot, emulator and users in "
+             "separate processes", ""]
+    lines += ["Ratios (targets: log on >= 0.9x log off, >= 0.8x the echo bot)", ""]
+    header = "| users | " + " | ".join([f"{c.name.removeprefix('bot, ')} / log off" for c in ons] +
+                                      [f"{c.name.removeprefix('bot, ')} / echo" for c in ons] + ["log off / echo"]) + " |"
+    lines += [header, "|" + "---|" * (header.count("|") - 1)]
+    for users in user_counts:
+        cells = [f"{c.median_rate(users) / off.median_rate(users):.2f}" for c in ons]
+        cells += [f"{c.median_rate(users) / echo.median_rate(users):.2f}" for c in ons]
+        cells.append(f"{off.median_rate(users) / echo.median_rate(users):.2f}")
+        lines.append(f"| {users} | " + " | ".join(cells) + " |")
+    lines += ["", "Bot CPU per reply (median ms; the figure least disturbed by other work on the machine)", "",
+              "| users | " + " | ".join(c.name for c in configs) + " | " +
+              " | ".join(f"{c.name.removeprefix('bot, ')} / echo" for c in configs[1:]) + " |",
+              "|" + "---|" * (2 * len(configs))]
+    for users in user_counts:
+        lines.append(f"| {users} | " + " | ".join(f"{c.median_cpu_ms(users):.2f}" for c in configs) + " | " +
+                     " | ".join(f"{c.median_cpu_ms(users) / echo.median_cpu_ms(users):.2f}" for c in configs[1:]) + " |")
+    lines += ["", "Replies per second (median, and the range over rounds), p50 / p95 latency of the median round", "",
+              "| configuration | users | replies/s | range | p50 ms | p95 ms |", "|---|--:|--:|--:|--:|--:|"]
+    for config in configs:
+        for users in user_counts:
+            measures = sorted(config.results[users], key=lambda m: m.rate)
+            mid = measures[len(measures) // 2]
+            lines.append(f"| {config.name} | {users} | {config.median_rate(users):.0f} | "
+                         f"{measures[0].rate:.0f}-{measures[-1].rate:.0f} | {mid.percentile(0.5):.1f} | "
+                         f"{mid.percentile(0.95):.1f} |")
+    if pool_configs:
+        default = next((c for c in pool_configs if c.pool == 256), pool_configs[-1])
+        lines += ["", f"HTTP connection pool, log off, 50 users (library default 256)", "",
+                  "| pool | replies/s | range | / pool 256 | bot CPU ms per reply |", "|--:|--:|--:|--:|--:|"]
+        for config in pool_configs:
+            rates = sorted(config.rates(50))
+            lines.append(f"| {config.pool} | {config.median_rate(50):.0f} | {rates[0]:.0f}-{rates[-1]:.0f} | "
+                         f"{config.median_rate(50) / default.median_rate(50):.2f} | {config.median_cpu_ms(50):.2f} |")
+    if profiled is not None:
+        lines += ["", f"Where the bot's CPU goes: py-spy, every thread, log on SQLite, 50 users "
+                      f"({profiled.count} replies, {profiled.rate:.0f} replies/s while sampled)", "",
+                  "| component (innermost frame) | share of samples |", "|---|--:|"]
+        lines += [f"| {label} | {share * 100:.1f} % |" for label, share in profile]
+    text = "\n".join(lines)
+    print(text)
+    if args.output:
+        Path(args.output).write_text(f"# Bot benchmark\n\nOutput of `.venv/bin/python benchmarks/bench_bot.py "
+                                     f"{' '.join(sys.argv[1:])}`.\n\n{text}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="role")
+    emulator = sub.add_parser("emulator")
+    emulator.add_argument("--ready", type=Path, required=True)
+    bot = sub.add_parser("bot")
+    bot.add_argument("--kind", choices=("project", "echo"), required=True)
+    bot.add_argument("--root", required=True)
+    bot.add_argument("--log", choices=("on", "off"), default="off")
+    bot.add_argument("--data-dir", default="")
+    bot.add_argument("--database-url", default="")
+    bot.add_argument("--pool", type=int, default=8)
+    bot.add_argument("--focus", choices=("default", "memory"), default="default")
+    users = sub.add_parser("users")
+    users.add_argument("--control", required=True)
+    users.add_argument("--users", type=int, required=True)
+    users.add_argument("--per-user", type=int, required=True)
+    users.add_argument("--offset", type=int, required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--users", dest="user_counts", default="1,20,50", help="user counts, comma separated")
+    parser.add_argument("--questions", type=int, default=100, help="questions of the 1-user run")
+    parser.add_argument("--per-user", type=int, default=10, help="questions per user with several users")
+    parser.add_argument("--pools", default="8,16,32,256", help="HTTP pool sizes to compare ('' to skip)")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--profile-raw", default="", help="keep py-spy's raw stacks in this file (flame graph input)")
+    parser.add_argument("--output", default=str(DOCS / "benchmark-bot.md"), help="Markdown copy ('' for none)")
+    args = parser.parse_args()
+    if args.role == "emulator":
+        asyncio.run(serve_emulator(args.ready))
+    elif args.role == "bot":
+        asyncio.run(serve_bot(args))
+    elif args.role == "users":
+        print(json.dumps(asyncio.run(run_users(args.control, args.users, args.per_user, args.offset))))
+    else:
+        args.users = args.user_counts
+        orchestrate(args)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=int, default=200, help="questions for the 1-user run")
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--per-user", type=int, default=20)
-    asyncio.run(main(parser.parse_args()))
+    main()

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, Settings
 from bot.handlers import ALLOWED_UPDATES, register
@@ -89,6 +91,26 @@ class Tuning:
     relay_seconds: float = 60.0  # ... in this many seconds
     debounce_seconds: float = 3.0  # a card button pressed again within this opens no second card
     staff_answers_check: float = 3.0  # seconds between two looks at the staff answers' version
+    # HTTP connections to the Bot API kept open (keep-alive) for sending. httpcore scans its pool on
+    # every request, so a needlessly large pool (the library's default is 256) costs CPU on each
+    # one; 8 was the fastest of 8/16/32/256 in benchmarks/bench_bot.py, and at Telegram's ~0.1 s
+    # per call 8 connections carry far more than its 30 messages/s limit.
+    connection_pool_size: int = 8
+    keepalive_seconds: float = 60.0  # an idle connection stays open this long
+
+
+def bot_request(tuning: Tuning, *, pool_size: int) -> HTTPXRequest:
+    """One HTTP client for the Bot API: a pool of `pool_size` keep-alive connections.
+
+    Waiting for a free connection is bounded by the read timeout (the library's default, 1 s,
+    fails replies under a burst of visitors instead of queueing them).
+    """
+    return HTTPXRequest(
+        connection_pool_size=pool_size, read_timeout=tuning.read_timeout, write_timeout=tuning.read_timeout,
+        connect_timeout=tuning.connect_timeout, pool_timeout=tuning.read_timeout,
+        httpx_kwargs={"limits": httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size,
+                                             keepalive_expiry=tuning.keepalive_seconds)},
+    )
 
 
 def api_urls(settings: Settings) -> tuple[str, str]:
@@ -117,10 +139,8 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
         .token(settings.telegram_bot_token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        .read_timeout(tuning.read_timeout)
-        .write_timeout(tuning.read_timeout)
-        .connect_timeout(tuning.connect_timeout)
-        .get_updates_connect_timeout(tuning.connect_timeout)
+        .request(bot_request(tuning, pool_size=tuning.connection_pool_size))
+        .get_updates_request(bot_request(tuning, pool_size=1))  # one long poll at a time
         .rate_limiter(limiter)
         .concurrent_updates(True)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))

@@ -14,14 +14,16 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import yaml
 from rapidfuzz import process
 
 from bot.text import normalise
-from db.log import Group, LogUnavailable, QuestionLog, UnknownQuestion
-from db.models import OPEN, STATES
+from db.states import OPEN, STATES
+
+if TYPE_CHECKING:
+    from db.log import Group, QuestionLog
 
 Handler = Callable[[argparse.Namespace, Any], int]
 
@@ -59,6 +61,8 @@ def _staff_command(handler: Callable[[argparse.Namespace, Any, QuestionLog, Stre
         log = getattr(services, "question_log", None)
         if log is None:
             return fail("the question log is turned off for this command", 2)
+        from db.log import LogUnavailable, UnknownQuestion  # SQLAlchemy only for the commands that use it
+
         try:
             return handler(args, services, log, io)
         except LogUnavailable as exc:

@@ -46,6 +46,14 @@ def _console_url(raw: str) -> str | None:
     return url or None
 
 
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """CACHE_DIR, default DATA_DIR/cache; `off` turns the cache off."""
+    raw = env.get("CACHE_DIR", "").strip()
+    if raw.lower() == "off":
+        return None
+    return Path(raw) if raw else Path(env.get("DATA_DIR") or "data") / "cache"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Secrets are kept out of repr so they never reach a log."""
@@ -70,6 +78,7 @@ class Settings:
     console_url: str | None = None  # the console's public address, for sign-in links
     console_secret: str | None = field(default=None, repr=False)  # signs links and cookies
     knowledge_poll_seconds: float = 3.0  # how often a process checks for a knowledge reload
+    cache_dir: Path | None = None  # built word lists and knowledge base (bot/cache.py); None: no cache
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -96,6 +105,7 @@ class Settings:
             console_port=_int(env, "CONSOLE_PORT", 8080),
             console_url=_console_url(env.get("CONSOLE_URL", "")),
             console_secret=env.get("CONSOLE_SECRET") or None,
+            cache_dir=_cache_dir(env),
         )
 
     @property

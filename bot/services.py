@@ -2,19 +2,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import pydantic
+import yaml
+
+from bot import cache, text, vocabulary
+from bot import knowledge as knowledge_module
 from bot.config import Settings
 from bot.conversations import ConversationStore, MemoryConversations, conversation_key
-from bot.engine import Engine
+from bot.engine import Engine, frequency
 from bot.engine.result import Focus, Missing, Result
 from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, load_general_vocabulary, load_knowledge
 from bot.replies import Reply, render, render_card
 from bot.staff_answers import StaffAnswerBook, StaffMatch
+from bot.vocabulary import GENERAL_VOCABULARY, GeneralVocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +36,9 @@ def load_engine(settings: Settings) -> tuple[KnowledgeBase, Engine]:
     """The one factory of knowledge base + engine: at start-up and on every reload.
 
     Raises KnowledgeError listing every problem (file, line, entry, field)."""
-    general = load_general_vocabulary()
-    knowledge = load_knowledge(settings.knowledge_dir, general)
-    return knowledge, Engine(knowledge, general=general)
+    general = cached_general_vocabulary(settings.cache_dir)
+    knowledge = cached_knowledge(settings.knowledge_dir, settings.cache_dir, general)
+    return knowledge, Engine(knowledge, frequencies=cached_frequencies(settings.cache_dir), general=general)
 
 
 @dataclass(frozen=True)
@@ -155,10 +164,63 @@ class Services:
         return self.staff_answers.refresh(self.handover, force=force)
 
 
+@contextmanager
+def _loading() -> Iterator[None]:
+    """No garbage collection while loading (only new, live objects are made), then the loaded
+    objects are moved out of the collector's sight for good (gc.freeze): later collections do not
+    walk them again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+# The code that reads and validates the YAML: a change to it rebuilds what is cached.
+_SCHEMA_CODE = [Path(knowledge_module.__file__), Path(vocabulary.__file__), Path(text.__file__)]
+_SCHEMA_VERSIONS = [pydantic.VERSION, yaml.__version__]
+
+
+def cached_general_vocabulary(cache_dir: Path | None) -> GeneralVocabulary:
+    """The engine's general vocabulary (bot/vocabulary/general.yaml), validated, from the disk cache."""
+    return cache.cached("general-vocabulary", sources=[GENERAL_VOCABULARY], build=load_general_vocabulary,
+                        cache_dir=cache_dir, code=_SCHEMA_CODE, versions=_SCHEMA_VERSIONS)
+
+
+def cached_knowledge(directory: Path, cache_dir: Path | None,
+                     general: GeneralVocabulary | None = None) -> KnowledgeBase:
+    """The validated knowledge base, from the disk cache while no YAML file (its own, the general
+    vocabulary's) nor the schema changed. An invalid knowledge base raises KnowledgeError and is
+    never cached.
+    """
+    directory = Path(directory)
+    general = general or cached_general_vocabulary(cache_dir)
+    sources = (sorted(directory.glob("*.y*ml")) if directory.is_dir() else []) + [GENERAL_VOCABULARY]
+    return cache.cached("knowledge", sources=sources, build=lambda: load_knowledge(directory, general),
+                        cache_dir=cache_dir, code=_SCHEMA_CODE, versions=_SCHEMA_VERSIONS)
+
+
+def cached_frequencies(cache_dir: Path | None) -> frequency.WordFrequencies:
+    """The folded wordfreq lists the engine uses, from the disk cache while the lists and the code
+    that folds them are unchanged (reading and folding them is most of a cold start)."""
+    import wordfreq
+
+    data = Path(wordfreq.__file__).parent / "data"
+    sources = sorted(data.glob("*_fr.msgpack.gz")) + sorted(data.glob("*_en.msgpack.gz"))
+    tables = cache.cached("word-frequencies", sources=sources, fast=True, cache_dir=cache_dir,
+                          build=lambda: frequency.load_frequencies().zipf_by_lang,
+                          code=[Path(frequency.__file__), Path(text.__file__)])
+    return frequency.WordFrequencies(tables)
+
+
 def build_services(settings: Settings, *, log_questions: bool = True,
                    today: Callable[[], dt.date] = _today) -> Services:
     """Load and validate the knowledge base (raises KnowledgeError), build the engine, open the log."""
-    knowledge, engine = load_engine(settings)
+    with _loading():
+        knowledge, engine = load_engine(settings)
     services = Services(settings=settings, knowledge=knowledge, engine=engine, today=today)
     if log_questions:
         from db.handover import HandoverStore  # imported here: `ask --no-log` never touches a database

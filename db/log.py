@@ -1,13 +1,17 @@
 """The question log: what front ends call to record questions and feedback, and staff to review.
 
-Methods are synchronous and thread-safe; Telegram handlers call them through asyncio.to_thread.
+Recording goes through one writer thread that commits in batches (db.writer): `submit` returns
+a future that completes once the question is durable, which is what the Telegram handler awaits
+before saying "passed on to the team"; `record` is the same, blocking. Answered questions are
+only counted, in memory (db.tally), and written every few seconds and at close. Staff methods are
+synchronous and thread-safe; Telegram handlers call them through asyncio.to_thread.
 Recording never fails because the database is down: the record goes to a local spool file,
 replayed exactly once when the database answers again (at the next write, at open, or on
 `flush_spool()`).
 
-Group ids: a group is named after its oldest question, `g<id>`. `g12` means "the group that
-question 12 belongs to now" (among questions in the same review state), `12` means question 12
-alone. Groups are recomputed on each call, so `g12` stays valid while new questions join it.
+Groups: each question joins a group when it is recorded (db.groups), so review reads groups
+instead of computing them. A group is named after its oldest question, `g<id>`. `g12` means
+"the group that question 12 belongs to now", `12` means question 12 alone.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +35,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import database, grouping, repository
+from db import database, repository
+from db.groups import ReviewIndexes
 from db.models import DISMISSED, OPEN, RESOLVED, STATES, Question
 from db.privacy import load_or_create_secret, pseudonymise
 from db.review_index import LoggedQuestion, ReviewGroup, ReviewIndex
 from db.spool import Record, Spool
+from db.tally import AnsweredTally
+from db.writer import TICK_SECONDS, GroupCommitWriter
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +51,11 @@ GROUP_ACTIONS = ("link", "dismiss", "resolve")
 SPOOL_FILE = "spool.jsonl"
 CSV_COLUMNS = ("id", "asked_at", "text", "normalised", "lang", "status", "intent", "entry", "score",
                "suggestions", "channel", "chat_type", "state", "reviewed_at", "linked_entry")
+
+
+# What `submit` returns for an answered question: counted in memory, nothing to wait for.
+_COUNTED: Future[None] = Future()
+_COUNTED.set_result(None)
 
 
 class LogUnavailable(RuntimeError):
@@ -186,7 +199,7 @@ class Stats:
 class QuestionLog:
     """Records questions, answers counts and feedback; serves the staff review loop."""
 
-    def __init__(self, engine: Engine, *, spool_path: Path, secret: str):
+    def __init__(self, engine: Engine, *, spool_path: Path, secret: str, flush_seconds: float = TICK_SECONDS):
         if not secret:
             raise ValueError("a pseudonym secret is required")
         self._engine = engine
@@ -196,6 +209,12 @@ class QuestionLog:
         self._schema_ready = False
         self._schema_lock = threading.Lock()
         self._review_index = ReviewIndex()
+        self._indexes = ReviewIndexes()
+        self._tally = AnsweredTally()
+        self._flush_seconds = flush_seconds
+        self._writer: GroupCommitWriter | None = None  # started by the first record
+        self._writer_lock = threading.Lock()
+        self._keys: dict[int, str] = {}
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -218,9 +237,28 @@ class QuestionLog:
         return revision or ""
 
     def close(self) -> None:
-        """Write what the spool holds if the database is back, and release every connection."""
+        """Write what is queued and counted, then what the spool holds if the database is back, and
+        release every connection."""
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
+        self._write_tally()
         self.flush_spool()
         self._engine.dispose()
+
+    def flush(self) -> None:
+        """Write everything recorded so far, answered counts included (staff reads call this first)."""
+        writer = self._writer
+        if writer is not None:
+            writer.flush()
+        else:
+            self._write_tally()
+
+    def _write_tally(self) -> None:
+        counts = self._tally.drain()
+        if counts:
+            self._write(counts)
 
     def __enter__(self) -> QuestionLog:
         return self
@@ -237,55 +275,91 @@ class QuestionLog:
         return self._spool.path
 
     def user_key(self, user_id: int) -> str:
-        """The pseudonymous key under which this Telegram user's questions are logged."""
-        return pseudonymise(user_id, self._secret)
+        """The pseudonymous key under which this Telegram user's questions are logged (cached)."""
+        key = self._keys.get(user_id)
+        if key is None:
+            if len(self._keys) > 100_000:
+                self._keys.clear()
+            key = self._keys[user_id] = pseudonymise(user_id, self._secret)
+        return key
 
     # --- recording -------------------------------------------------------------------------------
 
-    def record(self, result: _Result, *, channel: str, chat_type: str | None = None,
-               user_key: str | None = None, now: dt.datetime | None = None) -> None:
-        """Log an unanswered or unclear question in full; for anything else, count it, keep no text."""
+    def submit(self, result: _Result, *, channel: str, chat_type: str | None = None,
+               user_key: str | None = None, now: dt.datetime | None = None) -> Future[None]:
+        """Log an unanswered or unclear question in full; for anything else, count it, keep no text.
+
+        Returns at once; the future completes when the question is durable (database or spool).
+        Answered questions are counted in memory: their future is already complete.
+        """
         if channel not in CHANNELS:
             raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
         at = _utc(now)
         status = getattr(result.status, "value", result.status)
-        record: Record
-        if result.needs_review:
-            record = {
-                "kind": "question", "record_id": str(uuid.uuid4()), "asked_at": at.isoformat(),
-                "text": result.question, "normalised": result.normalised, "lang": result.lang,
-                "status": status, "intent": result.intent or None, "entry": result.entry,
-                "score": float(result.score or 0.0),
-                "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
-                "channel": channel, "chat_type": chat_type, "user_key": user_key,
-            }
-        else:
-            record = {"kind": "answered", "record_id": str(uuid.uuid4()), "at": at.isoformat(),
-                      "status": status, "entry": result.entry or "", "lang": result.lang}
-        self._write(record)
+        if not result.needs_review:
+            self._tally.add(at, status, result.entry or "", result.lang)
+            self._running_writer()  # it writes the counts every few seconds
+            return _COUNTED
+        return self._submit({
+            "kind": "question", "record_id": str(uuid.uuid4()), "asked_at": at.isoformat(),
+            "text": result.question, "normalised": result.normalised, "lang": result.lang,
+            "status": status, "intent": result.intent or None, "entry": result.entry,
+            "score": float(result.score or 0.0),
+            "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
+            "channel": channel, "chat_type": chat_type, "user_key": user_key,
+        })
+
+    def record(self, result: _Result, *, channel: str, chat_type: str | None = None,
+               user_key: str | None = None, now: dt.datetime | None = None) -> None:
+        """`submit`, then wait until the question is durable."""
+        self.submit(result, channel=channel, chat_type=chat_type, user_key=user_key, now=now).result()
+
+    def submit_feedback(self, *, entry: str, helpful: bool, user_key: str | None, lang: str,
+                        now: dt.datetime | None = None, record_id: str | None = None) -> Future[None]:
+        """A visitor said the answer about `entry` was helpful or not; done when durable. A caller-made
+        `record_id` (one per user and message) makes a second press on a stale keyboard count once."""
+        return self._submit({"kind": "feedback", "record_id": record_id or str(uuid.uuid4()),
+                             "given_at": _utc(now).isoformat(), "entry": entry, "helpful": bool(helpful),
+                             "lang": lang, "user_key": user_key})
 
     def feedback(self, *, entry: str, helpful: bool, user_key: str | None, lang: str,
                  now: dt.datetime | None = None, record_id: str | None = None) -> None:
-        """A visitor said the answer about `entry` was helpful or not. A caller-made `record_id`
-        (one per user and message) makes a second press on a stale keyboard count once."""
-        self._write({"kind": "feedback", "record_id": record_id or str(uuid.uuid4()), "given_at": _utc(now).isoformat(),
-                     "entry": entry, "helpful": bool(helpful), "lang": lang, "user_key": user_key})
+        """`submit_feedback`, then wait until it is durable."""
+        self.submit_feedback(entry=entry, helpful=helpful, user_key=user_key, lang=lang, now=now,
+                             record_id=record_id).result()
 
-    def _write(self, record: Record) -> None:
+    def _submit(self, record: Record) -> Future[None]:
+        return self._running_writer().submit(record)
+
+    def _running_writer(self) -> GroupCommitWriter:
+        writer = self._writer
+        if writer is None:
+            with self._writer_lock:
+                if self._writer is None:
+                    self._writer = GroupCommitWriter(self._write, tick=self._tally.drain,
+                                                     tick_seconds=self._flush_seconds)
+                writer = self._writer
+        return writer
+
+    def _write(self, records: list[Record]) -> None:
+        """Make `records` durable in one transaction: in the database, else in the spool."""
         if self._spool.pending():
             # Recovering from an outage: queue behind the older records so they keep their order.
-            self._spool.append(record)
+            for record in records:
+                self._spool.append(record)
             self.flush_spool()
             return
         try:
             self._ensure_schema()
-            with self._sessions.begin() as session:
-                repository.apply_records(session, [record])
+            with self._engine.begin() as connection:
+                repository.apply_records(connection, records, self._indexes)
         except DBAPIError as exc:
             if not _is_outage(exc):
                 raise
-            logger.warning("database unreachable (%s): record kept in the spool", type(exc.orig).__name__)
-            self._spool.append(record)
+            logger.warning("database unreachable (%s): %d record(s) kept in the spool",
+                           type(exc.orig).__name__, len(records))
+            for record in records:
+                self._spool.append(record)
             return
         if self._spool.pending():  # another thread spooled while this write went through
             self.flush_spool()
@@ -307,8 +381,8 @@ class QuestionLog:
 
     def _write_batch(self, records: list[Record]) -> None:
         self._ensure_schema()
-        with self._sessions.begin() as session:
-            repository.apply_records(session, records)
+        with self._engine.begin() as connection:
+            repository.apply_records(connection, records, self._indexes)
 
     # --- staff operations --------------------------------------------------------------------------
 
@@ -336,12 +410,18 @@ class QuestionLog:
 
     def is_dismissed(self, normalised: str) -> bool:
         """Whether staff dismissed this question (or a similar one): then the bot must not say it
-        was passed on. False when the database cannot be reached (the reply is then as usual)."""
-        try:
-            with self._transaction() as session:
-                return repository.is_dismissed(session, normalised)
-        except LogUnavailable:
-            return False
+        was passed on. Answered from the in-memory index of dismissed phrasings (the exact text,
+        then a fuzzy pass), which looks for changes in the database at most once a second; when
+        the database cannot be reached the index is used as it is."""
+        if self._indexes.due():
+            try:
+                self._ensure_schema()
+                with self._engine.connect() as connection:
+                    self._indexes.refresh(connection)
+            except DBAPIError as exc:
+                if not _is_outage(exc):
+                    raise
+        return self._indexes.dismissed.matches(normalised)
 
     def learned_aliases(self) -> list[tuple[str, str]]:
         """(phrase, entry id) pairs staff taught, oldest first; [] (with a warning) if the database
@@ -363,13 +443,16 @@ class QuestionLog:
 
     def groups(self, status: str = OPEN, limit: int | None = None) -> list[Group]:
         """Questions in review state `status`, grouped by similarity, most frequent first."""
+        return self.review_page(status, limit)[0]
+
+    def review_page(self, status: str = OPEN, limit: int | None = None, offset: int = 0) -> tuple[list[Group], int]:
+        """`limit` groups (all when None) of `status` from the `offset`-th, most frequent first, and
+        how many groups `status` has."""
         if status not in STATES:
             raise ValueError(f"status must be one of {STATES}, not {status!r}")
         with self._transaction() as session:
-            questions = repository.questions_in_state(session, status)
-        groups = [_group(members, status) for members in _clusters(questions)]
-        groups.sort(key=lambda g: (-g.count, -g.last_asked.timestamp(), g.id))
-        return groups if limit is None else groups[:limit]
+            page, total = repository.group_page(session, status, limit, offset)
+        return [_group(members, status) for _row, members in page], total
 
     def group(self, ref: str | int) -> Group:
         """The group `g<id>`, or a one-question group for a plain id."""
@@ -377,17 +460,16 @@ class QuestionLog:
             questions = self._target(session, ref)
         return _group(questions, questions[0].state)
 
-    def _target(self, session: Session, ref: str | int) -> list[Question]:
+    def _target(self, session: Session, ref: str | int) -> list[Any]:
         whole_group, question_id = parse_ref(ref)
         question = session.get(Question, question_id)
         if question is None:
             raise UnknownQuestion(f"no question {question_id}")
-        if not whole_group:
-            return [question]
-        for members in _clusters(repository.questions_in_state(session, question.state)):
-            if any(q.id == question_id for q in members):
-                return members
-        return [question]  # pragma: no cover - a question is always in one group of its state
+        return repository.group_members(session, question) if whole_group else [question]
+
+    def _reviewed(self) -> None:
+        """Staff moved questions: this process's caches of groups and dismissed phrasings reload."""
+        self._indexes.reviewed()
 
     def link(self, ref: str | int, entry_id: str, *, now: dt.datetime | None = None) -> int:
         """Resolve the questions as being about `entry_id` and learn each phrasing as its alias.
@@ -399,7 +481,9 @@ class QuestionLog:
         with self._transaction() as session:
             questions = self._target(session, ref)
             repository.learn_aliases(session, questions, entry_id, at=at)
-            return repository.set_state(session, questions, RESOLVED, at=at, linked_entry=entry_id)
+            count = repository.set_state(session, questions, RESOLVED, at=at, linked_entry=entry_id)
+        self._reviewed()
+        return count
 
     def dismiss(self, ref: str | int, *, now: dt.datetime | None = None) -> int:
         """Set the questions aside for good: the same or similar questions are logged as dismissed."""
@@ -407,13 +491,17 @@ class QuestionLog:
         with self._transaction() as session:
             questions = self._target(session, ref)
             repository.dismiss_phrases(session, questions, at=at)
-            return repository.set_state(session, questions, DISMISSED, at=at)
+            count = repository.set_state(session, questions, DISMISSED, at=at)
+        self._reviewed()
+        return count
 
     def resolve(self, ref: str | int, *, now: dt.datetime | None = None) -> int:
         """Mark the questions handled (for instance the YAML was edited) without learning anything."""
         at = _utc(now)
         with self._transaction() as session:
-            return repository.set_state(session, self._target(session, ref), RESOLVED, at=at)
+            count = repository.set_state(session, self._target(session, ref), RESOLVED, at=at)
+        self._reviewed()
+        return count
 
     # --- web console (read mostly; groups kept up to date incrementally) ------------------------------
 
@@ -455,6 +543,7 @@ class QuestionLog:
                 elif questions:
                     repository.set_state(session, questions, RESOLVED, at=at)
                 handled[key] = len(questions)
+        self._reviewed()
         return handled
 
     def linked_questions(self, entry_id: str, limit: int = 50) -> list[LoggedQuestion]:
@@ -471,6 +560,7 @@ class QuestionLog:
     def answered_by_lang(self, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
         """Answered questions and small talk per language over the period (from the daily counts)."""
         totals: Counter[str] = Counter()
+        self._flush_quietly()  # this process's counts still in memory
         with self._transaction() as session:
             for row in repository.counts_between(session, first_day, last_day):
                 totals[row.lang] += row.count
@@ -505,6 +595,7 @@ class QuestionLog:
         first_day = today - dt.timedelta(days=days - 1)
         start = dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC)
         end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        self._flush_quietly()
         with self._transaction() as session:
             questions = repository.questions_between(session, start, end)
             counts = repository.counts_between(session, first_day, today)
@@ -537,6 +628,7 @@ class QuestionLog:
         writer = csv.writer(file_obj)
         writer.writerow(CSV_COLUMNS)
         rows = 0
+        self._flush_quietly()
         with self._transaction() as session:
             for q in repository.all_questions(session):
                 writer.writerow([
@@ -553,24 +645,32 @@ class QuestionLog:
             raise ValueError("older_than_days must not be negative")
         cutoff = _utc(now) - dt.timedelta(days=older_than_days)
         with self._transaction() as session:
-            return repository.purge(session, cutoff)
+            deleted = repository.purge(session, cutoff)
+        self._reviewed()
+        return deleted
 
     def forget(self, user_key: str) -> int:
-        """Erase every question and feedback of one user, including what waits in the spool."""
+        """Erase every question and feedback of one user, including what waits in the writer and the spool."""
+        self._flush_quietly()
         self.flush_spool()
         if self._spool.pending():
             raise LogUnavailable("cannot reach the database: nothing was erased, try again later")
         with self._transaction() as session:
-            return repository.forget(session, user_key)
+            deleted = repository.forget(session, user_key)
+        self._reviewed()
+        return deleted
+
+    def _flush_quietly(self) -> None:
+        """`flush`, where a failure to write is reported by the staff operation that follows."""
+        try:
+            self.flush()
+        except DBAPIError as exc:
+            if not _is_outage(exc):
+                raise
 
 
-def _clusters(questions: Sequence[Question]) -> list[list[Question]]:
-    by_id = {q.id: q for q in questions}
-    items = [grouping.Item(q.id, q.normalised, q.entry) for q in questions]
-    return [[by_id[item.id] for item in members] for members in grouping.cluster(items)]
-
-
-def _group(questions: Sequence[Question], state: str) -> Group:
+def _group(questions: Sequence[Any], state: str) -> Group:
+    """Summarise a group from its questions (ORM objects or rows of repository.MEMBER_COLUMNS)."""
     texts = Counter(q.text for q in questions)
     candidates: Counter[str] = Counter()
     best_score: dict[str, float] = {}
@@ -591,7 +691,7 @@ def _group(questions: Sequence[Question], state: str) -> Group:
     )
 
 
-def open_question_log(settings: Any) -> QuestionLog:
+def open_question_log(settings: Any, *, flush_seconds: float = TICK_SECONDS) -> QuestionLog:
     """Open the log `settings` describe: engine, migrations, spool in the data directory.
 
     Never fails because the database is unreachable (recording goes to the spool and the
@@ -608,7 +708,7 @@ def open_question_log(settings: Any) -> QuestionLog:
         raise ConfigError("DATABASE_URL is not a valid database URL") from None
     except ImportError as exc:
         raise ConfigError(f"DATABASE_URL needs a database driver that is not installed ({exc.name})") from None
-    log = QuestionLog(engine, spool_path=data_dir / SPOOL_FILE, secret=secret)
+    log = QuestionLog(engine, spool_path=data_dir / SPOOL_FILE, secret=secret, flush_seconds=flush_seconds)
     try:
         log._ensure_schema()
     except DBAPIError as exc:

@@ -12,9 +12,9 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, Foreig
                         Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# Review states of a logged question.
-OPEN, RESOLVED, DISMISSED = "open", "resolved", "dismissed"
-STATES = (OPEN, RESOLVED, DISMISSED)
+from db.states import DISMISSED, OPEN, RESOLVED, STATES
+
+__all__ = ["DISMISSED", "OPEN", "RESOLVED", "STATES"]  # re-exported: the rest of db imports them from here
 
 # States of a handover thread ("Ask the team"): open until staff close it or it expires.
 THREAD_OPEN, THREAD_CLOSED, THREAD_EXPIRED = "open", "closed", "expired"
@@ -51,6 +51,7 @@ class Question(Base):
         Index("ix_questions_normalised", "normalised"),
         Index("ix_questions_user_key", "user_key"),
         Index("ix_questions_asked_at", "asked_at"),
+        Index("ix_questions_group_id", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,6 +71,26 @@ class Question(Base):
     state: Mapped[str] = mapped_column(String(16), default=OPEN)  # open | resolved | dismissed
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     linked_entry: Mapped[str | None] = mapped_column(String(64))
+    group_id: Mapped[int | None] = mapped_column(Integer)  # QuestionGroup.id, assigned when recorded
+
+
+class QuestionGroup(Base):
+    """Similar questions in one review state, assigned when each is recorded (see db.groups).
+
+    `count` and `last_asked` are kept up to date by every write, so the review page reads the
+    most frequent groups through an index instead of regrouping every open question. No foreign
+    key from questions: a writer holding a stale cache finds out through the row count instead.
+    """
+
+    __tablename__ = "question_groups"
+    __table_args__ = (Index("ix_question_groups_rank", "state", "count", "last_asked"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # open | resolved | dismissed, like its questions
+    leader: Mapped[str] = mapped_column(Text)  # grouping.sort_key of the phrasing that started it
+    leader_entry: Mapped[str | None] = mapped_column(String(64))  # the engine's best candidate for it
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_asked: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class AnsweredCount(Base):

@@ -1,4 +1,5 @@
-"""Repository functions: each takes a Session and never commits; the caller owns the transaction.
+"""Repository functions: each takes a Session (or, on the write path, a Connection: no ORM work per
+record) and never commits; the caller owns the transaction.
 
 Records (questions, answered counts, feedback) arrive as plain dicts, the same shape whether
 they come straight from `QuestionLog.record` or from the spool, and every write of one is
@@ -7,11 +8,13 @@ idempotent on its `record_id`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db import grouping
@@ -24,12 +27,15 @@ from db.models import (
     KnowledgeVersion,
     LearnedAlias,
     Question,
+    QuestionGroup,
     Receipt,
     UsedSignInLink,
+    UTCDateTime,
     ConversationState,
     LanguageChoice,
 )
 from bot.conversations import conversation_key
+from db.groups import ReviewIndexes
 
 Record = dict[str, Any]
 
@@ -39,9 +45,14 @@ def parse_time(value: str | dt.datetime) -> dt.datetime:
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
-def _insert(session: Session, table: Table):  # type: ignore[no-untyped-def]
+def _connection(target: Connection | Session) -> Connection:
+    """The write path passes a Connection, staff operations a Session: these helpers take either."""
+    return target.connection() if isinstance(target, Session) else target
+
+
+def _insert(target: Connection | Session, table: Table):  # type: ignore[no-untyped-def]
     """The dialect's INSERT, which knows ON CONFLICT (SQLite >= 3.24 and PostgreSQL)."""
-    name = session.get_bind().dialect.name
+    name = _connection(target).dialect.name
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif name == "sqlite":
@@ -51,36 +62,52 @@ def _insert(session: Session, table: Table):  # type: ignore[no-untyped-def]
     return insert(table)
 
 
-def _insert_ignoring_duplicate(session: Session, table: Table, key: str, values: dict[str, Any]) -> bool:
+@functools.cache
+def _insert_new(dialect: str, table: Table, key: str):  # type: ignore[no-untyped-def]
+    """INSERT ... ON CONFLICT (key) DO NOTHING, built once per dialect and table (values come as parameters)."""
+    module = importlib.import_module(f"sqlalchemy.dialects.{dialect}")
+    return module.insert(table).on_conflict_do_nothing(index_elements=[key])
+
+
+# preserve_rowcount: without it psycopg results report -1 for INSERT.
+_ROWCOUNT = {"preserve_rowcount": True}
+
+
+def _insert_ignoring_duplicate(target: Connection | Session, table: Table, key: str, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT (key) DO NOTHING; True when the row is new."""
-    statement = _insert(session, table).values(**values).on_conflict_do_nothing(index_elements=[key])
-    # preserve_rowcount: without it psycopg results report -1 for INSERT.
-    return session.connection().execute(statement, execution_options={"preserve_rowcount": True}).rowcount == 1
+    connection = _connection(target)
+    statement = _insert_new(connection.dialect.name, table, key)
+    return connection.execute(statement, values, execution_options=_ROWCOUNT).rowcount == 1
 
 
-# --- writing records ---------------------------------------------------------------------------
+# --- writing records (on a Connection: the hot path, no ORM) ------------------------------------
 
-def apply_records(session: Session, records: Iterable[Record]) -> None:
+def apply_records(connection: Connection, records: Sequence[Record], indexes: ReviewIndexes) -> None:
     """Write records of any kind; a record already written is skipped."""
+    if any(record["kind"] == "question" for record in records):
+        indexes.refresh(connection)  # other processes' changes: at most once a second, not per question
     for record in records:
         kind = record["kind"]
         if kind == "question":
-            add_question(session, record)
+            add_question(connection, record, indexes)
         elif kind == "answered":
-            count_answer(session, record)
+            count_answer(connection, record)
         elif kind == "feedback":
-            add_feedback(session, record)
+            add_feedback(connection, record)
         else:
             raise ValueError(f"unknown record kind {kind!r}")
 
 
-def add_question(session: Session, record: Record) -> bool:
-    """Log one question; straight to 'dismissed' if staff dismissed the same or a similar one."""
+def add_question(connection: Connection, record: Record, indexes: ReviewIndexes) -> bool:
+    """Log one question in its group; straight to 'dismissed' if staff dismissed the same or a similar one."""
     normalised = record["normalised"]
-    state = DISMISSED if is_dismissed(session, normalised) else OPEN
-    return _insert_ignoring_duplicate(session, Question.__table__, "record_id", {
+    state = DISMISSED if indexes.dismissed.matches(normalised) else OPEN
+    asked_at = parse_time(record["asked_at"])
+    group_id, new_group = _join_group(connection, indexes, state, grouping.sort_key(normalised), record.get("entry"),
+                                      asked_at)
+    inserted = _insert_ignoring_duplicate(connection, Question.__table__, "record_id", {
         "record_id": record["record_id"],
-        "asked_at": parse_time(record["asked_at"]),
+        "asked_at": asked_at,
         "text": record["text"],
         "normalised": normalised,
         "lang": record["lang"],
@@ -93,27 +120,73 @@ def add_question(session: Session, record: Record) -> bool:
         "chat_type": record.get("chat_type"),
         "user_key": record.get("user_key"),
         "state": state,
+        "reviewed_at": None,
+        "linked_entry": None,
+        "group_id": group_id,
     })
+    if not inserted:  # a replayed record: undo the group's count
+        if new_group:
+            connection.execute(delete(QuestionGroup).where(QuestionGroup.id == group_id))
+            indexes.groups.discard(state, group_id)
+        else:
+            connection.execute(update(QuestionGroup).where(QuestionGroup.id == group_id)
+                               .values(count=QuestionGroup.count - 1))
+    return inserted
 
 
-def count_answer(session: Session, record: Record) -> bool:
-    """Add one to the day's count for the entry; a receipt makes a replay count only once."""
+_GROUPS = QuestionGroup.__table__
+# Join a cached group only if it is still what the cache says (same id, state and leader).
+_JOIN = (update(_GROUPS)
+         .where(_GROUPS.c.id == bindparam("g_id"), _GROUPS.c.state == bindparam("g_state"),
+                _GROUPS.c.leader == bindparam("g_leader"))
+         .values(count=_GROUPS.c.count + 1,
+                 last_asked=case((_GROUPS.c.last_asked < bindparam("g_at", type_=UTCDateTime()),
+                                  bindparam("g_at", type_=UTCDateTime())), else_=_GROUPS.c.last_asked)))
+_NEW_GROUP = insert(_GROUPS).returning(_GROUPS.c.id)
+
+
+def _join_group(connection: Connection, indexes: ReviewIndexes, state: str, key: str, entry: str | None,
+                asked_at: dt.datetime) -> tuple[int, bool]:
+    """The group of `state` whose leader is nearest to `key` (one UPDATE), else a new group (one INSERT).
+
+    Returns (group id, whether it is new).
+    """
+    for group_id, leader in indexes.groups.candidates(connection, state, key, entry):
+        bumped = connection.execute(_JOIN, {"g_id": group_id, "g_state": state, "g_leader": leader, "g_at": asked_at},
+                                    execution_options=_ROWCOUNT).rowcount
+        if bumped == 1:
+            return group_id, False
+        indexes.groups.discard(state, group_id)  # reviewed, purged or merged elsewhere: the cache was stale
+    group_id = _new_group(connection, state, key, entry, count=1, last_asked=asked_at)
+    indexes.groups.add(state, group_id, key, entry)
+    return group_id, True
+
+
+def _new_group(connection: Connection, state: str, key: str, entry: str | None, *, count: int,
+               last_asked: dt.datetime) -> int:
+    return connection.execute(_NEW_GROUP, {"state": state, "leader": key, "leader_entry": entry, "count": count,
+                                           "last_asked": last_asked}).scalar_one()
+
+
+def count_answer(connection: Connection, record: Record) -> bool:
+    """Add `count` (one by default) to the day's count for the entry; a receipt makes a replay count once."""
     at = parse_time(record["at"])
-    if not _insert_ignoring_duplicate(session, Receipt.__table__, "record_id",
+    count = int(record.get("count", 1))
+    if not _insert_ignoring_duplicate(connection, Receipt.__table__, "record_id",
                                       {"record_id": record["record_id"], "applied_at": at}):
         return False
     table = AnsweredCount.__table__
-    statement = _insert(session, table).values(
-        day=at.date(), status=record["status"], entry=record.get("entry") or "", lang=record["lang"], count=1,
+    statement = _insert(connection, table).values(
+        day=at.date(), status=record["status"], entry=record.get("entry") or "", lang=record["lang"], count=count,
     ).on_conflict_do_update(
-        index_elements=["day", "status", "entry", "lang"], set_={"count": table.c["count"] + 1},
+        index_elements=["day", "status", "entry", "lang"], set_={"count": table.c["count"] + count},
     )
-    session.connection().execute(statement)
+    connection.execute(statement)
     return True
 
 
-def add_feedback(session: Session, record: Record) -> bool:
-    return _insert_ignoring_duplicate(session, Feedback.__table__, "record_id", {
+def add_feedback(connection: Connection, record: Record) -> bool:
+    return _insert_ignoring_duplicate(connection, Feedback.__table__, "record_id", {
         "record_id": record["record_id"],
         "given_at": parse_time(record["given_at"]),
         "entry": record["entry"],
@@ -125,25 +198,93 @@ def add_feedback(session: Session, record: Record) -> bool:
 
 # --- review ------------------------------------------------------------------------------------
 
-def is_dismissed(session: Session, normalised: str) -> bool:
-    """Is this the same question as one staff dismissed? (One query: dismissed phrasings are few.)"""
-    phrases = session.scalars(select(DismissedPhrase.normalised)).all()
-    return bool(phrases) and grouping.best_match(normalised, phrases) is not None
-
-
 def questions_in_state(session: Session, state: str) -> Sequence[Question]:
     return session.scalars(select(Question).where(Question.state == state).order_by(Question.id)).all()
 
 
-def set_state(session: Session, questions: Sequence[Question], state: str, *, at: dt.datetime,
+# What review shows of a question: plain rows with these attributes, no ORM objects to build.
+MEMBER_COLUMNS = (Question.id, Question.text, Question.normalised, Question.lang, Question.entry, Question.score,
+                  Question.suggestions, Question.asked_at, Question.state, Question.group_id)
+
+
+def group_page(session: Session, state: str, limit: int | None,
+               offset: int = 0) -> tuple[list[tuple[QuestionGroup, list[Any]]], int]:
+    """The `limit` most frequent groups of `state` from the `offset`-th (all when None; most
+    recently asked first on a tie), each with its questions, and how many groups `state` has."""
+    # The whole order follows the index (state, count, last_asked), read backwards: no sort. The
+    # number of groups comes with the page, in the same query (one round trip fewer).
+    total = select(func.count()).select_from(QuestionGroup).where(QuestionGroup.state == state).scalar_subquery()
+    statement = (select(QuestionGroup, total).where(QuestionGroup.state == state)
+                 .order_by(QuestionGroup.count.desc(), QuestionGroup.last_asked.desc(), QuestionGroup.id.desc()))
+    rows = session.execute(statement if limit is None else statement.limit(limit).offset(offset)).all()
+    if not rows and offset:  # past the last page: still say how many there are
+        return [], session.scalar(select(func.count()).select_from(QuestionGroup)
+                                  .where(QuestionGroup.state == state)) or 0
+    groups = [group for group, _total in rows]
+    members: dict[int, list[Any]] = {g.id: [] for g in groups}
+    if limit is None:  # every group: read every question of the state at once
+        questions = select(*MEMBER_COLUMNS).where(Question.state == state)
+    else:  # a page: only its groups' questions, through the group_id index
+        questions = select(*MEMBER_COLUMNS).where(Question.group_id.in_(list(members)))
+    for q in session.execute(questions):
+        if q.group_id in members and q.state == state:
+            members[q.group_id].append(q)
+    page = [(g, sorted(members[g.id], key=lambda q: q.id)) for g in groups if members[g.id]]
+    return page, (rows[0][1] if rows else 0)
+
+
+def group_members(session: Session, question: Question) -> list[Any]:
+    """The questions of `question`'s group, the group row locked so no writer joins it meanwhile."""
+    if question.group_id is None:
+        return [question]
+    session.execute(select(QuestionGroup.id).where(QuestionGroup.id == question.group_id).with_for_update())
+    members = session.execute(select(*MEMBER_COLUMNS).where(Question.group_id == question.group_id))  # its index
+    return sorted((q for q in members if q.state == question.state), key=lambda q: q.id)
+
+
+def set_state(session: Session, questions: Sequence[Any], state: str, *, at: dt.datetime,
               linked_entry: str | None = None) -> int:
+    """Move questions to a review state; a whole group moves with them, part of one leaves it."""
     ids = [q.id for q in questions]
     session.execute(update(Question).where(Question.id.in_(ids)).values(
         state=state, reviewed_at=at, linked_entry=linked_entry))
+    by_group: dict[int, list[Any]] = {}
+    for q in questions:
+        if q.group_id is not None:
+            by_group.setdefault(q.group_id, []).append(q)
+    for group_id, moving in by_group.items():
+        group = session.get(QuestionGroup, group_id)
+        if group is None:
+            continue
+        if len(moving) >= group.count:
+            group.state = state
+            continue
+        first = min(moving, key=lambda q: q.id)
+        new_id = _new_group(session.connection(), state, grouping.sort_key(first.normalised), first.entry, count=len(moving),
+                            last_asked=max(q.asked_at for q in moving))
+        session.execute(update(Question).where(Question.id.in_([q.id for q in moving])).values(group_id=new_id))
+        recount_groups(session, [group_id])
     return len(ids)
 
 
-def _phrasings(questions: Sequence[Question]) -> dict[str, str]:
+def recount_groups(session: Session, group_ids: Iterable[int | None]) -> None:
+    """Bring the groups' counts and last times in line with their questions; drop empty groups."""
+    wanted = sorted({g for g in group_ids if g is not None})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found = {group_id: (n, last) for group_id, n, last in session.execute(
+            select(Question.group_id, func.count(), func.max(Question.asked_at))
+            .where(Question.group_id.in_(chunk)).group_by(Question.group_id))}
+        for group_id in chunk:
+            if group_id in found:
+                n, last = found[group_id]
+                session.execute(update(QuestionGroup).where(QuestionGroup.id == group_id).values(
+                    count=n, last_asked=last))
+            else:
+                session.execute(delete(QuestionGroup).where(QuestionGroup.id == group_id))
+
+
+def _phrasings(questions: Sequence[Any]) -> dict[str, str]:
     """Each distinct normalised text, with its most frequent raw wording (the earliest on a tie)."""
     wordings: dict[str, Counter[str]] = {}
     for q in sorted(questions, key=lambda q: q.id):
@@ -152,12 +293,12 @@ def _phrasings(questions: Sequence[Question]) -> dict[str, str]:
     return {normalised: texts.most_common(1)[0][0] for normalised, texts in wordings.items()}
 
 
-def learn_aliases(session: Session, questions: Sequence[Question], entry: str, *, at: dt.datetime) -> int:
+def learn_aliases(session: Session, questions: Sequence[Any], entry: str, *, at: dt.datetime) -> int:
     """Store each distinct phrasing as a learned alias of `entry` (re-linking moves it)."""
     table = LearnedAlias.__table__
     phrasings = _phrasings(questions)
     for normalised, phrase in phrasings.items():
-        statement = _insert(session, table).values(
+        statement = _insert(session.connection(), table).values(
             normalised=normalised, phrase=phrase, entry=entry, created_at=at,
         ).on_conflict_do_update(index_elements=["normalised"], set_={"entry": entry, "phrase": phrase})
         session.connection().execute(statement)
@@ -166,10 +307,10 @@ def learn_aliases(session: Session, questions: Sequence[Question], entry: str, *
     return len(phrasings)
 
 
-def dismiss_phrases(session: Session, questions: Sequence[Question], *, at: dt.datetime) -> int:
+def dismiss_phrases(session: Session, questions: Sequence[Any], *, at: dt.datetime) -> int:
     phrasings = _phrasings(questions)
     for normalised in phrasings:
-        _insert_ignoring_duplicate(session, DismissedPhrase.__table__, "normalised",
+        _insert_ignoring_duplicate(session.connection(), DismissedPhrase.__table__, "normalised",
                                    {"normalised": normalised, "created_at": at})
     return len(phrasings)
 
@@ -213,20 +354,24 @@ def purge(session: Session, cutoff: dt.datetime) -> int:
     Daily counts stay: they hold no personal data. Receipts go too (a spool older than the
     retention period would be replayed as new counts, which is the lesser harm).
     """
+    groups = session.scalars(select(Question.group_id).where(Question.asked_at < cutoff).distinct()).all()
     deleted = session.execute(delete(Question).where(Question.asked_at < cutoff)).rowcount
     deleted += session.execute(delete(Feedback).where(Feedback.given_at < cutoff)).rowcount
     session.execute(delete(Receipt).where(Receipt.applied_at < cutoff))
+    recount_groups(session, groups)
     return deleted
 
 
 def forget(session: Session, user_key: str) -> int:
     """Delete every question and feedback of one user; returns how many rows went."""
+    groups = session.scalars(select(Question.group_id).where(Question.user_key == user_key).distinct()).all()
     deleted = session.execute(delete(Question).where(Question.user_key == user_key)).rowcount
     deleted += session.execute(delete(Feedback).where(Feedback.user_key == user_key)).rowcount
     # Conversation states are keyed "<user key>/<chat key>": every chat of this user goes.
     session.execute(delete(ConversationState).where(ConversationState.key.startswith(conversation_key(user_key, ""),
                                                                                      autoescape=True)))
     session.execute(delete(LanguageChoice).where(LanguageChoice.user_key == user_key))
+    recount_groups(session, groups)
     return deleted
 
 

@@ -79,7 +79,7 @@ def test_ask_logs_unanswered_questions(tmp_path: Path):
 
 def test_no_log_touches_no_database(tmp_path: Path):
     code, _ = run(["ask", "--no-log", "Who founded Chematech?"], env={"DATA_DIR": str(tmp_path)})
-    assert code == 0 and not any(tmp_path.iterdir())
+    assert code == 0 and [p.name for p in tmp_path.iterdir()] == ["cache"]  # built word lists, no database
 
 
 def test_validate_accepts_the_real_knowledge_base():
@@ -166,3 +166,16 @@ def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [c for c in _commands(build_parser()) if f"biovaliance-bot {c}" not in readme]
     assert not missing, f"undocumented commands: {missing}"
+
+
+@pytest.mark.parametrize("command", [["ask", "--no-log", "Where is RD Biotech?"], ["chat", "--no-log"]])
+def test_no_log_commands_import_neither_sqlalchemy_nor_telegram(tmp_path: Path, command: list[str]):
+    """Start-up time: these commands never need a database or Telegram, so they do not load them."""
+    probe = ("import sys, io\n"
+             "from bot.cli import main\n"
+             f"code = main({command!r}, env={{'DATA_DIR': {str(tmp_path)!r}}}, stdin=io.StringIO('merci\\nquit\\n'),"
+             " stdout=io.StringIO())\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'telegram', 'httpx'))\n"
+             "print(code, heavy)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "0 []", done.stderr

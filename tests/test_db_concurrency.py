@@ -20,6 +20,7 @@ NOW = dt.datetime(2025, 11, 20, 10, 30, tzinfo=dt.UTC)
 
 
 def written(log: QuestionLog) -> tuple[Counter[str], int, int]:
+    log.flush()  # answered questions are counted in memory until the next flush
     with log._sessions() as session:
         texts = Counter(session.scalars(select(Question.text)))
         answered = sum(session.scalars(select(AnsweredCount.count)))
@@ -56,6 +57,8 @@ def test_fifty_writers_across_five_processes_worth_of_logs(settings: Settings, m
 
         with ThreadPoolExecutor(WRITERS) as pool:
             list(pool.map(writer, range(WRITERS)))
+        for log in logs:
+            log.flush()
         texts, answered, _feedback = written(logs[0])
         assert texts == Counter(f"processus {w % 5} fil {w} n° {i}" for w in range(WRITERS) for i in range(PER_WRITER))
         assert answered == WRITERS * PER_WRITER

@@ -76,6 +76,7 @@ def test_answered_questions_are_only_counted_per_entry_day_and_language(question
         question_log.record(make_result("Où est RD-Biotech, mon numéro est 0612345678", Status.ANSWERED,
                                         lang=lang, entry=entry, score=95), channel="telegram", now=when)
     question_log.record(make_result("bonjour", Status.SMALLTALK), channel="telegram", now=NOW)
+    question_log.flush()  # counted in memory, written every few seconds, at close, and here
 
     assert rows(question_log, Question) == []
     counts = {(c.day, c.status, c.entry, c.lang): c.count for c in rows(question_log, AnsweredCount)}
@@ -270,6 +271,7 @@ def test_purge_deletes_what_is_older_than_the_retention(question_log: QuestionLo
         question_log.record(make_result(f"question {days_ago}"), channel="cli", now=NOW - dt.timedelta(days=days_ago))
         question_log.feedback(entry="efs", helpful=True, user_key=None, lang="fr", now=NOW - dt.timedelta(days=days_ago))
     question_log.record(make_result("x", Status.ANSWERED, entry="efs"), channel="cli", now=NOW - dt.timedelta(days=200))
+    question_log.flush()
     assert question_log.purge(30, now=NOW) == 4
     assert [q.text for q in rows(question_log, Question)] == ["question 29", "question 0"]
     assert len(rows(question_log, Feedback)) == 2

@@ -357,6 +357,19 @@ async def test_a_hanging_server_times_out_then_the_reply_arrives(emu, bot):
     assert [c.fault for c in emu.calls_of("sendMessage")] == ["hang", None]
 
 
+async def test_a_button_press_is_answered_once_even_when_the_answer_fails(services, tmp_path):
+    """A retried answerCallbackQuery could answer a query twice (an error at Telegram) or too late."""
+    async with BotApiEmulator() as server:  # its own server: this press is left unanswered on purpose
+        async with running_bot(server, services, bot_settings(server, tmp_path)):
+            reply = await ask(server, BOB, "/events")
+            server.inject("answerCallbackQuery", "5xx", status=502)
+            query_id = await server.press_button(reply, buttons(reply)[0]["callback_data"])
+            await server.wait_for_call("answerCallbackQuery", where=lambda c: c.params.get("callback_query_id") == query_id)
+            assert "Chematech" in (await ask(server, BOB, "Where is Chematech?"))["text"]  # still running
+            calls = [c for c in server.calls_of("answerCallbackQuery") if c.params.get("callback_query_id") == query_id]
+            assert [c.status for c in calls] == [502]
+
+
 async def test_a_user_who_blocked_the_bot_is_handled_quietly(emu, bot, caplog):
     chat = emu.private_chat(ANNE)
     emu.block(ANNE)

@@ -457,9 +457,12 @@ async def test_no_telegram_identity_reaches_the_log_or_the_spool(emu, bot, servi
             settings = bot_settings(emu2, tmp_path, staff_user_ids=offline.settings.staff_user_ids)
             async with running_bot(emu2, offline, settings, tuning=TUNING):
                 await visit(emu2)
-        spooled = offline.question_log.spool_path.read_text(encoding="utf-8")
+                # Each "passed on" reply was sent after its question reached the spool.
+                waiting = offline.question_log.spool_path.read_text(encoding="utf-8")
+                assert OFF_TOPIC in waiting and '"normalised":"cell"' in waiting
     finally:
-        offline.question_log.close()
+        offline.question_log.close()  # answered counts are written (here: spooled) at shutdown
+    spooled = offline.question_log.spool_path.read_text(encoding="utf-8")
     assert len(spooled.splitlines()) >= 6 and offline.question_log.user_key(ZOE.id) in spooled
     for value in IDENTITY:
         assert value not in spooled

@@ -35,12 +35,19 @@ _FEEDBACK_IDS = uuid.UUID("6f1c1e1a-3b59-4d67-9a51-2f0d8cb0f2a1")  # namespace o
 
 
 async def _log_question(context: BotContext, result: Result, *, user_id: int | None, chat_type: str) -> None:
-    """Record the question (pseudonymised user) off the event loop; a no-op when logging is off."""
+    """Hand the question (pseudonymised user) to the log's writer and wait until it is durable.
+
+    Answered questions are only counted in memory, so this returns at once for them; a question
+    for review waits for the writer's next commit, which it shares with every question that
+    arrived meanwhile. A no-op when logging is off.
+    """
     log = context.services.question_log
     if log is None:
         return
     user_key = log.user_key(user_id) if user_id is not None else None
-    await asyncio.to_thread(log.record, result, channel="telegram", chat_type=chat_type, user_key=user_key)
+    done = log.submit(result, channel="telegram", chat_type=chat_type, user_key=user_key)
+    if not done.done():
+        await asyncio.wrap_future(done)
 
 
 def is_chatter(text: str, result: Result) -> bool:

@@ -155,23 +155,23 @@ async def show_review(update: Update, context: BotContext, log: QuestionLog) -> 
     page = 0
     if context.args and context.args[0].isdigit():
         page = max(int(context.args[0]) - 1, 0)
-    groups = await asyncio.to_thread(log.groups)
-    if not groups:
+    groups, total = await asyncio.to_thread(log.review_page, OPEN, REVIEW_PAGE, page * REVIEW_PAGE)
+    if not total:
         await message.reply_html(ui("review_empty", lang))
         return
-    await message.reply_html(ui("review_head", lang, total=len(groups)))
-    await _send_review_page(context, message.chat_id, groups, page, lang)
+    await message.reply_html(ui("review_head", lang, total=total))
+    await _send_review_page(context, message.chat_id, groups, total, page, lang)
 
 
-async def _send_review_page(context: BotContext, chat_id: int, groups: list[Group], page: int, lang: str) -> None:
-    shown = groups[page * REVIEW_PAGE:(page + 1) * REVIEW_PAGE]
+async def _send_review_page(context: BotContext, chat_id: int, shown: list[Group], total: int, page: int,
+                            lang: str) -> None:
     if not shown:
         await context.bot.send_message(chat_id, ui("review_page_end", lang))
         return
     for group in shown:
         body, markup = render_group(group, context.services.knowledge, lang)
         await send_html(context.bot, chat_id, body, markup=markup)
-    rest = len(groups) - (page + 1) * REVIEW_PAGE
+    rest = total - (page + 1) * REVIEW_PAGE
     if rest > 0:
         more = InlineKeyboardMarkup([[InlineKeyboardButton(ui("review_next", lang, count=min(rest, REVIEW_PAGE)),
                                                            callback_data=ReviewPage(page + 1).data)]])
@@ -180,15 +180,15 @@ async def _send_review_page(context: BotContext, chat_id: int, groups: list[Grou
 
 @staff_only
 async def review_page(update: Update, context: BotContext, log: QuestionLog) -> None:
-    """▶ Next groups: the next five, as new messages (the groups are recomputed)."""
+    """▶ Next groups: the next five, as new messages (read from the stored groups as they are now)."""
     query, action = pressed(update, ReviewPage)
     lang = context.lang(query.from_user)
-    groups = await asyncio.to_thread(log.groups)
+    groups, total = await asyncio.to_thread(log.review_page, OPEN, REVIEW_PAGE, action.page * REVIEW_PAGE)
     await query.answer()
     if isinstance(query.message, Message):
         with unless_unchanged():
             await query.edit_message_reply_markup(None)  # one press per page
-        await _send_review_page(context, query.message.chat.id, groups, action.page, lang)
+        await _send_review_page(context, query.message.chat.id, groups, total, action.page, lang)
 
 
 @staff_only

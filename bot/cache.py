@@ -1,0 +1,106 @@
+"""A disk cache for things slow to build from files, keyed by the content of those files.
+
+`cached(name, sources=..., code=..., build=...)` returns what `build()` returns, from a pickle
+in the cache directory when one exists for exactly these inputs: the key is a hash of every
+source file's bytes, of the code that builds the value (its module files), of the Python version
+and of the library versions given. Change one byte of any of them and the value is rebuilt; nothing is
+ever invalidated by hand. The cache is only an accelerator: any problem with it (unreadable,
+corrupt, full disk, a directory others could write to) is logged and the value is built as if
+there were no cache. Files are written atomically (temporary file, then rename), so two
+processes starting together never read half a file.
+
+Pickle runs code when loading, so the directory must be the process owner's and writable by no
+one else; it is created with mode 0700 and checked before every read.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+FORMAT = b"biovaliance-cache-1"
+
+
+def cache_key(sources: Iterable[Path], code: Iterable[Path] = (), versions: Iterable[str] = ()) -> str:
+    """Hash of the inputs: file names and bytes, code, Python and library versions."""
+    digest = hashlib.sha256(FORMAT)
+    digest.update(sys.version.encode())
+    for version in versions:
+        digest.update(f"\0version {version}".encode())
+    for kind, paths in (("src", sources), ("code", code)):
+        for path in sorted(Path(p) for p in paths):
+            digest.update(f"\0{kind} {path.name} ".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _private_dir(directory: Path) -> bool:
+    """Create `directory` (0700) if needed; True only if it is ours and writable by nobody else."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = directory.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def cached(name: str, *, sources: Iterable[Path], build: Callable[[], T], cache_dir: Path | None,
+           code: Iterable[Path] = (), versions: Iterable[str] = (), fast: bool = False) -> T:
+    """`build()`, or its value from the cache for exactly these sources, code and library versions.
+
+    `fast`: the value is made of built-in types only (dicts, lists, strings, numbers), stored with
+    marshal, about twice as quick to read back as pickle.
+    """
+    codec = marshal if fast else pickle
+    if cache_dir is None:
+        return build()
+    try:
+        key = cache_key(sources, code, versions)
+        directory = Path(cache_dir)
+        usable = _private_dir(directory)
+    except OSError as exc:
+        logger.warning("cache for %s unusable (%s): building it", name, exc)
+        return build()
+    if not usable:
+        logger.warning("cache directory %s is writable by others: not used", cache_dir)
+        return build()
+    path = directory / f"{name}-{key[:40]}.{codec.__name__}"
+    try:
+        with path.open("rb") as stored:
+            return codec.load(stored)  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - a bad cache file must never stop the bot
+        logger.warning("cache file %s unreadable (%s): rebuilding it", path.name, type(exc).__name__)
+    value = build()
+    _store(directory, name, path, value, codec)
+    return value
+
+
+def _store(directory: Path, name: str, path: Path, value: object, codec: Any) -> None:
+    """Write atomically, then remove this name's files for other keys (stale versions)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if codec is pickle:
+                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                else:
+                    codec.dump(value, out)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in directory.glob(f"{name}-*.*"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 - the value is built; failing to keep it is not an error
+        logger.warning("could not write the cache for %s (%s)", name, type(exc).__name__)
