@@ -110,56 +110,16 @@ class Resolver:
     # ------------------------------------------------------------------ entry point
     def resolve(self, frame: Frame, focus: Focus, today: dt.date, *, context: list[str] | None = None,
                 forced: str | None = None) -> Resolution:
-        if frame.off_topic and forced is None:
-            return Resolution([Declined("off_topic")])
-        if Ask.SOURCES in frame.asks and self._about_sources(frame):
-            return Resolution([Sources(tuple(self.kb.sources))])
-        named = [n for n in frame.named if n.score >= ANSWER_SCORE]
-        unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
-        if forced:
-            named = [Named(forced, frame.text, 95.0)] + [n for n in named if n.entry != forced]
-        if unsure and not named:
-            return Resolution([Clarify(tuple(self._suggestion(n.entry) for n in unsure[:3]))])
-
-        if named and frame.unknown >= 2 and forced is None and (frame.yes_no or frame.ask == Ask.DESCRIBE):
-            # "Is Roche a member of X?": the claim is about something the sources never name
-            return Resolution([Declined("unknown", named[0].entry)], (named[0].entry,))
-        self._inherit_ask(frame, focus, named)
-        named = self._figure_by_number(frame, named) + named
-        subjects, filters = self._split(frame, named)
-        if forced and forced not in subjects:  # a staff link names the subject, whatever else is said
-            subjects, filters = [forced] + subjects, [f for f in filters if f != forced]
-        score = min((n.score for n in named), default=0.0)
-        if subjects and (frame.yes_no or Ask.RELATION in frame.asks) and frame.kinds:
-            # "Is that company linked to X?": the company the conversation is about, and X
-            pointed = [e for e in self._points_back(frame, focus) if e not in subjects]
-            subjects = pointed + subjects
-        within = focus.listed if focus.listed and set(frame.words) & self.lx.general.pronouns.among else ()
-        if not subjects and not filters and not within:
-            subjects = self._picked(frame, focus) or self._from_focus(frame, focus)
-            score = 90.0 if subjects else score
-        if not subjects and not filters and self._names_home(frame):
-            subjects, score = [self.kb.vocabulary.home], 85.0
-        if not subjects and not filters and frame.places and not (frame.asks or frame.kinds or frame.attribute):
-            here = [e.id for e in self.kb if set(frame.places) & self._places.get(e.id, set())]
-            here = list(dict.fromkeys(here + sorted(self.named_with(frame.words), key=self._order.__getitem__)))[:3]
-            if len(here) > 1 and len(frame.words) <= 2:  # a bare state name: which of its entries?
-                return Resolution([Clarify(tuple(self._suggestion(e) for e in here))], score=70.0)
-        if not subjects and not filters:
-            hit = self._described(frame, context)
-            if hit and Ask.JOBS in frame.asks:  # a job seeker's field: the employer it describes
-                return Resolution([Listing("companies", (hit,))], (hit,), (hit,), score=85.0)
-            if hit:
-                subjects, score = [hit], 85.0
-            elif not self._is_list_query(frame):
-                partly = self._partly_named(frame)
-                if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
-                    return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
-                if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
-                    return Resolution([Clarify((), follow_up=True)], score=50.0)
-                return Resolution([Declined("unknown")])
+        """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
+        early = self._refusal(frame, forced)
+        if early is not None:
+            return early
+        found = self._subjects(frame, focus, context, forced)
+        if isinstance(found, Resolution):
+            return found
+        subjects, filters, score = found
         if not subjects:  # "which of them is in Lille?": a list, within the last one when so pointed
-            resolution = self._list_resolution(frame, today, filters, context, within)
+            resolution = self._list_resolution(frame, today, filters, context, self._within(frame, focus))
             resolution.context = tuple(filters)
             return resolution
         if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and forced is None \
@@ -169,6 +129,74 @@ class Resolver:
         if forced:  # staff linked this question to an entry: answer from it whatever the question holds
             resolution.parts = [Card(forced) if isinstance(p, DECLINES) else p for p in resolution.parts]
         return resolution
+
+    def _refusal(self, frame: Frame, forced: str | None) -> Resolution | None:
+        """Off topic, the sources themselves, a name only half recognised, a claim about the unknown."""
+        if frame.off_topic and forced is None:
+            return Resolution([Declined("off_topic")])
+        if Ask.SOURCES in frame.asks and self._about_sources(frame):
+            return Resolution([Sources(tuple(self.kb.sources))])
+        named = [n for n in frame.named if n.score >= ANSWER_SCORE]
+        unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
+        if unsure and not named and forced is None:
+            return Resolution([Clarify(tuple(self._suggestion(n.entry) for n in unsure[:3]))])
+        if named and frame.unknown >= 2 and forced is None and (frame.yes_no or frame.ask == Ask.DESCRIBE):
+            # "Is Roche a member of X?": the claim is about something the sources never name
+            return Resolution([Declined("unknown", named[0].entry)], (named[0].entry,))
+        return None
+
+    def _subjects(self, frame: Frame, focus: Focus, context: list[str] | None,
+                  forced: str | None) -> tuple[list[str], list[str], float] | Resolution:
+        """What the clause is about, tried in this order: the entries it names (or a staff link),
+        the conversation's focus, the home entry ("the region"), the entry it describes. Entries
+        that only narrow a list are `filters`. A Resolution when the clause must be asked back."""
+        named = [n for n in frame.named if n.score >= ANSWER_SCORE]
+        if forced:
+            named = [Named(forced, frame.text, 95.0)] + [n for n in named if n.entry != forced]
+        self._inherit_ask(frame, focus, named)
+        named = self._figure_by_number(frame, named) + named
+        subjects, filters = self._split(frame, named)
+        if forced and forced not in subjects:  # a staff link names the subject, whatever else is said
+            subjects, filters = [forced] + subjects, [f for f in filters if f != forced]
+        score = min((n.score for n in named), default=0.0)
+        if subjects and (frame.yes_no or Ask.RELATION in frame.asks) and frame.kinds:
+            # "Is that company linked to X?": the company the conversation is about, and X
+            subjects = [e for e in self._points_back(frame, focus) if e not in subjects] + subjects
+        if subjects or filters or self._within(frame, focus):
+            return subjects, filters, score
+        for finder, found_score in ((lambda: self._picked(frame, focus) or self._from_focus(frame, focus), 90.0),
+                                    (lambda: [self.kb.vocabulary.home] if self._names_home(frame) else [], 85.0)):
+            subjects = finder()
+            if subjects:
+                return subjects, [], found_score
+        asked_back = self._bare_place(frame)
+        if asked_back is not None:
+            return asked_back
+        hit = self._described(frame, context)
+        if hit and Ask.JOBS in frame.asks:  # a job seeker's field: the employer it describes
+            return Resolution([Listing("companies", (hit,))], (hit,), (hit,), score=85.0)
+        if hit:
+            return [hit], [], 85.0
+        if self._is_list_query(frame):
+            return [], [], score
+        partly = self._partly_named(frame)
+        if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
+            return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
+        if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
+            return Resolution([Clarify((), follow_up=True)], score=50.0)
+        return Resolution([Declined("unknown")])
+
+    def _within(self, frame: Frame, focus: Focus) -> tuple[str, ...]:
+        """"Which of them...": the last list shown, when the clause points at it."""
+        return focus.listed if focus.listed and set(frame.words) & self.lx.general.pronouns.among else ()
+
+    def _bare_place(self, frame: Frame) -> Resolution | None:
+        """A place name alone ("ohio") that several entries answer to: which of them?"""
+        if not frame.places or frame.asks or frame.kinds or frame.attribute or len(frame.words) > 2:
+            return None
+        here = [e.id for e in self.kb if set(frame.places) & self._places.get(e.id, set())]
+        here = list(dict.fromkeys(here + sorted(self.named_with(frame.words), key=self._order.__getitem__)))[:3]
+        return Resolution([Clarify(tuple(self._suggestion(e) for e in here))], score=70.0) if len(here) > 1 else None
 
     # ------------------------------------------------------------------ subjects
     def _about_sources(self, frame: Frame) -> bool:
