@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
@@ -176,14 +177,60 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+async def wait_for_telegram(application: Application, stop: asyncio.Event, *, first_delay: float = 1.0,
+                            max_delay: float = 60.0) -> bool:
+    """Initialise the bot (getMe), retrying with exponential back-off while the Bot API cannot be
+    reached; one log line when it fails, one when it answers again. False if `stop` was set first.
+
+    Telegram keeps a bot's updates for 24 hours: a bot that waits for the network loses nothing,
+    one that exits does. A rejected token (InvalidToken) is not retried.
+    """
+    delay, told = first_delay, False
+    while True:
+        try:
+            await application.initialize()
+        except (NetworkError, RetryAfter) as exc:  # NetworkError includes TimedOut
+            if not told:
+                logger.error("Telegram Bot API unreachable (%s): retrying with back-off (up to every %gs) "
+                             "until it answers or the bot is stopped", type(exc).__name__, max_delay)
+                told = True
+        else:
+            if told:
+                logger.info("Telegram Bot API reachable again")
+            return True
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+            return False
+        except TimeoutError:
+            delay = min(delay * 2, max_delay)
+
+
+def _initialise(application: Application) -> bool:
+    """Run wait_for_telegram on the loop python-telegram-bot will use, stoppable by SIGINT/SIGTERM."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        return loop.run_until_complete(wait_for_telegram(application, stop))
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
 def run_bot(services: Services, *, webhook: bool) -> None:
     """Run until SIGINT/SIGTERM (python-telegram-bot's stop signals), then shut down cleanly."""
     application = build_application(services)
     reload_on_sighup(services)  # python-telegram-bot takes over SIGINT, SIGTERM and SIGABRT only
-    if webhook:
-        options = webhook_options(services.settings)
+    options = webhook_options(services.settings) if webhook else None
+    if not _initialise(application):
+        logger.info("stopped before Telegram could be reached")
+        return
+    # bootstrap_retries=-1: deleting or setting the webhook is retried with back-off too.
+    if options is not None:
         logger.info("starting the webhook server on port %s", options["port"])
-        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
+        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
     else:
         logger.info("starting long polling")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)

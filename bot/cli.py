@@ -58,9 +58,8 @@ def _ask_one(services: Services, question: str, lang: str | None, today: dt.date
                                      entry=f"staff-answer-{asked.staff.answer.id}", score=asked.staff.score)
         text = render_staff_answer_text(asked.staff.answer, result.lang)
     logged = False
-    if services.question_log is not None:
-        services.question_log.record(result, channel="cli")
-        logged = True
+    if services.question_log is not None:  # kept nowhere (database and spool failed): no promise
+        logged = services.question_log.record(result, channel="cli").kept
     if asked.staff is None:
         text = services.reply(result, today=today, passed_on=logged).text
     return result, text

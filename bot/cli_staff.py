@@ -37,14 +37,18 @@ class _UsageError(Exception):
     """A mistake in the command: exit code 2."""
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return number
+def _positive(most: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to `most`, in ASCII digits (int() takes '١٢')."""
+    def parse(value: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,9}", value.strip(), re.ASCII) or not 1 <= int(value) <= most:
+            raise argparse.ArgumentTypeError(f"{value[:20]!r} is not a whole number from 1 to {most}")
+        return int(value)
+    return parse
+
+
+def _one_line(text: str) -> str:
+    """A logged question on one line: newlines and other control characters shown as spaces."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]+", " ", text)
 
 
 def _staff_command(handler: Callable[[argparse.Namespace, Any, QuestionLog, Streams], int]) -> Handler:
@@ -66,7 +70,7 @@ def _staff_command(handler: Callable[[argparse.Namespace, Any, QuestionLog, Stre
         try:
             return handler(args, services, log, io)
         except LogUnavailable as exc:
-            return fail(f"{exc}; check DATABASE_URL and that the database server is running", 1)
+            return fail(str(exc), 1)
         except UnknownQuestion as exc:
             return fail(f"{exc.args[0]}; see `biovaliance-bot review list`", 2)
         except _UsageError as exc:
@@ -94,7 +98,7 @@ def _format_group(group: Group) -> str:
     last = group.last_asked.strftime("%Y-%m-%d %H:%M UTC")
     candidates = f"  candidates: {', '.join(group.candidates)}" if group.candidates else ""
     lines = [f"{group.key:<7} {group.count:>4}x  last {last}  [{'/'.join(group.langs)}]{candidates}"]
-    lines += [f"        « {sample} »" for sample in group.samples]
+    lines += [f"        « {_one_line(sample)} »" for sample in group.samples]
     return "\n".join(lines)
 
 
@@ -173,7 +177,7 @@ def stats(args: argparse.Namespace, services: Any, log: QuestionLog, io: Streams
     if figures.top_unanswered:
         print("top unanswered:", file=io.out)
         for text, count in figures.top_unanswered:
-            print(f"  {count:>4}  {text}", file=io.out)
+            print(f"  {count:>4}  {_one_line(text)}", file=io.out)
     print(f"feedback: {figures.helpful} helpful, {figures.not_helpful} not helpful "
           f"({_percent(figures.feedback_ratio)} helpful)", file=io.out)
     print(f"open questions awaiting review: {figures.open_questions}", file=io.out)
@@ -297,7 +301,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     review_commands = review.add_subparsers(dest="review_command", metavar="COMMAND", required=True)
     listing = review_commands.add_parser("list", help="questions grouped by similarity, most frequent first")
     listing.add_argument("--status", choices=STATES, default=OPEN, help="review state to list (default: open)")
-    listing.add_argument("--limit", type=_positive, default=None, help="show at most this many groups")
+    listing.add_argument("--limit", type=_positive(1_000_000), default=None, help="show at most this many groups")
     listing.add_argument("--json", action="store_true", help="print JSON (format in the README's staff guide)")
     listing.set_defaults(func=review_list)
     ref_help = "g<ID> for a whole group (as listed), or a plain question id"
@@ -316,7 +320,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(func=review_export)
 
     stats_parser = subparsers.add_parser("stats", help="questions per day, answered rate, top unanswered, feedback")
-    stats_parser.add_argument("--days", type=_positive, default=7, help="how many days, ending today (default 7)")
+    stats_parser.add_argument("--days", type=_positive(3650), default=7, help="how many days, ending today (default 7)")
     stats_parser.add_argument("--json", action="store_true", help="print JSON (format in the README's staff guide)")
     stats_parser.set_defaults(func=stats)
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,26 +328,135 @@ def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
             yield from _duplicate_keys(item)
 
 
+# Limits on what a knowledge file may be, checked before anything walks it: a hostile or broken
+# file is refused with one located error, within a bounded time and memory.
+MAX_FILE_BYTES = 1 << 20  # 1 MiB per file; the real ones are under 20 KB
+MAX_DEPTH = 12  # nesting of lists and mappings; entries need 4
+MAX_NUMBER_DIGITS = 15  # beyond, an integer is surely a mistake (and 4,300 digits crash int())
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*|0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)")
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?")
+
+
+class _Refused(Exception):
+    """A file refused before parsing: one Problem, located as well as the stream allows."""
+
+    def __init__(self, line: int | None, message: str, *, entry_index: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.line, self.message, self.entry_index, self.field = line, message, entry_index, field
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, if it is a regular file (not a device, a FIFO or a link to one) within the limit."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not block the start
+    except OSError as exc:
+        raise _Refused(None, f"cannot read file: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused(None, "not a regular file (a device, a pipe or a link to one)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Refused(None, f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(None, f"file is over {MAX_FILE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Refused(None, f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _refuse_hostile(text: str) -> None:
+    """Walk the event stream once, before any node tree exists, and refuse what a knowledge file never
+    needs and an attacker uses: aliases and anchors (the "billion laughs"), deep nesting, numbers
+    out of range. Raises _Refused with the line, and the entry and field when known."""
+    # A stack of open collections: ["seq" | "map", next item is a key?, current key]
+    stack: list[list[Any]] = []
+    entry_index = -1
+
+    def where() -> tuple[int | None, str | None]:
+        field = stack[1][2] if len(stack) >= 2 and stack[1][0] == "map" else None
+        return (entry_index if len(stack) >= 2 else None), field
+
+    def refuse(event: yaml.Event, message: str) -> None:
+        index, field = where()
+        raise _Refused(event.start_mark.line + 1, message, entry_index=index, field=field)
+
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            refuse(event, f"YAML alias *{event.anchor} is not allowed: write the value out")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.anchor:
+            refuse(event, f"YAML anchor &{event.anchor} is not allowed: write the value out")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            top = stack[-1] if stack else None
+            if len(stack) == 1 and top is not None and top[0] == "seq":
+                entry_index += 1
+            is_key = top is not None and top[0] == "map" and top[1]
+            if top is not None and top[0] == "map":
+                top[1] = not top[1]
+            if isinstance(event, yaml.ScalarEvent):
+                if is_key:
+                    top[2] = event.value  # type: ignore[index]
+                elif not event.style and event.implicit[0]:  # plain (libyaml says "", PyYAML None)
+                    _check_number(event, refuse)
+            else:
+                stack.append(["map" if isinstance(event, yaml.MappingStartEvent) else "seq", True, None])
+                if len(stack) > MAX_DEPTH:
+                    refuse(event, f"nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+
+
+def _check_number(event: yaml.ScalarEvent, refuse: Any) -> None:
+    value = event.value
+    if _INT.fullmatch(value):
+        if sum(c.isdigit() for c in value) > MAX_NUMBER_DIGITS:
+            refuse(event, f"number out of range ({len(value)} characters; at most {MAX_NUMBER_DIGITS} digits)")
+    elif _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
+        try:
+            number = float(value.replace("_", ""))
+        except ValueError:
+            return
+        if not math.isfinite(number) or len(value) > 40:
+            refuse(event, "number out of range")
+
+
 def _parse(path: Path, problems: list[Problem]) -> tuple[yaml.Node | None, Any] | None:
-    """The node tree (for line numbers) and the data of one YAML file; None when unreadable."""
+    """The node tree (for line numbers) and the data of one YAML file; None when unreadable.
+
+    Hostile content is refused first, from the event stream, before any node tree exists.
+    """
     name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
+        _refuse_hostile(text)
         loader = _SafeLoader(text)
         try:  # parse once: the node tree gives line numbers, the same tree gives the data
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, None, None, None, f"cannot read file: {exc}"))
+    except _Refused as refused:
+        problems.append(Problem(name, refused.line, _entry_id_at(path, refused.entry_index), refused.field,
+                                refused.message))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problems.append(Problem(name, line, None, None, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
         return None
+    except (ValueError, RecursionError) as exc:  # a value the constructor cannot build
+        problems.append(Problem(name, None, None, None, f"invalid value: {str(exc)[:200]}"))
+        return None
     return root, data
+
+
+def _self_references(entry: AnyEntry, node: yaml.Node | None, name: str) -> Iterator[Problem]:
+    for field in REFERENCE_FIELDS:
+        value = getattr(entry, field, None)
+        refs = (value,) if isinstance(value, str) else (value or ())
+        if entry.id in refs:
+            yield Problem(name, _line_of(node, (field,)), entry.id, field, "an entry cannot refer to itself")
 
 
 def _validation_problems(name: str, node: yaml.Node | None, entry_id: str | None,
@@ -419,12 +531,56 @@ def _read_file(path: Path, model: type[Entry], problems: list[Problem],
             problems.append(Problem(name, _line_of(node, ()), None, None, "each entry must be a mapping"))
             continue
         try:
-            loaded.append((model.model_validate(raw), node))
+            entry = model.model_validate(raw)
         except ValidationError as exc:
             if isinstance(entry_id, str):
                 invalid_ids.add(entry_id)
             problems.extend(_validation_problems(name, node, entry_id if isinstance(entry_id, str) else None, exc))
+            continue
+        own = list(_self_references(entry, node, name))
+        problems += own
+        if not own:
+            loaded.append((entry, node))
     return loaded
+
+
+def _entry_id_at(path: Path, index: int | None) -> str | None:
+    """The id of the index-th entry of a refused file, read from its plain `id:` lines (no parsing)."""
+    if index is None:
+        return None
+    try:
+        ids = re.findall(r"(?m)^-?\s*-?\s*id:\s*([a-z0-9][a-z0-9-]{1,40})\s*$", _read_text(path))
+    except _Refused:
+        return None
+    return ids[index] if index < len(ids) else None
+
+
+def _reference_cycles(loaded: list[tuple[str, AnyEntry, yaml.Node]]) -> list[Problem]:
+    """Entries that lead each other round in a circle (led_by): one problem per cycle."""
+    leaders = {entry.id: [n for n in getattr(entry, "led_by", ()) or ()] for _file, entry, _node in loaded}
+    where = {entry.id: (file, node) for file, entry, node in loaded}
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    problems = []
+    for root in leaders:
+        if state.get(root):
+            continue
+        path, stack = [root], [iter(leaders[root])]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:  # back to an entry on the path: a cycle
+                cycle = path[path.index(nxt):] + [nxt]
+                file, node = where[nxt]
+                problems.append(Problem(file, _line_of(node, ("led_by",)), nxt, "led_by",
+                                        "reference cycle: " + " -> ".join(cycle)))
+            elif nxt in leaders and not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(leaders[nxt]))
+    return problems
 
 
 def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR,
@@ -501,6 +657,7 @@ def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR,
                 if owner != entry.id:
                     problems.append(Problem(file_name, _line_of(node, (field, position)), entry.id, field,
                                             f"{alias!r} is also a name of {owner!r}"))
+    problems += _reference_cycles(loaded)
     if not any(isinstance(e, Initiative) for e in entries.values()) and "initiative.yaml" not in {p.file for p in problems}:
         problems.append(Problem("initiative.yaml", None, None, None, "the initiative entry is missing"))
     if vocabulary is not None and vocabulary.home and vocabulary.home not in entries and not unreadable:

@@ -78,6 +78,8 @@ class Services:
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     handover: Any | None = None  # db.handover.HandoverStore (threads, staff answers), with the log
     staff_answers: StaffAnswerBook = field(default_factory=StaffAnswerBook)
+    _taught: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    _teaching: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date | None = None,
                focus: Focus | None = None) -> Result:
@@ -105,9 +107,47 @@ class Services:
 
     def teach(self, aliases: Iterable[tuple[str, str]]) -> None:
         """Give the engine the questions staff linked to entries (idempotent; unknown entries skipped)."""
-        for phrase, entry_id in aliases:
-            if entry_id in self.knowledge.entries:
-                self.engine.learn_alias(phrase, entry_id)
+        with self._teaching:
+            for phrase, entry_id in aliases:
+                if entry_id in self.knowledge.entries:
+                    self.engine.learn_alias(phrase, entry_id)
+                    self._taught.add((phrase, entry_id))
+
+    def sync_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Make the engine know exactly these learned aliases: new ones are taught; if one was
+        removed (a /forget, in this process or another), the engine is rebuilt without it.
+
+        The engine offers no way to unlearn, hence the rebuild (a few milliseconds for the real
+        knowledge base); it is swapped in whole, so a question never sees half an engine.
+        """
+        ordered = [(phrase, entry) for phrase, entry in aliases if entry in self.knowledge.entries]
+        wanted = set(ordered)
+        with self._teaching:
+            if self._taught <= wanted:
+                for phrase, entry in ordered:
+                    if (phrase, entry) not in self._taught:
+                        self.engine.learn_alias(phrase, entry)
+            else:
+                engine = Engine(self.knowledge, general=self.engine.lexicon.general)
+                for phrase, entry in ordered:  # in the order staff taught them: the last link wins
+                    engine.learn_alias(phrase, entry)
+                self.engine = engine
+            self._taught = wanted
+
+    def forget(self, user_key: str) -> int:
+        """Erase everything stored about one person (raises db.log.LogUnavailable); returns how many
+        records went. The one entry point for /forget: stores added later join through
+        `db.erasure.eraser` (database tables) or here (anything kept in this process)."""
+        if self.question_log is None:
+            return 0
+        from db.log import LogUnavailable
+
+        count = self.question_log.forget(user_key)
+        try:
+            self.sync_aliases(self.question_log.current_aliases())
+        except LogUnavailable:
+            pass  # erased already; the periodic refresh brings the engine in line
+        return count
 
     def reload_knowledge(self) -> ReloadOutcome:
         """Validate the knowledge base on disk and, if valid, swap it in with a new engine (taught
@@ -120,11 +160,15 @@ class Services:
                 logger.warning("knowledge base not reloaded: %d problem(s)", len(exc.problems))
                 return ReloadOutcome(problems=tuple(exc.problems))
             aliases = self.question_log.learned_aliases() if self.question_log is not None else []
+            taught = set()
             for phrase, entry_id in aliases:
                 if entry_id in knowledge.entries:
                     engine.learn_alias(phrase, entry_id)
-            # One statement: readers get the old pair or the new pair.
-            self.knowledge, self.engine = knowledge, engine
+                    taught.add((phrase, entry_id))
+            with self._teaching:
+                # One statement: readers get the old pair or the new pair.
+                self.knowledge, self.engine = knowledge, engine
+                self._taught = taught
             logger.info("knowledge base reloaded: %d entries", len(knowledge))
             return ReloadOutcome(entries=len(knowledge))
 
@@ -232,7 +276,9 @@ def build_services(settings: Settings, *, log_questions: bool = True,
         if services.question_log.engine.dialect.name == "postgresql":
             from db.conversations import DatabaseConversations  # shared by every bot process
 
-            services.conversations = DatabaseConversations(services.question_log.engine)
+            services.conversations = DatabaseConversations(services.question_log.engine,
+                                                           timeout=settings.db_write_timeout,
+                                                           health=services.question_log)
         services.handover = HandoverStore(services.question_log, team=knowledge_name(services.knowledge))
         try:
             services.refresh_staff_answers(force=True)

@@ -1,6 +1,10 @@
 """Engines for SQLite and PostgreSQL, and migrations run from code."""
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -8,10 +12,23 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+logger = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SQLITE_BUSY_TIMEOUT_S = 30
 VERSION_TABLE = "alembic_version"
+# libpq settings that make a hung or vanished PostgreSQL server fail fast instead of blocking:
+# connecting, a dead peer (keepalives, unacknowledged data), a statement or a lock that never
+# ends. A server that is merely frozen still holds its sockets open, which no client-side libpq
+# setting detects: QuestionLog's write deadline covers that case.
+POSTGRES_CONNECT_ARGS = {
+    "connect_timeout": 5,
+    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # ms
+    "options": "-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000",
+}
 
 
 def database_url(raw: str) -> URL:
@@ -31,10 +48,10 @@ def make_engine(raw_url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
-    connect_args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {}
+    connect_args = dict(POSTGRES_CONNECT_ARGS) if url.get_backend_name() == "postgresql" else {}
     # hide_parameters: a database error must never put a visitor's question or key in a log line
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20, connect_args=connect_args,
-                         hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20, pool_timeout=5,
+                         connect_args=connect_args, hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -52,11 +69,68 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased questions are overwritten, not just unlinked
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_path(raw_url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL, memory or URI databases."""
+    url = database_url(raw_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
+            or url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def sqlite_damage(path: Path) -> str | None:
+    """Why the SQLite file at `path` is unusable (bad header, truncated, damaged pages), or None."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as exc:
+        return None if "locked" in str(exc) or "unable to open" in str(exc) else str(exc)
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        connection.close()
+    problems = [row[0] for row in rows if row[0] != "ok"]
+    return "; ".join(problems[:3]) or None
+
+
+def set_aside_if_damaged(path: Path) -> Path | None:
+    """Move a damaged SQLite file (and its WAL) aside so a fresh one is created; returns where to.
+
+    Raises OSError when it cannot be moved (the caller then runs on the spool alone).
+    """
+    reason = sqlite_damage(path)
+    if reason is None:
+        return None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    os.replace(path, target)
+    logger.error("the SQLite file %s is damaged (%s): moved to %s, a fresh one is created; "
+                 "nothing waiting in the spool is lost", path, reason, target)
+    return target
+
+
+def is_damage(exc: DBAPIError) -> bool:
+    """A SQLite error that says the file itself is damaged, not that it is busy or unreachable."""
+    orig = exc.orig
+    return isinstance(orig, sqlite3.DatabaseError) and (
+        not isinstance(exc, OperationalError) or "malformed" in str(orig) or "not a database" in str(orig))
 
 
 def alembic_config() -> Config:

@@ -5,9 +5,12 @@ a future that completes once the question is durable, which is what the Telegram
 before saying "passed on to the team"; `record` is the same, blocking. Answered questions are
 only counted, in memory (db.tally), and written every few seconds and at close. Staff methods are
 synchronous and thread-safe; Telegram handlers call them through asyncio.to_thread.
-Recording never fails because the database is down: the record goes to a local spool file,
-replayed exactly once when the database answers again (at the next write, at open, or on
-`flush_spool()`).
+Recording never fails and never keeps a visitor waiting longer than `write_timeout` (2 s by
+default), whatever the storage does: a record the writer has not made durable by then, or that it
+failed to write (database down, hung, full, read-only or damaged), goes to the local spool
+(`db.spool`), replayed exactly once when the database answers again; if the spool cannot be
+written either, the outcome says so (Outcome.LOST) so the reply does not promise what was not
+kept, and the loss is counted and logged once per outage.
 
 Groups: each question joins a group when it is recorded (db.groups), so review reads groups
 instead of computing them. A group is named after its oldest question, `g<id>`. `g12` means
@@ -20,27 +23,35 @@ import csv
 import datetime as dt
 import json
 import logging
+import enum
+import os
 import re
+import sqlite3
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import database, repository
+from bot.text import normalise as _normalise  # the engine's own folding, for masked questions
+from db import database, erasure, repository
+from db.deadline import DeadlineExceeded, DeadlineRunner
 from db.groups import ReviewIndexes
+from db.masking import mask_contacts
 from db.models import DISMISSED, OPEN, RESOLVED, STATES, Question
 from db.privacy import load_or_create_secret, pseudonymise
 from db.review_index import LoggedQuestion, ReviewGroup, ReviewIndex
-from db.spool import Record, Spool
+from db.spool import Poison, Record, Spool
 from db.tally import AnsweredTally
 from db.writer import TICK_SECONDS, GroupCommitWriter
 
@@ -49,6 +60,10 @@ logger = logging.getLogger(__name__)
 CHANNELS = ("telegram", "cli")
 GROUP_ACTIONS = ("link", "dismiss", "resolve")
 SPOOL_FILE = "spool.jsonl"
+WRITE_TIMEOUT_S = 2.0  # longest a visitor's reply waits for the database
+RETRY_AFTER_S = 5.0  # after a failed or late write, records go straight to the spool this long
+STAFF_TIMEOUT_S = 15.0  # longest a staff or /forget operation waits before saying "unavailable"
+MAX_QUESTION_ID = 2**31 - 1  # INTEGER on PostgreSQL; ids beyond are refused before any query
 CSV_COLUMNS = ("id", "asked_at", "text", "normalised", "lang", "status", "intent", "entry", "score",
                "suggestions", "channel", "chat_type", "state", "reviewed_at", "linked_entry")
 
@@ -66,10 +81,43 @@ class UnknownQuestion(LookupError):
     """No question (or group) with that id."""
 
 
+class Outcome(enum.Enum):
+    """What became of a record: in the database, safe in the spool, or lost (both failed)."""
+
+    STORED = "stored"
+    SPOOLED = "spooled"
+    LOST = "lost"
+
+    @property
+    def kept(self) -> bool:
+        return self is not Outcome.LOST
+
+
+def _is_poison(exc: BaseException) -> bool:
+    """The record itself is at fault (the database refuses its content), not the storage."""
+    if isinstance(exc, (DataError, IntegrityError, Poison, ValueError, TypeError, KeyError)):
+        return True
+    return isinstance(exc, StatementError) and not isinstance(exc, DBAPIError)
+
+
+def _describe(exc: BaseException) -> str:
+    """Type and first line of a storage error: never a parameter (hide_parameters), never a question."""
+    inner = getattr(exc, "orig", None) or exc
+    detail = str(inner).strip().splitlines()
+    return f"{type(inner).__name__}" + (f": {detail[0][:200]}" if detail else "")
+
+
+def _csv_cell(value: object) -> object:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection): text starting with
+    = + - @, a tab or a carriage return gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _is_outage(exc: BaseException) -> bool:
-    """The database is unreachable or went away, as opposed to a bug or a constraint."""
-    return isinstance(exc, (OperationalError, InterfaceError)) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+    """A storage failure (anything but a record the database refuses for its content)."""
+    return not _is_poison(exc)
 
 
 def _utc(now: dt.datetime | None) -> dt.datetime:
@@ -90,12 +138,16 @@ def _day_bounds(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.
 
 def parse_ref(ref: str | int) -> tuple[bool, int]:
     """'g12' -> (True, 12): the group of question 12; '12' or 12 -> (False, 12): question 12 alone."""
-    if isinstance(ref, int):
-        return False, ref
-    match = re.fullmatch(r"\s*(g?)#?(\d+)\s*", str(ref), flags=re.IGNORECASE)
-    if not match:
-        raise UnknownQuestion(f"{ref!r} is not a group (g12) or question (12) id")
-    return bool(match.group(1)), int(match.group(2))
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        whole_group, number = False, ref
+    else:
+        match = re.fullmatch(r"\s*(g?)#?([0-9]{1,10})\s*", str(ref), flags=re.IGNORECASE | re.ASCII)
+        if not match:
+            raise UnknownQuestion(f"{str(ref)[:40]!r} is not a group (g12) or question (12) id")
+        whole_group, number = bool(match.group(1)), int(match.group(2))
+    if not 1 <= number <= MAX_QUESTION_ID:
+        raise UnknownQuestion(f"no question {number}")
+    return whole_group, number
 
 
 class _Result(Protocol):
@@ -196,10 +248,32 @@ class Stats:
         }
 
 
+class Pending:
+    """A record handed to the writer. `future` completes when the writer made it durable (for an
+    async caller to await); `outcome()` says what became of it within the log's write deadline."""
+
+    def __init__(self, log: QuestionLog, record: Record | None, future: Future[None] | None,
+                 settled: Outcome | None = None):
+        self._log, self.record, self.future = log, record, future
+        self._settled = settled
+        self._lock = threading.Lock()
+
+    def outcome(self, timeout: float | None = None) -> Outcome:
+        """STORED, SPOOLED or LOST, waiting at most `timeout` (default: the write deadline) for
+        the writer; never raises for a storage failure. Settled once, then remembered."""
+        with self._lock:
+            if self._settled is None:
+                wait = self._log.write_timeout if timeout is None else timeout
+                self._settled = self._log._settle(self, wait)
+            return self._settled
+
+
 class QuestionLog:
     """Records questions, answers counts and feedback; serves the staff review loop."""
 
-    def __init__(self, engine: Engine, *, spool_path: Path, secret: str, flush_seconds: float = TICK_SECONDS):
+    def __init__(self, engine: Engine, *, spool_path: Path, secret: str, flush_seconds: float = TICK_SECONDS,
+                 write_timeout: float = WRITE_TIMEOUT_S, retry_after: float = RETRY_AFTER_S,
+                 staff_timeout: float = STAFF_TIMEOUT_S):
         if not secret:
             raise ValueError("a pseudonym secret is required")
         self._engine = engine
@@ -215,6 +289,15 @@ class QuestionLog:
         self._writer: GroupCommitWriter | None = None  # started by the first record
         self._writer_lock = threading.Lock()
         self._keys: dict[int, str] = {}
+        self._runner = DeadlineRunner(name="question-log")
+        self._write_timeout = write_timeout
+        self._retry_after = retry_after
+        self._staff_timeout = staff_timeout
+        self._health = threading.Lock()
+        self._suspect_until = 0.0  # monotonic time before which the database is not tried
+        self._retrying = False  # a background replay is under way
+        self._lost = 0  # records lost since the outage began (database and spool both failed)
+        self.lost_total = 0  # records lost since the log was opened
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -242,9 +325,13 @@ class QuestionLog:
         with self._writer_lock:
             writer, self._writer = self._writer, None
         if writer is not None:
-            writer.close()
-        self._write_tally()
-        self.flush_spool()
+            writer.close(timeout=self._staff_timeout)
+        try:
+            self._write_tally()
+        except Exception as exc:  # noqa: BLE001 - counts only; the visitor got the reply long ago
+            logger.warning("answered counts not written at close (%s)", _describe(exc))
+        self._bounded_flush()
+        self._runner.close(wait=self._staff_timeout)
         self._engine.dispose()
 
     def flush(self) -> None:
@@ -286,11 +373,13 @@ class QuestionLog:
     # --- recording -------------------------------------------------------------------------------
 
     def submit(self, result: _Result, *, channel: str, chat_type: str | None = None,
-               user_key: str | None = None, now: dt.datetime | None = None) -> Future[None]:
-        """Log an unanswered or unclear question in full; for anything else, count it, keep no text.
+               user_key: str | None = None, now: dt.datetime | None = None) -> Pending:
+        """Log an unanswered or unclear question in full (phone numbers and e-mail addresses masked);
+        for anything else, count it, keep no text.
 
-        Returns at once; the future completes when the question is durable (database or spool).
-        Answered questions are counted in memory: their future is already complete.
+        Returns at once. `Pending.future` completes when the writer made the question durable;
+        `Pending.outcome()` says, within `write_timeout`, what became of it (the spool takes it
+        if the writer is late or failed). Answered questions are counted in memory: kept at once.
         """
         if channel not in CHANNELS:
             raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
@@ -299,10 +388,12 @@ class QuestionLog:
         if not result.needs_review:
             self._tally.add(at, status, result.entry or "", result.lang)
             self._running_writer()  # it writes the counts every few seconds
-            return _COUNTED
+            return Pending(self, None, _COUNTED)
+        text = mask_contacts(result.question)
+        normalised = result.normalised if text == result.question else _normalise(text)
         return self._submit({
             "kind": "question", "record_id": str(uuid.uuid4()), "asked_at": at.isoformat(),
-            "text": result.question, "normalised": result.normalised, "lang": result.lang,
+            "text": text, "normalised": normalised, "lang": result.lang,
             "status": status, "intent": result.intent or None, "entry": result.entry,
             "score": float(result.score or 0.0),
             "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
@@ -310,26 +401,33 @@ class QuestionLog:
         })
 
     def record(self, result: _Result, *, channel: str, chat_type: str | None = None,
-               user_key: str | None = None, now: dt.datetime | None = None) -> None:
-        """`submit`, then wait until the question is durable."""
-        self.submit(result, channel=channel, chat_type=chat_type, user_key=user_key, now=now).result()
+               user_key: str | None = None, now: dt.datetime | None = None) -> Outcome:
+        """`submit`, then what became of it: within `write_timeout`, never raising for storage."""
+        return self.submit(result, channel=channel, chat_type=chat_type, user_key=user_key, now=now).outcome()
 
     def submit_feedback(self, *, entry: str, helpful: bool, user_key: str | None, lang: str,
-                        now: dt.datetime | None = None, record_id: str | None = None) -> Future[None]:
-        """A visitor said the answer about `entry` was helpful or not; done when durable. A caller-made
-        `record_id` (one per user and message) makes a second press on a stale keyboard count once."""
+                        now: dt.datetime | None = None, record_id: str | None = None) -> Pending:
+        """A visitor said the answer about `entry` was helpful or not. A caller-made `record_id`
+        (one per user and message) makes a second press on a stale keyboard count once."""
         return self._submit({"kind": "feedback", "record_id": record_id or str(uuid.uuid4()),
                              "given_at": _utc(now).isoformat(), "entry": entry, "helpful": bool(helpful),
                              "lang": lang, "user_key": user_key})
 
     def feedback(self, *, entry: str, helpful: bool, user_key: str | None, lang: str,
-                 now: dt.datetime | None = None, record_id: str | None = None) -> None:
-        """`submit_feedback`, then wait until it is durable."""
-        self.submit_feedback(entry=entry, helpful=helpful, user_key=user_key, lang=lang, now=now,
-                             record_id=record_id).result()
+                 now: dt.datetime | None = None, record_id: str | None = None) -> Outcome:
+        """`submit_feedback`, then what became of it (within `write_timeout`)."""
+        return self.submit_feedback(entry=entry, helpful=helpful, user_key=user_key, lang=lang, now=now,
+                                    record_id=record_id).outcome()
 
-    def _submit(self, record: Record) -> Future[None]:
-        return self._running_writer().submit(record)
+    @property
+    def write_timeout(self) -> float:
+        return self._write_timeout
+
+    def _submit(self, record: Record) -> Pending:
+        if self.database_suspect():  # failing a moment ago: straight to the spool, nobody waits
+            self._retry_in_background()
+            return Pending(self, record, None, self._spool_or_lose(record))
+        return Pending(self, record, self._running_writer().submit(record))
 
     def _running_writer(self) -> GroupCommitWriter:
         writer = self._writer
@@ -342,54 +440,168 @@ class QuestionLog:
         return writer
 
     def _write(self, records: list[Record]) -> None:
-        """Make `records` durable in one transaction: in the database, else in the spool."""
+        """Make `records` durable in one transaction (the writer thread's write): in the database,
+        else in the spool. Raises Poison for records the database refuses for their content, and
+        OSError when the spool cannot be written either."""
+        for record in records:
+            repository.check_record(record)
         if self._spool.pending():
             # Recovering from an outage: queue behind the older records so they keep their order.
             for record in records:
                 self._spool.append(record)
-            self.flush_spool()
+            try:
+                self._replay(wait=False)
+            except Exception as exc:  # noqa: BLE001 - the records are safe in the spool
+                self._suspect(_describe(exc))
             return
         try:
-            self._ensure_schema()
-            with self._engine.begin() as connection:
-                repository.apply_records(connection, records, self._indexes)
-        except DBAPIError as exc:
-            if not _is_outage(exc):
-                raise
-            logger.warning("database unreachable (%s): %d record(s) kept in the spool",
-                           type(exc.orig).__name__, len(records))
+            self._write_batch(records)
+        except Poison:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any storage failure: the spool keeps the records
+            self._suspect(_describe(exc))
             for record in records:
                 self._spool.append(record)
             return
         if self._spool.pending():  # another thread spooled while this write went through
-            self.flush_spool()
+            self._replay(wait=False)
+
+    # --- storing with a deadline -------------------------------------------------------------------
+    # Kept apart from the write path (the group-commit writer): whatever it does, a visitor waits
+    # at most `write_timeout`.
+
+    def _settle(self, pending: Pending, timeout: float) -> Outcome:
+        """The writer's result within `timeout`; late or failed, the record goes to the spool
+        (the same record_id: if the late write lands too, the database keeps one)."""
+        assert pending.future is not None
+        try:
+            pending.future.result(timeout)
+        except (FutureTimeout, TimeoutError):
+            self._suspect(f"no answer within {timeout:g} s")
+        except Exception as exc:  # noqa: BLE001 - whatever storage raised, the visitor gets a reply
+            if _is_poison(exc):
+                logger.error("a record was refused by the database (%s); it goes to the spool", _describe(exc))
+            else:
+                self._suspect(_describe(exc))
+        else:
+            self._storage_ok()
+            return Outcome.STORED
+        if pending.record is None:
+            return Outcome.STORED  # answered counts: in memory, written with the next tick
+        return self._spool_or_lose(pending.record)
+
+    def _spool_or_lose(self, record: Record) -> Outcome:
+        try:
+            self._spool.append(record)
+        except OSError as exc:
+            with self._health:
+                self._lost += 1
+                self.lost_total += 1
+                first = self._lost == 1
+            if first:
+                logger.error("records are being lost: the database and the spool (%s) both failed (%s); "
+                             "replies no longer promise to pass questions on; the count follows when storage is back",
+                             self._spool.path, exc.strerror or exc)
+            return Outcome.LOST
+        self._storage_ok(spooled=True)
+        return Outcome.SPOOLED
+
+    def _suspect(self, reason: str) -> None:
+        """The database failed or is late: spool without trying it for a while (logged once)."""
+        with self._health:
+            first = self._suspect_until == 0.0
+            self._suspect_until = time.monotonic() + self._retry_after
+        if first:
+            logger.warning("database unavailable (%s): records go to the spool %s", reason, self._spool.path)
+
+    def _storage_ok(self, *, spooled: bool = False) -> None:
+        with self._health:
+            lost, self._lost = self._lost, 0
+            recovered = not spooled and self._suspect_until != 0.0
+            if recovered:
+                self._suspect_until = 0.0
+        if lost:
+            logger.error("storage is back: %d record(s) were lost while neither the database nor the spool "
+                         "could be written", lost)
+        if recovered:
+            logger.info("database reachable again")
+
+    def _retry_in_background(self) -> None:
+        """While records skip the database, try it (and replay the spool) once per retry period."""
+        with self._health:
+            if self._retrying or time.monotonic() < self._suspect_until:
+                return
+            self._retrying = True
+            self._suspect_until = time.monotonic() + self._retry_after
+
+        def attempt() -> None:
+            try:
+                self.flush_spool()
+            finally:
+                with self._health:
+                    self._retrying = False
+        threading.Thread(target=attempt, name="question-log-retry", daemon=True).start()
 
     def flush_spool(self) -> int:
         """Write spooled records to the database, exactly once; returns how many were written."""
         if not self._spool.pending():
             return 0
         try:
-            written = self._spool.drain(self._write_batch)
-        except DBAPIError as exc:
-            if not _is_outage(exc):
-                raise
-            logger.warning("database still unreachable (%s): spool kept", type(exc.orig).__name__)
+            replayed = self._replay(wait=True)
+        except Exception as exc:  # noqa: BLE001 - the spool is kept for the next attempt
+            self._suspect(_describe(exc))
+            logger.warning("database still unavailable (%s): spool kept", _describe(exc))
             return 0
-        if written:
-            logger.info("wrote %d spooled record(s) to the database", written)
-        return written
+        if replayed is None:
+            return 0
+        self._storage_ok()
+        if replayed.written:
+            logger.info("wrote %d spooled record(s) to the database", replayed.written)
+        return replayed.written
+
+    def _replay(self, *, wait: bool) -> Any:
+        return self._spool.replay(self._write_batch, check=repository.check_record, ready=self._ping, wait=wait)
+
+    def _ping(self) -> None:
+        """Raise unless the database answers (and has its schema): checked before a replay claims."""
+        self._ensure_schema()
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
 
     def _write_batch(self, records: list[Record]) -> None:
-        self._ensure_schema()
-        with self._engine.begin() as connection:
-            repository.apply_records(connection, records, self._indexes)
+        """One transaction; a record the database refuses for its content raises Poison."""
+        try:
+            self._ensure_schema()
+            with self._engine.begin() as connection:
+                repository.apply_records(connection, records, self._indexes)
+        except Exception as exc:
+            if _is_poison(exc) and not isinstance(exc, Poison):
+                raise Poison(_describe(exc)) from exc
+            raise
+
+    def _bounded_flush(self) -> None:
+        try:
+            self._bounded(self.flush_spool)
+        except LogUnavailable as exc:
+            logger.warning("spool not replayed yet: %s", exc)
+
+    def _bounded(self, call: Any) -> Any:
+        """A staff or privacy operation, given up after `staff_timeout` (it may still finish later)."""
+        try:
+            return self._runner.run(call, self._staff_timeout)
+        except DeadlineExceeded:
+            raise LogUnavailable(f"the database did not answer within {self._staff_timeout:g} s") from None
 
     # --- staff operations --------------------------------------------------------------------------
 
-    @staticmethod
-    def _unavailable(exc: DBAPIError) -> LogUnavailable:
+    def _unavailable(self, exc: DBAPIError) -> LogUnavailable:
         detail = str(exc.orig or exc).strip().splitlines()
-        return LogUnavailable("cannot reach the database" + (f": {detail[0]}" if detail else ""))
+        first = detail[0][:200] if detail else ""
+        if self._engine.dialect.name == "sqlite" and database.is_damage(exc):
+            return LogUnavailable(f"the SQLite file is damaged ({first}); restart the bot: it moves the file "
+                                  "aside and starts a fresh one")
+        return LogUnavailable("cannot reach the database" + (f": {first}" if first else "")
+                              + "; check DATABASE_URL and that the database server is running")
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
@@ -399,7 +611,7 @@ class QuestionLog:
             with self._sessions.begin() as session:
                 yield session
         except DBAPIError as exc:
-            if not _is_outage(exc):
+            if _is_poison(exc):
                 raise
             raise self._unavailable(exc) from exc
 
@@ -413,15 +625,33 @@ class QuestionLog:
         was passed on. Answered from the in-memory index of dismissed phrasings (the exact text,
         then a fuzzy pass), which looks for changes in the database at most once a second; when
         the database cannot be reached the index is used as it is."""
-        if self._indexes.due():
-            try:
+        if self._indexes.due() and not self.database_suspect():
+            def refresh() -> None:
                 self._ensure_schema()
                 with self._engine.connect() as connection:
                     self._indexes.refresh(connection)
+            try:  # a hung database must not hold the reply: at most `write_timeout`
+                self._runner.run(refresh, self._write_timeout)
+            except DeadlineExceeded:
+                self.database_failed(f"no answer within {self._write_timeout:g} s")
             except DBAPIError as exc:
                 if not _is_outage(exc):
                     raise
         return self._indexes.dismissed.matches(normalised)
+
+    def run_with_deadline(self, call: Any) -> Any:
+        """`call()` on the log's workers, waiting at most `write_timeout` (raises DeadlineExceeded):
+        for other stores on the same database, so that `close` waits for their late calls too."""
+        return self._runner.run(call, self._write_timeout)
+
+    def database_suspect(self) -> bool:
+        """True while the database recently failed or was late: callers on a visitor's path (this
+        log, the conversation store) then skip it instead of waiting."""
+        return time.monotonic() < self._suspect_until
+
+    def database_failed(self, reason: str) -> None:
+        """Another store on the same database saw it fail or hang: skip it for a while too."""
+        self._suspect(reason)
 
     def learned_aliases(self) -> list[tuple[str, str]]:
         """(phrase, entry id) pairs staff taught, oldest first; [] (with a warning) if the database
@@ -432,6 +662,12 @@ class QuestionLog:
         except LogUnavailable as exc:
             logger.warning("learned aliases not loaded: %s", exc)
             return []
+
+    def current_aliases(self) -> list[tuple[str, str]]:
+        """(phrase, entry id) pairs staff taught, oldest first; raises LogUnavailable (so that a
+        refresh during an outage keeps what the engine knows instead of emptying it)."""
+        with self._transaction() as session:
+            return [(phrase, entry) for phrase, _norm, entry in repository.learned_aliases(session)]
 
     def aliases_by_entry(self) -> dict[str, list[str]]:
         """Learned phrases per entry id, for the YAML export; raises LogUnavailable."""
@@ -631,11 +867,11 @@ class QuestionLog:
         self._flush_quietly()
         with self._transaction() as session:
             for q in repository.all_questions(session):
-                writer.writerow([
+                writer.writerow([_csv_cell(cell) for cell in (
                     q.id, _iso(q.asked_at), q.text, q.normalised, q.lang, q.status, q.intent or "",
                     q.entry or "", f"{q.score:.1f}", json.dumps(q.suggestions, ensure_ascii=False),
                     q.channel, q.chat_type or "", q.state, _iso(q.reviewed_at) or "", q.linked_entry or "",
-                ])
+                )])
                 rows += 1
         return rows
 
@@ -647,26 +883,65 @@ class QuestionLog:
         with self._transaction() as session:
             deleted = repository.purge(session, cutoff)
         self._reviewed()
+        self._checkpoint()
         return deleted
 
-    def forget(self, user_key: str) -> int:
-        """Erase every question and feedback of one user, including what waits in the writer and the spool."""
-        self._flush_quietly()
-        self.flush_spool()
-        if self._spool.pending():
-            raise LogUnavailable("cannot reach the database: nothing was erased, try again later")
-        with self._transaction() as session:
-            deleted = repository.forget(session, user_key)
-        self._reviewed()
-        return deleted
+    def forget(self, user_key: str, *, now: dt.datetime | None = None) -> int:
+        """Erase everything stored about one person; returns how many questions and feedback went.
+
+        Every registered eraser runs (`db.erasure`: questions, feedback, the phrasings learned or
+        dismissed from their questions, and whatever later tables register); the key is kept as
+        forgotten, so records of theirs still waiting in any process's spool are dropped when
+        replayed; lines of theirs set aside in this spool's `.rejected` file are removed; on SQLite
+        the erased pages are overwritten (secure_delete) and the WAL is checkpointed. Raises
+        LogUnavailable (nothing erased) when the database cannot be used within `staff_timeout`.
+        """
+        at = _utc(now)
+
+        def erase() -> int:
+            try:
+                self.flush()  # what waits in the writer
+            except DBAPIError as exc:
+                if not _is_outage(exc):
+                    raise
+            self.flush_spool()
+            with self._transaction() as session:
+                counts = erasure.erase(session, user_key, at)
+            self._reviewed()
+            self._spool.erase(user_key)
+            self._checkpoint()
+            return counts["questions"] + counts["feedback"]  # what the person sees as theirs
+        return self._bounded(erase)
+
+    def _checkpoint(self) -> None:
+        """On SQLite, move the WAL into the database file and empty it: erased text must not linger
+        in the WAL (secure_delete, set on every connection, zeroes the freed pages themselves)."""
+        if self._engine.dialect.name != "sqlite":
+            return
+        try:
+            raw = self._engine.raw_connection()  # outside any transaction: BEGIN would block the checkpoint
+            try:
+                busy, _frames, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                raw.close()
+        except (DBAPIError, sqlite3.Error) as exc:
+            logger.warning("WAL checkpoint postponed (%s)", _describe(exc))
+            return
+        if busy:  # a reader is still in the WAL: the next checkpoint finishes the job
+            logger.warning("WAL checkpoint postponed: the database is busy")
 
     def _flush_quietly(self) -> None:
         """`flush`, where a failure to write is reported by the staff operation that follows."""
+        def flush() -> None:
+            try:
+                self.flush()
+            except DBAPIError as exc:
+                if not _is_outage(exc):
+                    raise
         try:
-            self.flush()
-        except DBAPIError as exc:
-            if not _is_outage(exc):
-                raise
+            self._runner.run(flush, self._staff_timeout)
+        except DeadlineExceeded:
+            pass  # the operation that follows says the database is unavailable
 
 
 def _group(questions: Sequence[Any], state: str) -> Group:
@@ -691,31 +966,82 @@ def _group(questions: Sequence[Any], state: str) -> Group:
     )
 
 
+def _private(path: Path, mode: int) -> None:
+    """chmod to `mode` if needed (the directory or file may predate the bot, with a looser mode)."""
+    try:
+        if path.exists() and (path.stat().st_mode & 0o777) != mode:
+            path.chmod(mode)
+    except OSError as exc:
+        logger.warning("cannot restrict %s to mode %o (%s)", path, mode, exc.strerror or exc)
+
+
+def tighten_permissions(data_dir: Path, database_file: Path | None) -> None:
+    """DATA_DIR 0700 and every file in it 0600 (questions, spool, secret), and the SQLite files."""
+    _private(data_dir, 0o700)
+    try:
+        files = [path for path in data_dir.iterdir() if path.is_file() and not path.is_symlink()]
+    except OSError:
+        files = []
+    if database_file is not None:
+        files += [database_file.with_name(database_file.name + suffix) for suffix in ("", "-wal", "-shm")]
+    for path in files:
+        _private(path, 0o600)
+
+
+def _secret(settings: Any, data_dir: Path) -> str:
+    if settings.pseudonym_secret:
+        return settings.pseudonym_secret
+    try:
+        return load_or_create_secret(data_dir)
+    except OSError as exc:
+        # Still answer visitors. Keys made with a throw-away secret cannot be found by /forget after a
+        # restart (they still expire): set PSEUDONYM_SECRET.
+        logger.error("cannot keep the pseudonym secret in %s (%s) and PSEUDONYM_SECRET is not set: using a "
+                     "temporary one for this run; set PSEUDONYM_SECRET", data_dir, exc.strerror or exc)
+        return os.urandom(32).hex()
+
+
 def open_question_log(settings: Any, *, flush_seconds: float = TICK_SECONDS) -> QuestionLog:
     """Open the log `settings` describe: engine, migrations, spool in the data directory.
 
-    Never fails because the database is unreachable (recording goes to the spool and the
-    migrations run once it answers); a malformed DATABASE_URL raises bot.config.ConfigError.
+    Never fails because of storage: an unreachable database, an unwritable DATA_DIR or a damaged
+    SQLite file (moved aside, a fresh one is created) leave a log that answers through the spool
+    or counts what it loses. A malformed DATABASE_URL raises bot.config.ConfigError.
     """
     from bot.config import ConfigError
 
     data_dir = Path(settings.data_dir)
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the SQLite file holds question texts
-    secret = settings.pseudonym_secret or load_or_create_secret(data_dir)
     try:
-        engine = database.make_engine(settings.effective_database_url)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the SQLite file holds question texts
+    except OSError as exc:
+        logger.error("cannot create DATA_DIR %s (%s): nothing can be spooled", data_dir, exc.strerror or exc)
+    url = settings.effective_database_url
+    try:
+        sqlite_file = database.sqlite_path(url)
+        engine = database.make_engine(url)
     except ArgumentError:
         raise ConfigError("DATABASE_URL is not a valid database URL") from None
     except ImportError as exc:
         raise ConfigError(f"DATABASE_URL needs a database driver that is not installed ({exc.name})") from None
-    log = QuestionLog(engine, spool_path=data_dir / SPOOL_FILE, secret=secret, flush_seconds=flush_seconds)
+    except OSError as exc:  # the SQLite file's directory cannot be created
+        logger.error("cannot create the database directory (%s)", exc.strerror or exc)
+        engine = database.make_engine("sqlite://")  # never used for long: writes go to the spool
+        sqlite_file = None
+    if sqlite_file is not None:
+        try:
+            database.set_aside_if_damaged(sqlite_file)
+        except OSError as exc:
+            logger.error("the SQLite file %s is damaged and cannot be moved aside (%s): questions go to the "
+                         "spool until it is fixed", sqlite_file, exc.strerror or exc)
+    log = QuestionLog(engine, spool_path=data_dir / SPOOL_FILE, secret=_secret(settings, data_dir),
+                      flush_seconds=flush_seconds, write_timeout=getattr(settings, "db_write_timeout", WRITE_TIMEOUT_S))
     try:
-        log._ensure_schema()
+        log._bounded(log._ensure_schema)
+    except LogUnavailable as exc:
+        logger.warning("database unavailable at start (%s): questions go to the spool until it is back", exc)
     except DBAPIError as exc:
-        if not _is_outage(exc):
-            engine.dispose()
-            raise
-        logger.warning("database unreachable at start (%s): questions go to the spool until it is back",
-                       type(exc.orig).__name__)
-    log.flush_spool()
+        logger.warning("database unavailable at start (%s): questions go to the spool until it is back",
+                       _describe(exc))
+    tighten_permissions(data_dir, sqlite_file)
+    log._bounded_flush()
     return log

@@ -287,3 +287,14 @@ class ChangeCounter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ForgottenKey(Base):
+    """A user key erased by /forget, and when: a record of that key made before then, still waiting
+    in some process's spool, is dropped when it is replayed instead of coming back."""
+
+    __tablename__ = "forgotten_keys"
+    __table_args__ = (Index("ix_forgotten_keys_forgotten_at", "forgotten_at"),)
+
+    user_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forgotten_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

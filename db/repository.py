@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db import grouping
@@ -22,9 +23,12 @@ from db.models import (
     DISMISSED,
     OPEN,
     AnsweredCount,
+    ConversationState,
     DismissedPhrase,
     Feedback,
+    ForgottenKey,
     KnowledgeVersion,
+    LanguageChoice,
     LearnedAlias,
     Question,
     QuestionGroup,
@@ -34,6 +38,7 @@ from db.models import (
     ConversationState,
     LanguageChoice,
 )
+from db.spool import Poison
 from bot.conversations import conversation_key
 from db.groups import ReviewIndexes
 
@@ -82,12 +87,87 @@ def _insert_ignoring_duplicate(target: Connection | Session, table: Table, key: 
 
 # --- writing records (on a Connection: the hot path, no ORM) ------------------------------------
 
+# What each kind of record must hold: field -> (type(s), longest length or None). Checked before any
+# write, so that a damaged or hand-edited spool line is set aside with its reason.
+_TEXT = (str,)
+_OPTIONAL = (str, type(None))
+_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], int | None]]] = {
+    "question": {"record_id": (_TEXT, 36), "asked_at": (_TEXT, 40), "text": (_TEXT, None),
+                 "normalised": (_TEXT, None), "lang": (_TEXT, 8), "status": (_TEXT, 16),
+                 "intent": (_OPTIONAL, 32), "entry": (_OPTIONAL, 64), "channel": (_TEXT, 16),
+                 "chat_type": (_OPTIONAL, 16), "user_key": (_OPTIONAL, 64)},
+    "answered": {"record_id": (_TEXT, 36), "at": (_TEXT, 40), "status": (_TEXT, 16), "entry": (_OPTIONAL, 64),
+                 "lang": (_TEXT, 8)},
+    "feedback": {"record_id": (_TEXT, 36), "given_at": (_TEXT, 40), "entry": (_TEXT, 64), "helpful": ((bool,), None),
+                 "lang": (_TEXT, 8), "user_key": (_OPTIONAL, 64)},
+}
+_TIME_FIELD = {"question": "asked_at", "answered": "at", "feedback": "given_at"}
+_OPTIONAL_FIELDS = {"intent", "entry", "chat_type", "user_key"}
+
+
+def check_record(record: Record) -> None:
+    """Raise spool.Poison, with the reason, if `record` can never be written as it is."""
+    kind = record.get("kind")
+    fields = _FIELDS.get(kind) if isinstance(kind, str) else None
+    if fields is None:
+        raise Poison(f"unknown record kind {kind!r}")
+    for name, (types, longest) in fields.items():
+        if name not in record:
+            if name in _OPTIONAL_FIELDS:
+                continue
+            raise Poison(f"{kind} record without {name!r}")
+        value = record[name]
+        if not isinstance(value, types):
+            raise Poison(f"{kind} record: {name!r} has the wrong type")
+        if longest is not None and isinstance(value, str) and len(value) > longest:
+            raise Poison(f"{kind} record: {name!r} is longer than {longest}")
+        if isinstance(value, str) and "\x00" in value:
+            raise Poison(f"{kind} record: {name!r} holds a NUL character")
+    try:
+        parse_time(record[_TIME_FIELD[kind]])
+    except (ValueError, TypeError):
+        raise Poison(f"{kind} record: {_TIME_FIELD[kind]!r} is not an ISO 8601 time") from None
+    if kind == "question":
+        if not isinstance(record.get("score", 0.0), (int, float)) or isinstance(record.get("score"), bool):
+            raise Poison("question record: 'score' is not a number")
+        if not isinstance(record.get("suggestions", []), list):
+            raise Poison("question record: 'suggestions' is not a list")
+
+
+def user_lock(session: Session | Connection, user_key: str, *, exclusive: bool) -> None:
+    """On PostgreSQL, a transaction lock on one person's key: writes of their records take it shared,
+    /forget exclusive, so a write already under way when they ask to be forgotten is erased too,
+    and a write that starts later sees that they were. (SQLite writers are serialised anyway.)"""
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    if dialect.name != "postgresql":
+        return
+    number = int.from_bytes(hashlib.sha256(user_key.encode()).digest()[:8], "big", signed=True)
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {function}(:key)"), {"key": number})
+
+
+def _forgotten_since(session: Session | Connection, records: Sequence[Record]) -> dict[str, dt.datetime]:
+    """When each user key of `records` was forgotten, for the keys that were."""
+    keys = {r["user_key"] for r in records if r.get("user_key")}
+    if not keys:
+        return {}
+    for key in sorted(keys):
+        user_lock(session, key, exclusive=False)
+    rows = session.execute(select(ForgottenKey.user_key, ForgottenKey.forgotten_at)
+                           .where(ForgottenKey.user_key.in_(keys)))
+    return {key: at for key, at in rows}
+
+
 def apply_records(connection: Connection, records: Sequence[Record], indexes: ReviewIndexes) -> None:
-    """Write records of any kind; a record already written is skipped."""
+    """Write records of any kind; a record already written, or of a person forgotten since, is skipped."""
+    forgotten = _forgotten_since(connection, records)
     if any(record["kind"] == "question" for record in records):
         indexes.refresh(connection)  # other processes' changes: at most once a second, not per question
     for record in records:
         kind = record["kind"]
+        key = record.get("user_key")
+        if key in forgotten and parse_time(record[_TIME_FIELD[kind]]) <= forgotten[key]:
+            continue  # made before its author asked to be forgotten: it must not come back
         if kind == "question":
             add_question(connection, record, indexes)
         elif kind == "answered":
@@ -358,21 +438,21 @@ def purge(session: Session, cutoff: dt.datetime) -> int:
     deleted = session.execute(delete(Question).where(Question.asked_at < cutoff)).rowcount
     deleted += session.execute(delete(Feedback).where(Feedback.given_at < cutoff)).rowcount
     session.execute(delete(Receipt).where(Receipt.applied_at < cutoff))
+    # A forgotten key is kept as long as records made before it could still be replayed: past the
+    # retention period they would be purged anyway.
+    session.execute(delete(ForgottenKey).where(ForgottenKey.forgotten_at < cutoff))
     recount_groups(session, groups)
     return deleted
 
 
-def forget(session: Session, user_key: str) -> int:
-    """Delete every question and feedback of one user; returns how many rows went."""
-    groups = session.scalars(select(Question.group_id).where(Question.user_key == user_key).distinct()).all()
-    deleted = session.execute(delete(Question).where(Question.user_key == user_key)).rowcount
-    deleted += session.execute(delete(Feedback).where(Feedback.user_key == user_key)).rowcount
-    # Conversation states are keyed "<user key>/<chat key>": every chat of this user goes.
-    session.execute(delete(ConversationState).where(ConversationState.key.startswith(conversation_key(user_key, ""),
-                                                                                     autoescape=True)))
-    session.execute(delete(LanguageChoice).where(LanguageChoice.user_key == user_key))
-    recount_groups(session, groups)
-    return deleted
+def forget_conversations(session: Session, user_key: str) -> int:
+    """Conversation states are keyed "<user key>/<chat key>": every chat of this user goes."""
+    return session.execute(delete(ConversationState).where(ConversationState.key.startswith(
+        conversation_key(user_key, ""), autoescape=True))).rowcount
+
+
+def forget_language_choice(session: Session, user_key: str) -> int:
+    return session.execute(delete(LanguageChoice).where(LanguageChoice.user_key == user_key)).rowcount
 
 
 # --- web console: review index, sign-in links, knowledge version --------------------------------

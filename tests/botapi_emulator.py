@@ -248,8 +248,9 @@ class BotApiEmulator:
     """The server: start it, point the bot at `root`, play the user, read what the bot sent."""
 
     def __init__(self, *, token: str = "123456:TEST-TOKEN", bot_username: str = "biovaliance_test_bot",
-                 bot_id: int = 123456):
+                 bot_id: int = 123456, port: int = 0):
         self.token = token
+        self._requested_port = port  # 0: any free port
         self.bot = {"id": bot_id, "is_bot": True, "first_name": "BIOVALIANCE", "username": bot_username,
                     "can_join_groups": True, "can_read_all_group_messages": False,
                     "supports_inline_queries": True, "can_connect_to_business": False,
@@ -293,7 +294,7 @@ class BotApiEmulator:
                                        (r"/file/bot([^/]+)/(.+)", _FileHandler, {"emulator": self})],
                                       log_function=lambda handler: None)
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=60 * 1024 * 1024)
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        sockets = tornado.netutil.bind_sockets(self._requested_port, "127.0.0.1")
         self._port = sockets[0].getsockname()[1]
         self._server.add_sockets(sockets)
         self._http = httpx.AsyncClient(timeout=5)

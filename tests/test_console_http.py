@@ -122,7 +122,7 @@ def test_a_link_for_someone_who_is_not_staff_is_refused(client: TestClient, sett
                            follow_redirects=False)
     assert response.status_code == 403
     assert "does not belong to a staff member" in response.text
-    env = {"DATA_DIR": str(settings.data_dir), "STAFF_USER_IDS": str(STAFF_ID), "PSEUDONYM_SECRET": "x"}
+    env = {"DATA_DIR": str(settings.data_dir), "STAFF_USER_IDS": str(STAFF_ID), "PSEUDONYM_SECRET": "console-test-secret-0123"}
     out = io.StringIO()
     assert cli_main(["console", "link", str(NOT_STAFF_ID)], env=env, stdin=io.StringIO(), stdout=out) == 2
     assert out.getvalue() == ""

@@ -267,7 +267,7 @@ def test_ask_answers_from_a_staff_answer(tmp_path: Path) -> None:
     from bot.cli import main
     from db.handover import HandoverStore
 
-    env = {"DATA_DIR": str(tmp_path / "data"), "PSEUDONYM_SECRET": "cli-secret"}
+    env = {"DATA_DIR": str(tmp_path / "data"), "PSEUDONYM_SECRET": "cli-test-secret-0123456"}
     services = build_services(Settings.from_env(env))
     HandoverStore(services.question_log, team="BIOVALIANCE").save_answer(["Où est votre stand ?"], {"fr": "Stand B12, hall 3."})
     services.question_log.close()

@@ -475,7 +475,8 @@ async def test_mentions_of_other_people_are_not_kept(emu, bot, services):
     [reply] = await emu.wait_for_messages(room.id)
     assert PASSED_ON in reply["text"]
     [group] = await asyncio.to_thread(services.question_log.groups)
-    assert group.samples == ("did @…, @… and @… ask about the capital of Peru? Write to info@example.org",)
+    # e-mail addresses (and phone numbers) typed into a question are masked too
+    assert group.samples == ("did @…, @… and @… ask about the capital of Peru? Write to [email]",)
 
 
 def _message(said: str, entities: list[dict]) -> Message:

@@ -34,20 +34,24 @@ logger = logging.getLogger(__name__)
 _FEEDBACK_IDS = uuid.UUID("6f1c1e1a-3b59-4d67-9a51-2f0d8cb0f2a1")  # namespace of feedback record ids
 
 
-async def _log_question(context: BotContext, result: Result, *, user_id: int | None, chat_type: str) -> None:
-    """Hand the question (pseudonymised user) to the log's writer and wait until it is durable.
+async def _log_question(context: BotContext, result: Result, *, user_id: int | None, chat_type: str) -> bool:
+    """Hand the question (pseudonymised user) to the log's writer and wait until it is durable, at
+    most the log's write deadline; True when it was kept (in the database or the spool).
 
     Answered questions are only counted in memory, so this returns at once for them; a question
     for review waits for the writer's next commit, which it shares with every question that
-    arrived meanwhile. A no-op when logging is off.
+    arrived meanwhile. If the writer is late or fails, the log spools the question (or says it
+    could be kept nowhere). False when logging is off.
     """
     log = context.services.question_log
     if log is None:
-        return
+        return False
     user_key = log.user_key(user_id) if user_id is not None else None
-    done = log.submit(result, channel="telegram", chat_type=chat_type, user_key=user_key)
-    if not done.done():
-        await asyncio.wrap_future(done)
+    pending = log.submit(result, channel="telegram", chat_type=chat_type, user_key=user_key)
+    if pending.future is not None and not pending.future.done():
+        # Wait on the event loop, not a thread, for at most the deadline; settle() then never blocks.
+        await asyncio.wait({asyncio.wrap_future(pending.future)}, timeout=log.write_timeout)
+    return pending.outcome(timeout=0).kept
 
 
 def is_chatter(text: str, result: Result) -> bool:
@@ -116,16 +120,18 @@ async def _answer(update: Update, message: Message, user: User | None, text: str
         await send_html(context.bot, message.chat_id, services.reply(result, today=today).html, reply_to=message)
         return  # never logged: a wall of text is not a question for review
     log = services.question_log
-    # "Passed on to the team" only when it really goes to review: logged, and not a phrasing staff dismissed.
+    # "Passed on to the team" only when it really goes to review: not a phrasing staff dismissed,
+    # and kept (in the database or the spool; the log answers within its write deadline).
     for_review = result.needs_review and log is not None
     if for_review and await asyncio.to_thread(log.is_dismissed, result.normalised):
         for_review = False
+    if result.needs_review:
+        # Logged before replying: the reply says the question was passed on, so it must be.
+        kept = await _log_question(context, result, user_id=user_id, chat_type=chat_type)
+        for_review = for_review and kept
     reply = services.reply(result, today=today, passed_on=for_review)
     ask_team = for_review and handover_possible(context, message)
     markup = keyboards.for_result(result, reply.buttons, ask_team=ask_team)
-    if result.needs_review:
-        # Logged before replying: the reply says the question was passed on, so it must be.
-        await _log_question(context, result, user_id=user_id, chat_type=chat_type)
     await typing
     await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message,
                     quote=True if ask_team else None)  # "Ask the team" reads the question it quotes
@@ -137,6 +143,9 @@ async def record_feedback(update: Update, context: BotContext) -> None:
     """Helpful / Not helpful: thank the user, record it once per user and message, drop the buttons."""
     query, action = pressed(update, GiveFeedback)
     lang = context.lang(query.from_user)
+    if action.entry is not None and action.entry not in context.services.knowledge.entries:  # forged, or removed
+        await query.answer(ui("gone", lang))
+        return
     await query.answer(ui("thanks_feedback" if action.helpful else "sorry_feedback", lang))
     log = context.services.question_log
     message = query.message

@@ -140,8 +140,12 @@ def staff_only(handler: StaffHandler) -> Callable[[Update, BotContext], Awaitabl
 
 
 async def _learn_links(context: BotContext, log: QuestionLog) -> None:
-    """Give the running engine every learned alias, so a link takes effect at once."""
-    context.services.teach(await asyncio.to_thread(log.learned_aliases))
+    """Give the running engine exactly the learned aliases, so a link (or a /forget elsewhere)
+    takes effect at once."""
+    try:
+        context.services.sync_aliases(await asyncio.to_thread(log.current_aliases))
+    except LogUnavailable as exc:
+        logger.warning("learned aliases not refreshed: %s", exc)
 
 
 # --- staff commands and buttons ---------------------------------------------------------------------
@@ -337,7 +341,7 @@ async def forget_me(update: Update, context: BotContext) -> None:
         return
     key = log.user_key(user.id)
     try:
-        count = await asyncio.to_thread(log.forget, key)
+        count = await asyncio.to_thread(context.services.forget, key)  # every table, spools, the engine
         threads = await asyncio.to_thread(context.services.handover.forget, key) if context.services.handover else []
     except LogUnavailable:
         await message.reply_html(ui("db_down", lang))
