@@ -35,8 +35,6 @@ from db.models import (
     Receipt,
     UsedSignInLink,
     UTCDateTime,
-    ConversationState,
-    LanguageChoice,
 )
 from db.spool import Poison
 from bot.conversations import conversation_key
