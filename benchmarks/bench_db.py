@@ -167,9 +167,9 @@ class Bench:
         self.clear()
         questions = [result_for(varied_text(rng), rng) for _ in range(args.open)]
         start = time.perf_counter()
-        futures = [self.log.submit(r, channel="telegram", chat_type="private", now=self.now) for r in questions]
-        for future in futures:
-            future.result()
+        pending = [self.log.submit(r, channel="telegram", chat_type="private", now=self.now) for r in questions]
+        for each in pending:
+            each.future.result()
         recorded_s = time.perf_counter() - start
         with self.log._sessions() as session:
             groups = len(session.scalars(select(QuestionGroup.id)).all())

@@ -123,9 +123,9 @@ def test_answered_counts_are_written_every_few_seconds(settings: Settings, make_
 
 
 def test_a_recorded_question_is_in_the_database_when_record_returns(question_log: QuestionLog, make_result) -> None:
-    futures = [question_log.submit(make_result(f"question {i}"), channel="telegram", now=NOW) for i in range(40)]
-    for future in futures:
-        future.result(timeout=30)
+    pending = [question_log.submit(make_result(f"question {i}"), channel="telegram", now=NOW) for i in range(40)]
+    for each in pending:
+        each.future.result(timeout=30)
     with question_log._sessions() as session:
         assert len(session.scalars(select(Question.id)).all()) == 40
 
