@@ -94,15 +94,17 @@ def test_forgetting_a_user_erases_their_conversations_with_their_questions(quest
     assert store.load(conversation_key(bob, "c1")).focus == FOCUS
 
 
-def test_a_database_outage_keeps_the_conversation_in_memory(question_log: QuestionLog, postgres_server):
-    """Only meaningful on PostgreSQL: the server is stopped, replies go on with the memory copy."""
-    if question_log.engine.dialect.name != "postgresql":
-        pytest.skip("the outage is a stopped PostgreSQL server")
-    database.upgrade(question_log.engine)
-    store = DatabaseConversations(question_log.engine)
-    postgres_server.stop()
+def test_a_database_outage_keeps_the_conversation_in_memory(postgres_url: str, postgres_server):
+    """The server is stopped: the conversation goes on in the process's memory."""
+    engine = database.make_engine(postgres_url)
     try:
-        store.save("k/c", Conversation(FOCUS, "en"))
-        assert store.load("k/c") == Conversation(FOCUS, "en")
+        database.upgrade(engine)
+        store = DatabaseConversations(engine)
+        postgres_server.stop()
+        try:
+            store.save("k/c", Conversation(FOCUS, "en"))
+            assert store.load("k/c") == Conversation(FOCUS, "en")
+        finally:
+            postgres_server.start()
     finally:
-        postgres_server.start()
+        engine.dispose()
