@@ -16,6 +16,7 @@ from bot.console.app import LANG_COOKIE, SESSION_COOKIE, build_console
 from bot.console.auth import AttemptLimiter
 from bot.reloading import follow_reloads
 from bot.services import build_services
+from bot.staff_answers import StaffAnswerBook
 from console_harness import (
     NOT_STAFF_ID,
     OTHER_STAFF_ID,
@@ -31,8 +32,8 @@ from console_harness import (
 )
 
 PAGES = ["/inbox", "/inbox/g1", "/stats", "/stats/per-day.csv", "/knowledge", "/knowledge/try?q=efs",
-         "/knowledge/entry/biovaliance"]
-ACTIONS = ["/signout", "/lang", "/inbox/act", "/knowledge/reload"]
+         "/knowledge/entry/biovaliance", "/answers"]
+ACTIONS = ["/signout", "/lang", "/inbox/act", "/inbox/answer", "/answers/delete", "/knowledge/reload"]
 
 
 @pytest.fixture
@@ -71,7 +72,8 @@ def test_every_page_redirects_to_the_sign_in_page_without_a_session(client: Test
 
 @pytest.mark.parametrize("path", ACTIONS)
 def test_every_action_is_refused_without_a_session(client: TestClient, path: str) -> None:
-    response = client.post(path, data={"csrf": "anything", "action": "resolve", "group": "g1"}, follow_redirects=False)
+    response = client.post(path, data={"csrf": "anything", "action": "resolve", "group": "g1", "text_en": "An answer.",
+                                       "phrasings": "what does kelatek do", "answer": "A1"}, follow_redirects=False)
     assert response.status_code == 403
     assert "sign in through the bot" in response.text
 
@@ -79,11 +81,14 @@ def test_every_action_is_refused_without_a_session(client: TestClient, path: str
 @pytest.mark.parametrize("path", ACTIONS)
 def test_every_action_is_refused_without_the_csrf_token(client: TestClient, settings, clock, path: str) -> None:
     sign_in(client, settings, clock=clock)
-    for data in ({"action": "resolve", "group": "g1"}, {"csrf": "forged", "action": "resolve", "group": "g1"}):
+    answer = {"text_en": "An answer.", "phrasings": "what does kelatek do", "answer": "A1"}
+    for data in ({"action": "resolve", "group": "g1", **answer}, {"csrf": "forged", "action": "resolve", "group": "g1", **answer}):
         response = client.post(path, data=data, follow_redirects=False)
         assert response.status_code == 403
         assert "Refused" in response.text
     assert client.get("/inbox", follow_redirects=False).status_code == 200  # still signed in, nothing done
+    assert len(services_of(client).question_log.review_groups()) == 3
+    assert services_of(client).handover.answers() == []
 
 
 def test_a_link_signs_in_once(client: TestClient, settings, clock) -> None:
@@ -186,6 +191,10 @@ def test_security_headers_and_no_outside_resources(client: TestClient, settings,
         assert "<script" not in response.text
 
 
+def services_of(client: TestClient):
+    return client.app.state.console.services  # type: ignore[attr-defined]
+
+
 # --- inbox ---------------------------------------------------------------------------------------
 
 def groups_in(page: str) -> list[str]:
@@ -254,6 +263,104 @@ def test_bulk_resolve_and_a_wrong_entry_loses_nothing(client: TestClient, settin
     assert "from 2 group(s) marked resolved" in done.text
     assert [g.key for g in services.question_log.review_groups()] == keys[:1]
     assert len(groups_in(client.get("/inbox?status=resolved").text)) == 2
+
+
+# --- staff answers -------------------------------------------------------------------------------
+
+KELATEK_FR = "Kelatek est le nouveau nom de Chematech <b>depuis 2026</b>."
+KELATEK_EN = "Kelatek is Chematech's new name."
+
+
+def test_a_staff_answer_is_saved_resolves_its_group_and_the_bot_answers_from_it(client: TestClient, settings, clock,
+                                                                                 services) -> None:
+    csrf = sign_in(client, settings, clock=clock)
+    kelatek = services.question_log.review_groups()[0]
+    form = client.get(f"/inbox/{kelatek.key}").text.split('id="answer-form"')[1].split("</form>")[0]
+    assert 'name="csrf"' in form
+    assert "What does Kelatek do?\nwhat does kelatek do\nWhat does Kelatek do</textarea>" in form  # prefilled, editable
+    bot_process = build_services(settings)  # another process on the same database
+    bot_process.staff_answers = StaffAnswerBook(check_every=0.0)  # its refresh job, without the wait between checks
+    try:
+        bot_process.refresh_staff_answers(force=True)  # the answers as at start (none)
+        assert not bot_process.refresh_staff_answers()  # nothing changed since
+        assert bot_process.ask("What does Kelatek do?").staff is None
+        done = client.post("/inbox/answer", data={"csrf": csrf, "group": kelatek.key, "text_fr": KELATEK_FR,
+                                                  "text_en": KELATEK_EN,
+                                                  "phrasings": "What does Kelatek do?\r\n\r\nwho is kelatek\n"})
+        assert done.status_code == 200
+        [saved] = services.handover.answers()
+        assert f"Saved as staff answer A{saved.id} for {kelatek.key} (2 phrasing(s))" in done.text
+        assert saved.texts == {"fr": KELATEK_FR, "en": KELATEK_EN}
+        assert saved.phrasings == ("What does Kelatek do?", "who is kelatek")
+        assert re.fullmatch(r".+ team, \d{4}-\d{2}-\d{2}", saved.source)
+        assert kelatek.key not in groups_in(done.text)
+        assert kelatek.key in groups_in(client.get("/inbox?status=resolved").text)
+        asked = services.ask("what does kelatek do ?")  # this process, at once
+        assert asked.staff is not None and asked.staff.answer.id == saved.id
+        assert asked.staff.answer.text_for("en") == ("en", KELATEK_EN)
+        assert bot_process.refresh_staff_answers()  # the change counter moved: it reloads
+        assert bot_process.ask("Who is Kelatek?").staff.answer.texts["fr"] == KELATEK_FR
+    finally:
+        bot_process.question_log.close()
+
+
+def test_a_staff_answer_form_with_no_text_or_no_phrasing_says_so_and_loses_nothing(client: TestClient, settings,
+                                                                                    clock, services) -> None:
+    csrf = sign_in(client, settings, clock=clock)
+    key = services.question_log.review_groups()[0].key
+    empty = client.post("/inbox/answer", data={"csrf": csrf, "group": key, "text_fr": "  ", "text_en": "",
+                                               "phrasings": "what does kelatek do <i>now</i>"})
+    assert empty.status_code == 422
+    assert "Write the answer in French or English (at least one of them)." in empty.text
+    assert "what does kelatek do &lt;i&gt;now&lt;/i&gt;</textarea>" in empty.text  # what was typed is kept, escaped
+    no_phrasing = client.post("/inbox/answer", data={"csrf": csrf, "group": key, "text_en": "Typed <once>.",
+                                                     "phrasings": " \n ?! \n"})
+    assert no_phrasing.status_code == 422
+    assert "Keep at least one phrasing of the question." in no_phrasing.text
+    assert ">Typed &lt;once&gt;.</textarea>" in no_phrasing.text
+    assert services.handover.answers() == []
+    assert key in [g.key for g in services.question_log.review_groups()]
+
+
+def test_a_second_staff_answer_on_a_handled_group_says_someone_else_handled_it(services, settings, clock) -> None:
+    app = build_console(services, clock=clock)
+    with TestClient(app) as alice, TestClient(app) as bob:
+        alice_csrf = sign_in(alice, settings, STAFF_ID, clock)
+        bob_csrf = sign_in(bob, settings, OTHER_STAFF_ID, clock)
+        key = services.question_log.review_groups()[0].key
+        assert 'id="answer-form"' in bob.get(f"/inbox/{key}").text  # Bob opened the form
+        alice.post("/inbox/act", data={"csrf": alice_csrf, "action": "dismiss", "group": key})
+        late = bob.post("/inbox/answer", data={"csrf": bob_csrf, "group": key, "text_en": "Too late.",
+                                               "phrasings": "what does kelatek do"})
+        assert late.status_code == 200
+        assert f"Already handled by someone else: {key}." in late.text
+    assert services.handover.answers() == []
+    assert services.ask("what does kelatek do").staff is None
+
+
+def test_staff_answers_page_lists_and_deletes(client: TestClient, settings, clock, services) -> None:
+    csrf = sign_in(client, settings, clock=clock)
+    assert "No staff answers yet." in client.get("/answers").text
+    telegram_id = services.handover.save_answer(["où est le stand <b>BIOVALIANCE</b>"], {"fr": "Hall <b>B</b>."})
+    key = services.question_log.review_groups()[0].key
+    client.post("/inbox/answer", data={"csrf": csrf, "group": key, "text_en": KELATEK_EN, "phrasings": "who is kelatek"})
+    console_id = max(a.id for a in services.handover.answers())
+    page = client.get("/answers").text
+    row = page.split(f'id="answer-A{telegram_id}"')[1].split("</tr>")[0]
+    assert "où est le stand &lt;b&gt;BIOVALIANCE&lt;/b&gt;" in row and "Hall &lt;b&gt;B&lt;/b&gt;." in row
+    assert re.search(r"team, \d{4}-\d{2}-\d{2}", row) and 'name="csrf"' in row
+    assert "who is kelatek" in page and KELATEK_EN.replace("'", "&#39;") in page
+    refused = client.post("/answers/delete", data={"answer": f"A{console_id}"}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert services.ask("who is kelatek").staff is not None
+    deleted = client.post("/answers/delete", data={"csrf": csrf, "answer": f"A{console_id}"})
+    assert f"Staff answer A{console_id} deleted" in deleted.text
+    assert f'id="answer-A{console_id}"' not in deleted.text and f'id="answer-A{telegram_id}"' in deleted.text
+    assert [a.id for a in services.handover.answers()] == [telegram_id]
+    assert services.ask("who is kelatek").staff is None  # this process stops at once
+    again = client.post("/answers/delete", data={"csrf": csrf, "answer": f"A{console_id}"})
+    assert f"Staff answer A{console_id} no longer exists" in again.text
+    assert "Unknown staff answer: “zz”." in client.post("/answers/delete", data={"csrf": csrf, "answer": "zz"}).text
 
 
 def test_user_text_is_escaped_everywhere(client: TestClient, settings, clock, services) -> None:

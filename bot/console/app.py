@@ -62,9 +62,11 @@ SESSION_COOKIE = "biovaliance_console"
 LANG_COOKIE = "biovaliance_console_lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 PICKER_LIMIT = 20
-# Group actions offered by the inbox. Extension point for staff answers (issue 11): add "answer"
-# here and in db.log.GROUP_ACTIONS, with its form in templates/group.html (marked there).
+# Group actions offered by the inbox's action form; a staff answer has its own form and route.
 ACTIONS = ("link", "dismiss", "resolve")
+ANSWER_MAX_CHARS = 3500  # a staff answer is sent as one Telegram message (4,096 characters with its frame)
+PHRASINGS_MAX = 50
+PHRASING_MAX_CHARS = 500
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                                  b"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -279,9 +281,13 @@ def _pick_entries(console: Console, search: str) -> list[tuple[str, str]]:
 
 @page
 async def group_page(request: Request, console: Console) -> Response:
-    key = request.path_params["key"]
     status = request.query_params.get("status", OPEN)
-    status = status if status in STATES else OPEN
+    return await _group_view(request, console, request.path_params["key"], status if status in STATES else OPEN)
+
+
+async def _group_view(request: Request, console: Console, key: str, status: str, *, status_code: int = 200,
+                      answer_form: AnswerForm | None = None, answer_problems: tuple[str, ...] = ()) -> Response:
+    """A group's page; with `answer_form`, the staff answer form as it was sent, with its problems."""
     groups = await run_in_threadpool(console.log.review_groups, status)
     group = next((g for g in groups if g.key == key), None)
     if group is None:
@@ -292,10 +298,14 @@ async def group_page(request: Request, console: Console) -> Response:
     closest = list(dict.fromkeys([*group.candidates(5), *([engine_now["entry"]] if engine_now["entry"] else []),
                                   *(s["entry"] for s in engine_now["suggestions"])]))
     search = request.query_params.get("entry_q", "")
-    return console.page(request, "group.html", group=group, summary=summary, key=key, status=status,
+    if answer_form is None:
+        answer_form = AnswerForm(texts={}, phrasings=tuple(dict.fromkeys(q.text for q in group.questions)))
+    return console.page(request, "group.html", status_code=status_code, group=group, summary=summary, key=key,
+                        status=status,
                         closest=[(e, knowledge.entries[e].name) for e in closest if e in knowledge.entries],
                         engine_now=engine_now, entry_search=search, picked=_pick_entries(console, search),
-                        entries=_entry_options(console))
+                        entries=_entry_options(console), answer_form=answer_form, answer_problems=answer_problems,
+                        answers_on=console.services.handover is not None)
 
 
 @action
@@ -331,6 +341,99 @@ async def act_on_groups(request: Request, console: Console, form: FormData) -> R
     if back.startswith("/inbox/g"):  # the group itself is no longer open: back to the list
         back = "/inbox"
     return RedirectResponse(back, status_code=303)
+
+
+# --- staff answers --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """The "write a staff answer" form as sent: texts by language, one phrasing per line."""
+
+    texts: dict[str, str]
+    phrasings: tuple[str, ...]
+
+    @classmethod
+    def read(cls, form: FormData) -> AnswerForm:
+        texts = {lang: str(form.get(f"text_{lang}") or "").strip() for lang in LANGS}
+        lines = str(form.get("phrasings") or "").splitlines()
+        return cls({lang: t for lang, t in texts.items() if t}, tuple(dict.fromkeys(p.strip() for p in lines if p.strip())))
+
+    def problems(self) -> tuple[str, ...]:
+        """String keys of what is wrong (empty when it can be saved)."""
+        wrong = []
+        if not self.texts:
+            wrong.append("answer_no_text")
+        if any(len(t) > ANSWER_MAX_CHARS for t in self.texts.values()):
+            wrong.append("answer_too_long")
+        if not any(normalise(p) for p in self.phrasings):
+            wrong.append("answer_no_phrasing")
+        if len(self.phrasings) > PHRASINGS_MAX or any(len(p) > PHRASING_MAX_CHARS for p in self.phrasings):
+            wrong.append("answer_too_many_phrasings")
+        return tuple(wrong)
+
+
+@action
+async def answer_group(request: Request, console: Console, form: FormData) -> Response:
+    """Save a staff answer for a group (the store the Telegram flow uses) and resolve the group.
+
+    The answer is saved before the group is resolved, so a database failure in between loses no
+    text; if someone else handled the group meanwhile, the answer just saved is taken back and the
+    page says so, as for every other action."""
+    lang = console.lang(request)
+    key = str(form.get("group") or "")
+    store = console.services.handover
+    if store is None:
+        flash(request, "error", text("answers_off", lang))
+        return RedirectResponse("/inbox", status_code=303)
+    answer = AnswerForm.read(form)
+    open_keys = {g.key for g in await run_in_threadpool(console.log.review_groups, OPEN)}
+    if key not in open_keys:
+        flash(request, "warn", text("already_handled", lang, groups=key[:32] or "—"))
+        return RedirectResponse("/inbox", status_code=303)
+    problems = answer.problems()
+    if problems:
+        return await _group_view(request, console, key, OPEN, status_code=422, answer_form=answer,
+                                 answer_problems=problems)
+    answer_id = await run_in_threadpool(store.save_answer, answer.phrasings, answer.texts)
+    handled = await run_in_threadpool(console.log.handle_groups, [key], "resolve")
+    if not handled.get(key):
+        await run_in_threadpool(store.delete_answer, answer_id)
+        flash(request, "warn", text("already_handled", lang, groups=key))
+    else:
+        flash(request, "ok", text("answer_saved", lang, id=f"A{answer_id}", group=key, phrasings=len(answer.phrasings)))
+    await _reload_answers(console)
+    return RedirectResponse("/inbox", status_code=303)
+
+
+async def _reload_answers(console: Console) -> None:
+    """This process answers from the change at once; bot processes follow the change counter."""
+    try:
+        await run_in_threadpool(console.services.refresh_staff_answers, force=True)
+    except LogUnavailable as exc:
+        logger.warning("staff answers not reloaded: %s", exc)
+
+
+@page
+async def answers_page(request: Request, console: Console) -> Response:
+    store = console.services.handover
+    answers = await run_in_threadpool(store.answers) if store is not None else []
+    return console.page(request, "answers.html", answers=answers, answers_on=store is not None)
+
+
+@action
+async def delete_answer(request: Request, console: Console, form: FormData) -> Response:
+    lang = console.lang(request)
+    store = console.services.handover
+    ref = str(form.get("answer") or "").strip().lstrip("Aa")
+    if store is None or not ref.isdigit() or len(ref) > 12:
+        flash(request, "error", text("answer_unknown", lang, id=ref[:16] or "—"))
+        return RedirectResponse("/answers", status_code=303)
+    if await run_in_threadpool(store.delete_answer, int(ref)):
+        flash(request, "ok", text("answer_deleted", lang, id=f"A{ref}"))
+        await _reload_answers(console)
+    else:
+        flash(request, "warn", text("answer_gone", lang, id=f"A{ref}"))
+    return RedirectResponse("/answers", status_code=303)
 
 
 # --- statistics --------------------------------------------------------------------------------
@@ -469,7 +572,10 @@ def build_console(services: Services, *, clock: Clock = time.time, limiter: Atte
         Route("/lang", choose_lang, methods=["POST"]),
         Route("/inbox", inbox),
         Route("/inbox/act", act_on_groups, methods=["POST"]),
+        Route("/inbox/answer", answer_group, methods=["POST"]),
         Route("/inbox/{key:str}", group_page),
+        Route("/answers", answers_page),
+        Route("/answers/delete", delete_answer, methods=["POST"]),
         Route("/stats", stats_page),
         Route("/stats/{name:str}.csv", stats_csv),
         Route("/knowledge", knowledge_page),
