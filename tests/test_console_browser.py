@@ -1,8 +1,8 @@
 """The web console in a real browser: Playwright driving the machine's Chromium (Debian's
 `chromium` package, installed by scripts/test) against the console served by uvicorn on 127.0.0.1.
 
-A staff member signs in through a link, reviews and links a group, dismisses one, bulk-resolves
-two, sees the charts render (light and dark), reloads a broken then a fixed knowledge base, and
+A staff member signs in through a link, reviews and links a group, dismisses one, writes a staff
+answer on one and finds it on the Staff answers page, bulk-resolves two, sees the charts render (light and dark), reloads a broken then a fixed knowledge base, and
 signs out. Without Chromium these tests skip, unless BIOVALIANCE_REQUIRE_BROWSER=1 (set by
 .ci/run), where they fail. With BIOVALIANCE_SCREENSHOTS=DIR they save a screenshot of each page
 there (the README's are made so: `BIOVALIANCE_SCREENSHOTS=docs/console`).
@@ -141,7 +141,27 @@ def test_staff_journey_in_a_real_browser(browser, console: LiveConsole) -> None:
     assert "dismissed" in page.locator(".flash.ok").inner_text()
     assert to_dismiss not in open_groups(page)
 
+    # Write a staff answer on one: the form is prefilled with the group's questions.
+    to_answer = open_groups(page)[0]
+    wording = next(g for g in console.services.question_log.review_groups() if g.key == to_answer).questions[0].text
+    page.click(f"a.group-link:text-is('{to_answer}')")
+    assert wording in page.locator("#answer-form textarea[name=phrasings]").input_value()
+    page.fill("#answer-form textarea[name=text_en]", "The team answers: <ask at the stand>.")
+    page.click("#save-answer")
+    page.wait_for_url(console.url + "/inbox")
+    assert f"Saved as staff answer A1 for {to_answer}" in page.locator(".flash.ok").inner_text()
+    assert to_answer not in open_groups(page)
+    asked = console.services.ask(wording)
+    assert asked.staff is not None and asked.staff.answer.texts == {"en": "The team answers: <ask at the stand>."}
+    page.click("nav >> text=Staff answers")
+    page.wait_for_url(console.url + "/answers")
+    row = page.locator("#answer-A1").inner_text()
+    assert wording in row and "The team answers: <ask at the stand>." in row and " team, " in row
+    shot(page, "answers")
+
     # Bulk-resolve two.
+    page.click("nav >> text=Inbox")
+    page.wait_for_url(console.url + "/inbox")
     left = open_groups(page)
     for key in left[:2]:
         page.check(f"input[name=group][value={key}]")
