@@ -83,7 +83,11 @@ class Resolver:
         self.search = search
         self.initiative = knowledge.initiative.id
         self._order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}
+        # Indexes built once, so that no question scans every entry.
         self._places: dict[str, set[str]] = {}
+        self._in_place: dict[str, list[str]] = {}      # place key -> entries there, in file order
+        self._by_kind: dict[str, list[str]] = {}       # entry kind -> entries, in file order
+        self._values: set[tuple[str, str]] = set()     # (field, entry id) it is a value of, somewhere
         for entry in knowledge:
             keys: set[str] = set()
             for text in entry_place_texts(entry):
@@ -91,6 +95,12 @@ class Resolver:
                 if key:
                     keys.update(lexicon.places.enclosing(key))
             self._places[entry.id] = keys
+            for key in keys:
+                self._in_place.setdefault(key, []).append(entry.id)
+            self._by_kind.setdefault(entry.kind, []).append(entry.id)
+            for name, value in entry.__dict__.items():
+                if isinstance(value, tuple):
+                    self._values.update((name, v) for v in value)
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
         self._queries: dict[str, Callable[[Entry, Frame, dt.date], Part]] = {
             "card": lambda e, f, t: Card(e.id),
@@ -194,7 +204,7 @@ class Resolver:
         """A place name alone ("ohio") that several entries answer to: which of them?"""
         if not frame.places or frame.asks or frame.kinds or frame.attribute or len(frame.words) > 2:
             return None
-        here = [e.id for e in self.kb if set(frame.places) & self._places.get(e.id, set())]
+        here = self._entries_in(frame.places)
         here = list(dict.fromkeys(here + sorted(self.named_with(frame.words), key=self._order.__getitem__)))[:3]
         return Resolution([Clarify(tuple(self._suggestion(e) for e in here))], score=70.0) if len(here) > 1 else None
 
@@ -352,8 +362,7 @@ class Resolver:
                             score: float) -> Resolution:
         main = self.kb.entries[subjects[0]]
         if frame.ask == Ask.RELATION and frame.places and len(subjects) == 1 and not filters:
-            here = [e.id for e in self.kb if e.id != main.id and set(frame.places) & self._places.get(e.id, set())
-                    and self._related(e, main.id)]
+            here = [e for e in self._entries_in(frame.places) if e != main.id and self._related(self.kb.entries[e], main.id)]
             if here:  # "What links the initiative and Ohio?": what it has there
                 return Resolution([Listing("related", tuple(here), subject=main.id)], (main.id,), tuple(here), score)
         if frame.ask == Ask.RELATION and (len(subjects) > 1 or filters):
@@ -392,8 +401,8 @@ class Resolver:
                     break
         if frame.yes_no and frame.places and not self._places.get(main.id):
             # "Is the initiative in Lille?": what it has there (its events, its partners)
-            here = tuple(e.id for e in self.kb if e.id != main.id and set(frame.places) & self._places.get(e.id, set())
-                         and self._related(e, main.id))
+            here = tuple(e for e in self._entries_in(frame.places)
+                         if e != main.id and self._related(self.kb.entries[e], main.id))
             fact = Listing("related", here, subject=main.id) if here else NotFound(place=frame.places[0])
             return Resolution([Verdict(bool(here), fact)], (main.id,), here, score)
         if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
@@ -452,8 +461,14 @@ class Resolver:
 
     def _is_value_of(self, entry_id: str, fields) -> bool:
         """Whether the entry is itself another entry's value for these fields (a partner of someone)."""
-        return any(entry_id in (getattr(other, name, None) or ()) for other in self.kb for name in fields
-                   if isinstance(getattr(other, name, None), tuple))
+        return any((name, entry_id) in self._values for name in fields)
+
+    def _entries_in(self, places) -> list[str]:
+        """Entries in any of these places, in file order."""
+        if len(places) == 1:
+            return list(self._in_place.get(places[0], ()))
+        found = {e for p in places for e in self._in_place.get(p, ())}
+        return sorted(found, key=self._order.__getitem__)
 
     def _figure_covers(self, figure: Figure, places: list[str]) -> bool:
         """Whether a key figure is about one of these places (its subjects are there)."""
@@ -634,10 +649,17 @@ class Resolver:
             if hit:
                 return Card(hit)
             return Declined("unknown")
-        pool = [e.id for e in self.kb if e.kind in wanted and (not within or e.id in within)]
+        if within:
+            pool = [e for e in within if self.kb.entries[e].kind in wanted]
+        elif frame.places and not frame.negated:  # only what is in the place can stay: start from there
+            pool = [e for e in self._entries_in(frame.places) if self.kb.entries[e].kind in wanted]
+        else:
+            pool = sorted((e for kind in wanted for e in self._by_kind.get(kind, ())), key=self._order.__getitem__)
         if "event" in wanted:  # what is to come first, then what is over, each in calendar order
-            order = [e.id for e in sorted(self.kb.of_type(Event), key=lambda e: (e.end < today, e.start))]
-            pool = [e for e in order if e in pool] + [e for e in pool if e not in order]
+            def calendar(entry_id: str) -> tuple:
+                entry = self.kb.entries[entry_id]
+                return (0, entry.end < today, entry.start) if isinstance(entry, Event) else (1,)
+            pool = sorted(pool, key=calendar)  # stable: other kinds keep their order, after the events
         base = self._filtered(pool, frame, today)
         related = self._filtered(base, frame, today, filters) if filters else base
         none_upcoming = False

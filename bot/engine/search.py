@@ -70,6 +70,7 @@ class DescriptionIndex:
         import bm25s
 
         self._ids = [entry.id for entry in self._knowledge]
+        self._position = {entry_id: i for i, entry_id in enumerate(self._ids)}
         corpus = [self.roots(normalise(" ".join(entry_texts(e))).split()) or ["~empty"] for e in self._knowledge]
         retriever = bm25s.BM25()
         retriever.index(corpus, show_progress=False)
@@ -78,20 +79,22 @@ class DescriptionIndex:
 
     def search(self, words: Iterable[str], among: set[str] | None = None, limit: int = 5) -> list[Hit]:
         """Entries best described by `words`, best first (only `among` when given)."""
+        import numpy as np  # bm25s's own dependency; only once a search is needed
+
         index = self._index
         query = [t for t in dict.fromkeys(self.roots(words)) if t in self._vocab]
-        if not query:
+        if not query or limit <= 0:
             return []
         scores = index.get_scores(query)
-        ranked = sorted(((float(s), i) for i, s in enumerate(scores) if s > 0), reverse=True)
-        hits = []
-        for score, i in ranked:
-            entry_id = self._ids[i]
-            if among is None or entry_id in among:
-                hits.append(Hit(entry_id, round(score, 3)))
-                if len(hits) == limit:
-                    break
-        return hits
+        if among is not None:
+            positions = np.sort(np.fromiter((self._position[e] for e in among if e in self._position), dtype=np.int64))
+        else:
+            positions = np.flatnonzero(scores)
+        if not len(positions):
+            return []
+        chosen = scores[positions]
+        order = np.argsort(-chosen, kind="stable")[:limit]  # ties: knowledge-base order, in every process
+        return [Hit(self._ids[positions[i]], round(float(chosen[i]), 3)) for i in order if chosen[i] > 0]
 
     def coverage(self, words: Iterable[str], entry_id: str) -> float | None:
         """The share of the words' roots that an entry's own texts contain; None without roots."""
