@@ -186,5 +186,3 @@ def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:
     listed = resolution.listed or (previous.listed if picked else ())
     return Focus(entries=entries, listed=listed, ask=frame.ask.value, attribute=frame.attribute)
 
-
-__all__ = ["Engine", "Listing"]

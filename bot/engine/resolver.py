@@ -20,7 +20,7 @@ from bot.engine.result import (
 )
 from bot.engine.search import DescriptionIndex
 from bot.text import normalise
-from bot.knowledge import Actor, Entry, Event, Figure, Initiative, KnowledgeBase, Objective, Person, Speciality
+from bot.knowledge import Actor, Entry, Event, Figure, Initiative, KnowledgeBase, Person, Speciality
 
 ANSWER_SCORE = 76.0       # a name matched at least this well is the subject; below, a suggestion
 DESCRIBED_SCORE = 2.5     # BM25 score an entry found by description needs to be the subject
