@@ -106,6 +106,14 @@ _ROLES = (("Directrice scientifique de {o}", "Chief scientific officer of {o}"),
           ("Président de {o}", "President of {o}"), ("Responsable R&D de {o}", "Head of R&D at {o}"))
 
 
+EVERYDAY_ZIPF = 3.0  # wordfreq's Zipf scale: 3 = once per million words
+
+
+def _everyday(word: str) -> float:
+    """How common a word is in French or English (0: unknown)."""
+    return load_frequencies().commonest(word)
+
+
 def _word(rng: random.Random, syllables: int | None = None, coda: float = 0.4) -> str:
     """A pronounceable made-up word such as 'Bralonix' or 'Vetheo': consonant-vowel syllables."""
     parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables or rng.choice((2, 2, 3)))]
@@ -129,7 +137,10 @@ class _Names:
 
     def free(self, alias: str) -> bool:
         folded = normalise(alias)
-        return bool(folded) and folded not in self.taken and alias_key(content_words(alias, self.stop)) not in self.taken
+        if not folded or folded in self.taken or alias_key(content_words(alias, self.stop)) in self.taken:
+            return False
+        # No name is an everyday word on its own ("KIT", "SON"): the knowledge base's own rule.
+        return " " in folded or (folded not in self.stop and _everyday(folded) < EVERYDAY_ZIPF)
 
     def claim(self, alias: str) -> None:
         self.taken.add(normalise(alias))
@@ -456,8 +467,9 @@ _DESCRIBED_REAL = (("l'établissement du sang de la région", "efs-bfc"),
                    ("the blood establishment of the region", "efs-bfc"),
                    ("the Dijon health network that partners with the brand", "santenov"),
                    ("la société qui fabrique de l'ADN plasmidique", "rd-biotech"),
+                   ("the company that makes plasmid DNA", "rd-biotech"),
                    ("the American health cluster BIOVALIANCE works with", "bioforward"),
-                   ("le salon des technologies médicales de Bâle", "biofit-medfit"))
+                   ("la peau artificielle", "genesis"), ("biomaterials for wound healing", "genesis"))
 _OUT_OF_SCOPE = (
     "What time is it in New York?", "Quelle heure est-il à New York ?", "Who won the football match last night?",
     "Qui a gagné le match hier soir ?", "How do I renew my passport?", "Comment renouveler mon passeport ?",
@@ -467,7 +479,8 @@ _OUT_OF_SCOPE = (
     "Raconte-moi une blague", "What is the best laptop to buy?", "Quelle est la capitale de l'Australie ?",
     "How tall is the Eiffel Tower?",
 )
-_LISTS = ("Which companies are in {c}?", "Quelles entreprises à {c} ?", "What events take place in {c}?")
+_LISTS = (("Which companies are in {c}?", "company"), ("Quelles entreprises à {c} ?", "company"),
+          ("What events take place in {c}?", "event"))
 _LISTS_DEMONYM = ("Quelles entreprises {dem} ?", "Les boîtes {dem}, c'est lesquelles ?")
 
 
@@ -492,8 +505,9 @@ def _typo(rng: random.Random, name: str) -> str | None:
     return " ".join(words)
 
 
-def _cities(kb: KnowledgeBase) -> list[str]:
-    return sorted({c for e in kb if (c := getattr(e, "city", None))})
+def _cities(kb: KnowledgeBase, kind: str | None = None) -> list[str]:
+    """The cities entries are in (of one kind when given)."""
+    return sorted({c for e in kb if (c := getattr(e, "city", None)) and kind in (None, e.kind)})
 
 
 def build_questions(kb: KnowledgeBase, products: dict, count: int, seed: int) -> list[Question]:
@@ -532,17 +546,19 @@ def _described_question(rng: random.Random, kb: KnowledgeBase, products: dict, e
 def build_lists(kb: KnowledgeBase, demonyms: dict[str, str], count: int, seed: int) -> list[Question]:
     """Questions about many entries, by city or by its inhabitants' adjective."""
     rng = random.Random(seed * 31 + len(kb))
-    cities = _cities(kb)
-    by_demonym = sorted(demonyms.items()) or [(p.name.fr, sorted(p.demonyms)[0]) for p in kb.vocabulary.places
-                                              if p.demonyms]
+    with_companies = {normalise(c) for c in _cities(kb, "company")}
+    by_demonym = [(city, demonym) for city, demonym in sorted(demonyms.items()) or
+                  [(p.name.fr, sorted(p.demonyms)[0]) for p in kb.vocabulary.places if p.demonyms]
+                  if normalise(city) in with_companies]
     questions = []
     for i in range(count):
         if i % 3 == 2 and by_demonym:
             city, demonym = rng.choice(by_demonym)
             questions.append(Question(rng.choice(_LISTS_DEMONYM).format(dem=demonym), normalise(city), "list"))
         else:
-            city = rng.choice(cities)
-            questions.append(Question(rng.choice(_LISTS).format(c=city), normalise(city), "list"))
+            template, kind = rng.choice(_LISTS)
+            city = rng.choice(_cities(kb, kind) or _cities(kb))
+            questions.append(Question(template.format(c=city), normalise(city), "list"))
     return questions
 
 
@@ -575,7 +591,7 @@ def build_followups(kb: KnowledgeBase, count: int, seed: int) -> list[FollowUp]:
     rng = random.Random(seed * 104_729 + len(kb))
     actors = [e for e in kb.of_type(Actor) if e.city]
     events = list(kb.of_type(Event))
-    cities = _cities(kb)
+    cities = _cities(kb, "company")
     out = []
     while len(out) < count:
         roll = rng.random()
@@ -586,7 +602,7 @@ def build_followups(kb: KnowledgeBase, count: int, seed: int) -> list[FollowUp]:
         elif roll < 0.8:
             city = rng.choice(cities)
             text, explicit = rng.choice(_FOLLOW_LIST)
-            out.append(FollowUp(rng.choice(_LISTS[:2]).format(c=city), text, explicit, None))
+            out.append(FollowUp(rng.choice(_LISTS[:2])[0].format(c=city), text, explicit, None))
         else:
             first, other = rng.sample(actors, 2)
             text, explicit, opener = rng.choice(_FOLLOW_OTHER)
@@ -734,25 +750,46 @@ def _time_followups(engine: Engine, kb: KnowledgeBase, followups: list[FollowUp]
     }
 
 
-def measure(size_label: str, questions: int, lists: int, followups: int, naive_cap: int, seed: int,
-            memory: bool, rounds: int, focus_rounds: int) -> dict:
-    """Load, index and question one knowledge base; every figure for one row of the tables."""
+@dataclass
+class Prepared:
+    """One size's knowledge base, loaded the way the bot loads it, and what it took."""
+
+    kb: KnowledgeBase
+    general: object
+    frequencies: object
+    products: dict
+    demonyms: dict[str, str]
+    seconds: dict[str, float | None]
+
+
+def prepare(size_label: str, seed: int) -> Prepared:
+    """The real base, or a generated one written as YAML files and read back by the real loader."""
     general, vocabulary_s = _timed(load_general_vocabulary)
     frequencies, freq_s = _timed(load_frequencies)  # cached per process: kept out of the index time
-    generate_s = write_s = None
+    seconds: dict[str, float | None] = {"vocabulary_s": vocabulary_s, "frequencies_s": freq_s,
+                                        "generate_s": None, "write_s": None}
     products: dict = {}
     demonyms: dict[str, str] = {}
     if size_label == "real":
-        kb, load_s = _timed(lambda: load_knowledge(general=general))
+        kb, seconds["load_s"] = _timed(lambda: load_knowledge(general=general))
     else:
-        generated, generate_s = _timed(lambda: generate_knowledge(int(size_label), seed, general.stop))
+        generated, seconds["generate_s"] = _timed(lambda: generate_knowledge(int(size_label), seed, general.stop))
         with tempfile.TemporaryDirectory(prefix="bench-kb-") as directory:
-            _, write_s = _timed(lambda: write_knowledge(generated, Path(directory)))
+            _, seconds["write_s"] = _timed(lambda: write_knowledge(generated, Path(directory)))
             gc.collect()
-            kb, load_s = _timed(lambda: load_knowledge(directory, general))
+            kb, seconds["load_s"] = _timed(lambda: load_knowledge(directory, general))
         products, demonyms = generated.products, generated.demonyms
         del generated
     gc.collect()
+    return Prepared(kb, general, frequencies, products, demonyms, seconds)
+
+
+def measure(size_label: str, questions: int, lists: int, followups: int, naive_cap: int, seed: int,
+            memory: bool, rounds: int, focus_rounds: int) -> dict:
+    """Load, index and question one knowledge base; every figure for one row of the tables."""
+    prepared = prepare(size_label, seed)
+    kb, general, frequencies = prepared.kb, prepared.general, prepared.frequencies
+    products, demonyms = prepared.products, prepared.demonyms
     engine, index_s = _timed(lambda: Engine(kb, frequencies=frequencies, general=general))
     _, search_s = _timed(lambda: engine.search.search(["index"]))  # built lazily, on first use
     naive, naive_s = _timed(lambda: NaiveMatcher(kb))
@@ -784,8 +821,7 @@ def measure(size_label: str, questions: int, lists: int, followups: int, naive_c
     return {
         "size": size_label, "entries": len(kb), "naive_strings": n_strings,
         "questions": len(asked), "naive_questions": n_naive, "rounds": rounds,
-        "vocabulary_s": vocabulary_s, "frequencies_s": freq_s, "generate_s": generate_s, "write_s": write_s,
-        "load_s": load_s, "engine_index_s": index_s, "search_index_s": search_s, "naive_index_s": naive_s,
+        **prepared.seconds, "engine_index_s": index_s, "search_index_s": search_s, "naive_index_s": naive_s,
         "mix": _latency([t for ts in timings for t in ts]),
         "named": _latency(of_kind("named")), "described": _latency(of_kind("described")),
         "out_of_scope": _latency(of_kind("out of scope")), "lists": _latency(list_ns),
@@ -796,6 +832,48 @@ def measure(size_label: str, questions: int, lists: int, followups: int, naive_c
         "engine_index_mb": engine_mb, "naive_index_mb": naive_mb, "peak_rss_mb": peak_mb,
         "cpu": sorted(os.sched_getaffinity(0)),
     }
+
+
+def profile(size_label: str, questions: int, lists: int, followups: int, seed: int, top: int) -> None:
+    """cProfile one pass of the same questions (mix, lists, follow-ups with and without focus) on one
+    size; print where the answering time goes, by function, as a share of it."""
+    import cProfile
+    import pstats
+
+    prepared = prepare(size_label, seed)
+    kb = prepared.kb
+    engine = _build_engine(kb, prepared.general, prepared.frequencies)
+    asked = build_questions(kb, prepared.products, questions, seed)
+    listed = build_lists(kb, prepared.demonyms, lists, seed)
+    openers = build_followups(kb, followups, seed)
+    focused = [(f.text, engine.answer(f.opener, today=TODAY).focus) for f in openers]
+    for label, calls in (("mix (named, described, out of scope)", [(q.text, None) for q in asked]),
+                         ("lists", [(q.text, None) for q in listed]),
+                         ("follow-ups with focus", focused),
+                         ("the same follow-ups alone", [(text, None) for text, _ in focused])):
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for text, focus in calls:
+            engine.answer(text, today=TODAY, focus=focus)
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+        stats = pstats.Stats(profiler)
+        total = next(row[3] for (file, _, name), row in stats.stats.items()
+                     if name == "answer" and file.endswith("core.py"))  # all the answering time
+        print(f"\n== {label}: {len(calls)} questions at {_size_name({'size': size_label, 'entries': len(kb)})} "
+              f"entries, {1000 * elapsed / len(calls):.2f} ms each under the profiler")
+        print(f"{'cumulative':>10} {'share':>6} {'own':>8} {'share':>6} {'calls':>9}  function")
+        rows = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)
+        shown = 0
+        for (file, line, name), (_, calls_n, own, cumulative, _) in rows:
+            if file == "~":
+                continue
+            where = f"{Path(file).relative_to(ROOT) if file.startswith(str(ROOT)) else Path(file).name}:{line}({name})"
+            print(f"{cumulative:10.3f} {cumulative / total:6.1%} {own:8.3f} {own / total:6.1%} {calls_n:9d}  {where}")
+            shown += 1
+            if shown == top:
+                break
 
 
 def _latency(ns: list[int]) -> dict:
@@ -835,8 +913,8 @@ def _accuracy(asked: list[Question], results: list[Result], naive_results: list[
         "engine_described": _share([r.entry == q.target for q, r in pairs if q.kind == "described"]),
         "engine_declined_oos": _share([r.status in (Status.UNANSWERED, Status.SMALLTALK)
                                        for q, r in pairs if q.kind == "out of scope"]),
-        # a list answer whose every item is in the city asked (by name or by demonym)
-        "engine_lists": _share([bool(r.listed) and all(places_of.get(i) == q.target for i in r.listed)
+        # an answer whose every entry shown is in the city asked (by name or by demonym)
+        "engine_lists": _share([bool(r.items) and all(places_of.get(i) == q.target for i in r.items)
                                 for q, r in zip(list_questions, list_results)]),
         "naive_clean": _share([e == q.target for q, (e, _) in naive_pairs if q.kind == "named" and not q.typo]),
         "naive_typo": _share([e == q.target for q, (e, _) in naive_pairs if q.kind == "named" and q.typo]),
@@ -1027,6 +1105,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", default="", help="also write the raw figures to this file")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: real,1000,10000, 60 questions, no memory pass, no plot")
+    parser.add_argument("--profile", metavar="SIZE",
+                        help="instead of timing, cProfile one pass of the questions on this size ('real' or a count) "
+                             "and print where the time goes")
+    parser.add_argument("--top", type=int, default=25, help="functions listed per profile (default: %(default)s)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -1034,6 +1116,9 @@ def main(argv: list[str] | None = None) -> None:
         os.sched_setaffinity(0, {args.cpu})
         print(json.dumps(measure(args.worker, args.questions, args.lists, args.followups, args.naive_cap, args.seed,
                                  not args.no_memory, args.rounds, args.focus_rounds)))
+        return
+    if args.profile:
+        profile(args.profile, args.questions, args.lists, args.followups, args.seed, args.top)
         return
     if args.quick:
         args.sizes, args.questions, args.lists, args.followups, args.naive_cap = "real,1000,10000", 60, 9, 30, 30
