@@ -662,7 +662,24 @@ def _build_engine(kb: KnowledgeBase, general, frequencies) -> Engine:
     return engine
 
 
-def _time_mix(engine: Engine, naive: NaiveMatcher, asked: list[Question], n_naive: int, rounds: int):
+@dataclass
+class _Slow:
+    """Keeps a full run bounded: a question whose first answer took longer than `cap_ns` is not
+    asked again in later passes; its first timing stands for them (and is counted in `reused`)."""
+
+    cap_ns: int
+    reused: int = 0
+
+    def reuse(self, timings: list[int]) -> bool:
+        if timings and timings[0] > self.cap_ns:
+            timings.append(timings[0])
+            self.reused += 1
+            return True
+        return False
+
+
+def _time_mix(engine: Engine, naive: NaiveMatcher, asked: list[Question], n_naive: int, rounds: int,
+              slow: _Slow):
     """Nanoseconds of every engine answer (`rounds` passes; the first interleaved with the naive one)."""
     timings: list[list[int]] = [[] for _ in asked]
     naive_ns, results, naive_results = [], [], []
@@ -670,6 +687,8 @@ def _time_mix(engine: Engine, naive: NaiveMatcher, asked: list[Question], n_naiv
     clock = time.perf_counter_ns
     for round_ in range(rounds):
         for i, q in enumerate(asked):  # interleaved: a noisy second slows both approaches alike
+            if slow.reuse(timings[i]):
+                continue
             t0 = clock()
             result = engine.answer(q.text, today=TODAY)
             t1 = clock()
@@ -686,20 +705,23 @@ def _time_mix(engine: Engine, naive: NaiveMatcher, asked: list[Question], n_naiv
     return timings, naive_ns, results, naive_results
 
 
-def _time_lists(engine: Engine, asked: list[Question], rounds: int) -> tuple[list[int], list[Result]]:
+def _time_lists(engine: Engine, asked: list[Question], rounds: int, slow: _Slow) -> tuple[list[int], list[Result]]:
     gc.collect()
-    clock, timings, results = time.perf_counter_ns, [], []
+    clock, results = time.perf_counter_ns, []
+    timings: list[list[int]] = [[] for _ in asked]
     for round_ in range(rounds):
-        for q in asked:
+        for i, q in enumerate(asked):
+            if slow.reuse(timings[i]):
+                continue
             t0 = clock()
             result = engine.answer(q.text, today=TODAY)
-            timings.append(clock() - t0)
+            timings[i].append(clock() - t0)
             if not round_:
                 results.append(result)
-    return timings, results
+    return [t for ts in timings for t in ts], results
 
 
-def _time_followups(engine: Engine, kb: KnowledgeBase, followups: list[FollowUp], rounds: int) -> dict:
+def _time_followups(engine: Engine, kb: KnowledgeBase, followups: list[FollowUp], rounds: int, slow: _Slow) -> dict:
     """Each follow-up with its opener's focus, alone and named explicitly, interleaved, order alternating."""
     cases = []
     for f in followups:
@@ -718,11 +740,15 @@ def _time_followups(engine: Engine, kb: KnowledgeBase, followups: list[FollowUp]
         for i, (text, explicit, focus, _) in enumerate(cases):
             order = ((with_ns, focus), (alone_ns, empty)) if (round_ + i) % 2 == 0 else ((alone_ns, empty), (with_ns, focus))
             for sink, context in order:
+                if slow.reuse(sink[i]):
+                    continue
                 t0 = clock()
                 result = engine.answer(text, today=TODAY, focus=context)
                 sink[i].append(clock() - t0)
                 if not round_:
                     results.append((context is focus, result))
+            if slow.reuse(explicit_ns[i]):
+                continue
             t0 = clock()
             engine.answer(explicit, today=TODAY)
             explicit_ns[i].append(clock() - t0)
@@ -781,14 +807,26 @@ def prepare(size_label: str, seed: int) -> Prepared:
 
 
 def measure(size_label: str, questions: int, lists: int, followups: int, naive_cap: int, seed: int,
-            memory: bool, rounds: int, focus_rounds: int) -> dict:
+            memory: bool, rounds: int, focus_rounds: int, slow_cap_s: float) -> dict:
     """Load, index and question one knowledge base; every figure for one row of the tables."""
+    load_before = os.getloadavg()[0]
+    phases: dict[str, float] = {}
+    phase_started = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal phase_started
+        now = time.perf_counter()
+        phases[name] = now - phase_started
+        phase_started = now
+
+    slow = _Slow(int(slow_cap_s * 1e9))
     prepared = prepare(size_label, seed)
     kb, general, frequencies = prepared.kb, prepared.general, prepared.frequencies
     products, demonyms = prepared.products, prepared.demonyms
     engine, index_s = _timed(lambda: Engine(kb, frequencies=frequencies, general=general))
     _, search_s = _timed(lambda: engine.search.search(["index"]))  # built lazily, on first use
     naive, naive_s = _timed(lambda: NaiveMatcher(kb))
+    phase("prepare")
 
     asked = build_questions(kb, products, questions + WARM_UP, seed)
     warm, asked = asked[:WARM_UP], asked[WARM_UP:]
@@ -797,10 +835,13 @@ def measure(size_label: str, questions: int, lists: int, followups: int, naive_c
         engine.answer(q.text, today=TODAY)
         if i < NAIVE_WARM_UP:
             naive.best(q.text)
-    timings, naive_ns, results, naive_results = _time_mix(engine, naive, asked, n_naive, rounds)
+    timings, naive_ns, results, naive_results = _time_mix(engine, naive, asked, n_naive, rounds, slow)
+    phase("mix")
     list_questions = build_lists(kb, demonyms, lists, seed)
-    list_ns, list_results = _time_lists(engine, list_questions, rounds)
-    focus = _time_followups(engine, kb, build_followups(kb, followups, seed), focus_rounds)
+    list_ns, list_results = _time_lists(engine, list_questions, rounds, slow)
+    phase("lists")
+    focus = _time_followups(engine, kb, build_followups(kb, followups, seed), focus_rounds, slow)
+    phase("follow-ups")
 
     def of_kind(kind: str) -> list[int]:
         return [t for q, ts in zip(asked, timings) if q.kind == kind for t in ts]
@@ -812,6 +853,7 @@ def measure(size_label: str, questions: int, lists: int, followups: int, naive_c
         del engine, naive
         engine_mb = _traced_mb(lambda: _build_engine(kb, general, frequencies))
         naive_mb = _traced_mb(lambda: NaiveMatcher(kb))
+        phase("memory")
     engine_on_naive = _latency([ts[0] for ts in timings[:n_naive]])  # the interleaved pass
     naive_latency = _latency(naive_ns)
     return {
@@ -826,7 +868,8 @@ def measure(size_label: str, questions: int, lists: int, followups: int, naive_c
         "focus": focus,
         "accuracy": _accuracy(asked, results, naive_results, list_questions, list_results, kb),
         "engine_index_mb": engine_mb, "naive_index_mb": naive_mb, "peak_rss_mb": peak_mb,
-        "cpu": sorted(os.sched_getaffinity(0)),
+        "cpu": sorted(os.sched_getaffinity(0)), "load_average": [load_before, os.getloadavg()[0]],
+        "phases_s": phases, "reused_timings": slow.reused, "slow_cap_s": slow_cap_s,
     }
 
 
@@ -990,6 +1033,14 @@ def print_report(rows: list[dict]) -> None:
                       f"{r['mix']['qps']:,.0f}", f"{r['naive']['qps']:,.1f}"))
     _print_lines(lines)
     print("all = named + described + out of scope (the targets); lists grow with the base and are apart.")
+    for r in rows:
+        if r["reused_timings"]:
+            print(f"{_size_name(r)}: {r['reused_timings']} timings are repeats of a first answer slower than "
+                  f"{r['slow_cap_s']:g} s (--slow-cap), not asked again to keep the run bounded.")
+    print("\nRun: " + "; ".join(
+        f"{_size_name(r)} {sum(r['phases_s'].values()):.0f} s ("
+        + ", ".join(f"{name} {seconds:.0f}" for name, seconds in r["phases_s"].items())
+        + f"), load average {r['load_average'][0]:.1f} -> {r['load_average'][1]:.1f}" for r in rows))
 
     print("\nLoad and index, s")
     lines = [("KB size", "generate", "write YAML", "load YAML", "Engine()", "search index", "load+index",
@@ -1069,7 +1120,8 @@ def _run_worker(size: str, args: argparse.Namespace) -> dict:
     command = [sys.executable, __file__, "--worker", size, "--questions", str(args.questions),
                "--lists", str(args.lists), "--followups", str(args.followups),
                "--naive-cap", str(args.naive_cap), "--seed", str(args.seed), "--cpu", str(args.cpu),
-               "--rounds", str(args.rounds), "--focus-rounds", str(args.focus_rounds)]
+               "--rounds", str(args.rounds), "--focus-rounds", str(args.focus_rounds),
+               "--slow-cap", str(args.slow_cap)]
     if args.no_memory:
         command.append("--no-memory")
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
@@ -1094,6 +1146,9 @@ def main(argv: list[str] | None = None) -> None:
                                                               "(default: %(default)s)")
     parser.add_argument("--focus-rounds", type=int, default=5, help="timed passes over the follow-ups "
                                                                     "(default: %(default)s)")
+    parser.add_argument("--slow-cap", type=float, default=1.0,
+                        help="seconds: a question whose first answer takes longer is not asked again in later "
+                             "passes, its first timing is repeated (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)), help="CPU to pin workers to")
     parser.add_argument("--plot", default=str(DEFAULT_PLOT), help="PNG path; empty for none (default: %(default)s)")
@@ -1111,7 +1166,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         os.sched_setaffinity(0, {args.cpu})
         print(json.dumps(measure(args.worker, args.questions, args.lists, args.followups, args.naive_cap, args.seed,
-                                 not args.no_memory, args.rounds, args.focus_rounds)))
+                                 not args.no_memory, args.rounds, args.focus_rounds, args.slow_cap)))
         return
     if args.profile:
         profile(args.profile, args.questions, args.lists, args.followups, args.seed, args.top)
