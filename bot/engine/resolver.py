@@ -277,9 +277,9 @@ class Resolver:
         """"The Ohio one", "celui de Lille": the one item of the last list a word of it names."""
         if not focus.listed or not set(frame.words) & self.lx.general.pronouns.choice:
             return []
-        words = [w for w in frame.words if w not in self.lx.general.stop]
+        words = {w for w in frame.words if w not in self.lx.general.stop}
         hits = [e for e in focus.listed if set(frame.places) & self._places.get(e, set())
-                or e in self.named_with(words)]
+                or words & set(normalise(" ".join(self.kb.entries[e].all_names())).split())]
         return hits if len(hits) == 1 else []
 
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
@@ -678,7 +678,8 @@ class Resolver:
                 strong = [h.entry for h in self.search.search(describing, among=employers, limit=3)
                           if h.score >= DESCRIBED_SCORE]
             if strong:
-                items = [e for e in strong if e in related] or strong
+                kept = set(related)
+                items = [e for e in strong if e in kept] or strong
         if frame.yes_no and frame.unknown >= 2 and not strong:
             items = []  # "Is there a fair about giraffes?": none that the sources describe so
         if not items:
