@@ -29,6 +29,7 @@ from bot.vocabulary import GeneralVocabulary
 MAX_QUESTION_CHARS = 500
 LEARNED_SCORE = 90.0  # how close a question must be to one staff linked before
 SHORT_MESSAGE_WORDS = 2  # a message this short never changes the conversation's language
+MAX_LISTED = 50  # how much of a list the focus keeps for "the first one", "which of them"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
@@ -183,6 +184,6 @@ def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:
     entries = tuple(dict.fromkeys(about + tuple(e for e in previous.entries if e not in about)))[:3]
     # The last list stays while the conversation picks from it ("the first one", "the other one").
     picked = set(resolution.subjects) <= set(previous.listed)
-    listed = resolution.listed or (previous.listed if picked else ())
+    listed = (resolution.listed or (previous.listed if picked else ()))[:MAX_LISTED]
     return Focus(entries=entries, listed=listed, ask=frame.ask.value, attribute=frame.attribute)
 
