@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import Lexicon, phrase_in
 from bot.engine.matching import AliasIndex, Mention, Vocabulary, Word
@@ -98,6 +98,10 @@ class Reader:
             w for w, labels in lexicon.asks.words.items() if set(labels) & {"where", "when", "who", "how_many", "list"}
         }
         self._question_openers = self._wh_words | g.interrogatives
+        # Per small-talk kind, built once: its phrases, its cue words, every word it may hold.
+        filler = g.smalltalk_filler | set(g.stop)
+        self._smalltalk = {kind: (cues.phrases, cues.words, cues.words | filler | {w for p in cues.phrases for w in p.split()})
+                           for kind, cues in lexicon.smalltalk.items()}
 
     # ------------------------------------------------------------------ text
     def fold(self, text: str) -> str:
@@ -122,11 +126,9 @@ class Reader:
             return None
         words = set(folded.split())
         best: tuple[float, str] | None = None
-        allowed = self.lx.general.smalltalk_filler | set(self.lx.general.stop)
-        for kind, cues in self.lx.smalltalk.items():
-            phrase_score = max((fuzz.ratio(folded, p) for p in cues.phrases), default=0.0)
-            covered = words <= (cues.words | allowed | {w for p in cues.phrases for w in p.split()})
-            score = phrase_score if phrase_score >= 88 else (80.0 if covered and words & cues.words else 0.0)
+        for kind, (phrases, cue_words, allowed) in self._smalltalk.items():
+            found = process.extractOne(folded, phrases, scorer=fuzz.ratio, score_cutoff=88) if phrases else None
+            score = found[1] if found else (80.0 if words <= allowed and words & cue_words else 0.0)
             if score and (best is None or score > best[0]):
                 best = (score, kind)
         return best[1] if best else None

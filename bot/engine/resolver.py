@@ -101,6 +101,9 @@ class Resolver:
             for name, value in entry.__dict__.items():
                 if isinstance(value, tuple):
                     self._values.update((name, v) for v in value)
+        self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
+        # What a place can hold, when a question names only a place: actors and events, not media.
+        self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
         self._queries: dict[str, Callable[[Entry, Frame, dt.date], Part]] = {
             "card": lambda e, f, t: Card(e.id),
@@ -223,7 +226,7 @@ class Resolver:
 
     def _split(self, frame: Frame, named: list[Named]) -> tuple[list[str], list[str]]:
         """Named entries that are the subject, and those that only narrow a list ("vaccine companies")."""
-        wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        wanted = self._named_kinds(frame)
         if Ask.HOW_MANY in frame.asks:
             wanted = set()  # "how many people...": the noun says what is counted, not what is answered
         subjects, filters = [], []
@@ -284,7 +287,7 @@ class Resolver:
 
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
         """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
-        wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds))
+        wanted = self._named_kinds(frame)
         for entry_id in focus.entries:
             entry = self.kb.entries.get(entry_id)
             if entry is None:
@@ -348,9 +351,13 @@ class Resolver:
     def _counts(self, frame: Frame) -> bool:
         return bool(frame.attribute and self.lx.general.attributes[frame.attribute].figures)
 
+    def _named_kinds(self, frame: Frame) -> set[str]:
+        """The entry kinds the clause's kind nouns select ("companies", "that institution")."""
+        return set().union(*(self._kind_of_noun[k] for k in frame.kinds))
+
     def _wanted(self, frame: Frame) -> set[str]:
         """The entry kinds a clause asks for: its kind nouns, companies for a job search."""
-        wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        wanted = self._named_kinds(frame)
         if Ask.JOBS in frame.asks and not wanted:
             wanted = {"company"}
         if Ask.SAID in frame.asks and not wanted:
@@ -442,7 +449,7 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
-        named_kinds = set().union(*(self._kind_of_noun[k] for k in frame.kinds)) if frame.kinds else set()
+        named_kinds = self._named_kinds(frame)
         if self._is_value_of(entry.id, spec.fields or (attribute,)) or entry.kind in named_kinds:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
@@ -530,7 +537,8 @@ class Resolver:
         if wanted:  # a job seeker wants employers: only companies, or the sector's companies
             actors = [a for a in actors if self.kb.entries[a].kind in wanted]
             if not actors:
-                return Listing("companies", tuple(e.id for e in self.kb if e.kind in wanted))
+                return Listing("companies", tuple(sorted((e for k in wanted for e in self._by_kind.get(k, ())),
+                                                         key=self._order.__getitem__)))
         if not actors:
             return Card(entry.id)
         return Listing("actors_with", tuple(actors), subject=entry.id)
@@ -577,7 +585,7 @@ class Resolver:
             if year is not None:
                 return year in frame.years
         if frame.kinds:
-            wanted = set().union(*(self._kind_of_noun[k] for k in frame.kinds))
+            wanted = self._named_kinds(frame)
             return entry.kind in wanted
         named = [n.entry for n in frame.named if n.entry != self.initiative]
         for other in named:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
@@ -643,7 +651,7 @@ class Resolver:
         if not wanted and within:
             wanted = {self.kb.entries[e].kind for e in within}
         if not wanted and frame.places:
-            wanted = {e.kind for e in self.kb if isinstance(e, (Actor, Event)) and e.kind != "media"}
+            wanted = set(self._placed_kinds)
         if not wanted:
             hit = self._described(frame, None)
             if hit:
@@ -674,7 +682,7 @@ class Resolver:
             hits = self.search.search(describing, among=set(base), limit=len(base))
             strong = [h.entry for h in hits if h.score >= DESCRIBED_SCORE]
             if not strong and Ask.JOBS in frame.asks and not frame.kinds:  # employers are not only companies
-                employers = set(self._filtered([e.id for e in self.kb if isinstance(e, Actor)], frame, today))
+                employers = set(self._filtered(self._actors, frame, today))
                 strong = [h.entry for h in self.search.search(describing, among=employers, limit=3)
                           if h.score >= DESCRIBED_SCORE]
             if strong:
