@@ -2,8 +2,10 @@
 
 Names are matched as whole aliases, never as a lone shared word: a question must contain every
 distinctive word of an alias (in any order) to name its entry. Typos are repaired one word at a
-time against the vocabulary of known words with rapidfuzz, inside blocks of words sharing a first
-or last letter and a similar length, so the cost stays flat as the knowledge base grows.
+time against the vocabulary of known words with rapidfuzz, inside small blocks of words of a similar
+length that share their first letters, their last letters, or their first and last one: a word
+with one or two typos keeps at least one of those intact, and the blocks stay small as the
+knowledge base grows.
 """
 from __future__ import annotations
 
@@ -65,8 +67,19 @@ def max_edits(length: int) -> int:
     return 1 if length <= 7 else 2
 
 
+def _block_keys(word: str, length: int) -> tuple[tuple[str, str, int], ...]:
+    """The blocks holding the words of `length` letters that `word` could be a typo of.
+
+    A block is (which letters, those letters, length): the first few letters, the last few (three
+    from six letters on, two below), or the first and the last one. A word is filed under its own
+    length; a typo looks in each length it may have lost or gained letters from.
+    """
+    affix = 3 if length >= 6 else 2
+    return (("head", word[:affix], length), ("tail", word[-affix:], length), ("ends", word[0] + word[-1], length))
+
+
 class Vocabulary:
-    """Known words, blocked by (first letter, length) and (last letter, length) for fast repair."""
+    """Known words, filed in small blocks (see `_block_keys`) so that repair compares few of them."""
 
     def __init__(self) -> None:
         self.words: set[str] = set()
@@ -77,8 +90,8 @@ class Vocabulary:
             self.words.add(word)
             return
         self.words.add(word)
-        self._blocks[("first", word[0], len(word))].append(word)
-        self._blocks[("last", word[-1], len(word))].append(word)
+        for key in _block_keys(word, len(word)):
+            self._blocks[key].append(word)
 
     def __contains__(self, word: str) -> bool:
         return word in self.words
@@ -94,7 +107,7 @@ class Vocabulary:
             return None
         candidates: dict[str, int] = {}
         for length in range(len(word) - limit, len(word) + limit + 1):
-            for block in (("first", word[0], length), ("last", word[-1], length)):
+            for block in _block_keys(word, length):
                 choices = self._blocks.get(block)
                 if choices:
                     for found, distance, _ in process.extract(word, choices, scorer=OSA.distance,
