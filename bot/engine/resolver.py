@@ -280,9 +280,11 @@ class Resolver:
         """"The Ohio one", "celui de Lille": the one item of the last list a word of it names."""
         if not focus.listed or not set(frame.words) & self.lx.general.pronouns.choice:
             return []
-        words = {w for w in frame.words if w not in self.lx.general.stop}
-        hits = [e for e in focus.listed if set(frame.places) & self._places.get(e, set())
-                or words & set(normalise(" ".join(self.kb.entries[e].all_names())).split())]
+        named = self.named_with([w for w in frame.words if w not in self.lx.general.stop])
+        places = set(frame.places)
+        if not named and not places:
+            return []
+        hits = [e for e in focus.listed if e in named or places & self._places.get(e, set())]
         return hits if len(hits) == 1 else []
 
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
