@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, Status
+from bot.engine.matching import Vocabulary
 from bot.engine.result import (
     Ask, Card, Clarify, FieldValue, Focus, Listing, Location, Missing, OtherEdition, Schedule, Verdict,
 )
@@ -79,6 +80,40 @@ def test_acknowledgements_are_small_talk_and_keep_the_language(engine: Engine, w
 def test_the_best_small_talk_wins(engine: Engine):
     assert ask(engine, "who are you?")[0].parts[0].kind == "who_are_you"
     assert ask(engine, "how are you?")[0].parts[0].kind == "how_are_you"
+
+
+# ------------------------------------------------------------------ typos
+@pytest.mark.parametrize(("typed", "known"), [
+    ("chemtech", "chematech"),      # a letter dropped inside
+    ("hcematech", "chematech"),     # two first letters swapped
+    ("chematehc", "chematech"),     # two last letters swapped
+    ("inovativ", "innovative"),     # two typos, one near each end: only the second look finds it
+    ("galaien", "galaine"),
+])
+def test_a_typo_is_repaired_to_the_closest_known_word(typed: str, known: str):
+    vocabulary = Vocabulary()
+    for word in ("chematech", "innovative", "innovation", "galaine", "galette", "dijon", "genesis"):
+        vocabulary.add(word)
+    repaired = vocabulary.repair(typed)
+    assert repaired is not None and repaired[0] == known and repaired[1] < 100, repaired
+
+
+@pytest.mark.parametrize("typed", ["boulangerie", "xyzzyx", "dij"])
+def test_a_word_far_from_every_known_word_is_not_repaired(typed: str):
+    vocabulary = Vocabulary()
+    for word in ("chematech", "innovative", "dijon", "genesis"):
+        vocabulary.add(word)
+    assert vocabulary.repair(typed) is None
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("chemtech c'est ou ?", "chematech"),
+    ("inovativ therapys days, when was it", "innovative-therapies-days"),
+    ("bioforwrd wiskonsin, what is it", "bioforward"),
+])
+def test_a_name_typed_with_typos_finds_its_entry(engine: Engine, question: str, entry: str):
+    result, _ = ask(engine, question)
+    assert result.status == A and result.entry == entry, result
 
 
 # ------------------------------------------------------------------ described, not named

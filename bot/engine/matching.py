@@ -67,19 +67,26 @@ def max_edits(length: int) -> int:
     return 1 if length <= 7 else 2
 
 
-def _block_keys(word: str, length: int) -> tuple[tuple[str, str, int], ...]:
+def _block_keys(word: str, length: int, affix: int | None = None) -> tuple[tuple[str, str, int], ...]:
     """The blocks holding the words of `length` letters that `word` could be a typo of.
 
-    A block is (which letters, those letters, length): the first few letters, the last few (three
-    from six letters on, two below), or the first and the last one. A word is filed under its own
-    length; a typo looks in each length it may have lost or gained letters from.
+    A block is (which letters, those letters, length): the first `affix` letters, the last `affix`
+    (by default three from six letters on, two below), or the first and the last one. A word is
+    filed under its own length; a typo looks in each length it may have lost or gained letters from.
     """
-    affix = 3 if length >= 6 else 2
+    affix = affix or (3 if length >= 6 else 2)
     return (("head", word[:affix], length), ("tail", word[-affix:], length), ("ends", word[0] + word[-1], length))
 
 
+WIDE_AFFIX = 2  # second look for two typos, one near each end ("inovativ"): two letters kept at one end
+
+
 class Vocabulary:
-    """Known words, filed in small blocks (see `_block_keys`) so that repair compares few of them."""
+    """Known words, filed in small blocks (see `_block_keys`) so that repair compares few of them.
+
+    Repair looks in the narrow blocks first; a long word with nothing close there gets a second
+    look in the wider blocks of its two first or two last letters.
+    """
 
     def __init__(self) -> None:
         self.words: set[str] = set()
@@ -90,7 +97,10 @@ class Vocabulary:
             self.words.add(word)
             return
         self.words.add(word)
-        for key in _block_keys(word, len(word)):
+        keys = set(_block_keys(word, len(word)))
+        if len(word) >= 6:
+            keys.update(_block_keys(word, len(word), WIDE_AFFIX))
+        for key in keys:
             self._blocks[key].append(word)
 
     def __contains__(self, word: str) -> bool:
@@ -105,18 +115,26 @@ class Vocabulary:
         limit = max_edits(len(word))
         if not limit:
             return None
-        candidates: dict[str, int] = {}
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            for block in _block_keys(word, length):
-                choices = self._blocks.get(block)
-                if choices:
-                    for found, distance, _ in process.extract(word, choices, scorer=OSA.distance,
-                                                              score_cutoff=limit, limit=8):
-                        candidates[found] = distance
+        lengths = range(len(word) - limit, len(word) + limit + 1)
+        candidates = self._closest(word, limit, [key for n in lengths for key in _block_keys(word, n)])
+        if not candidates and limit > 1:
+            candidates = self._closest(word, limit, [key for n in lengths if n >= 6
+                                                     for key in _block_keys(word, n, WIDE_AFFIX)[:2]])
         if not candidates:
             return None
         best = min(candidates, key=lambda c: (candidates[c], c not in prefer, -fuzz.ratio(word, c), c))  # total order: same answer in every process
         return best, round(100.0 * (1 - candidates[best] / max(len(word), len(best))), 1)
+
+    def _closest(self, word: str, limit: int, blocks: list[tuple[str, str, int]]) -> dict[str, int]:
+        """Words of these blocks within `limit` edits of `word`, with their distance."""
+        candidates: dict[str, int] = {}
+        for block in blocks:
+            choices = self._blocks.get(block)
+            if choices:
+                for found, distance, _ in process.extract(word, choices, scorer=OSA.distance,
+                                                          score_cutoff=limit, limit=8):
+                    candidates[found] = distance
+        return candidates
 
 
 class AliasIndex:
