@@ -68,6 +68,7 @@ class DescriptionIndex:
     @functools.cached_property
     def _index(self):
         import bm25s
+        import numpy as np
 
         self._ids = [entry.id for entry in self._knowledge]
         self._position = {entry_id: i for i, entry_id in enumerate(self._ids)}
@@ -75,6 +76,9 @@ class DescriptionIndex:
         retriever = bm25s.BM25()
         retriever.index(corpus, show_progress=False)
         self._vocab = set(retriever.vocab_dict)
+        # Equal scores would make numpy's partial sort slow and its order arbitrary: a nudge far
+        # below any real score difference keeps them apart, the earlier entry ahead.
+        self._tie_break = np.arange(len(self._ids), dtype=np.float64) * (1e-9 / max(len(self._ids), 1))
         return retriever
 
     def search(self, words: Iterable[str], among: set[str] | None = None, limit: int = 5) -> list[Hit]:
@@ -90,6 +94,9 @@ class DescriptionIndex:
             positions = np.sort(np.fromiter((self._position[e] for e in among if e in self._position), dtype=np.int64))
         else:
             positions = np.flatnonzero(scores)
+            if len(positions) > 4 * limit:  # keep the best `limit` before sorting (ties: earlier entry first)
+                nudged = scores[positions] - self._tie_break[:len(positions)]
+                positions = np.sort(positions[np.argpartition(nudged, -limit)[-limit:]])
         if not len(positions):
             return []
         chosen = scores[positions]
