@@ -140,11 +140,35 @@ def test_a_job_seeker_describing_a_field_gets_the_employers(engine: Engine):
     ("Did the BioImp consortium start in 2023?", False, "2024"),
     ("Y a-t-il 48 entreprises de biothérapie dans la région ?", True, "48"),
     ("Was the Wisconsin summit held in Canada?", False, "united states"),
+    # one false claim among true ones, and two named things said to be one
+    ("Was the Genesis project led by the CNRS?", False, "urgo"),
+    ("Is BioImp funded with 800 million by the EU?", True, "800"),
+    ("Did BioImp get its 800 million from the French government?", False, "800"),
+    ("Roland Lescure, c'est le président de la Région ?", False, "ministre"),
+    ("Did Urgo lead the Genesis project?", True, "urgo"),
 ])
 def test_yes_no_questions_say_yes_or_no_first(engine: Engine, question: str, yes: bool, fact: str):
     result, text = ask(engine, question)
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result
     assert text.startswith(("yes", "oui") if yes else ("no", "non")) and fact in text, text
+
+
+@pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
+def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == S, result
+
+
+@pytest.mark.parametrize("question", ["Combien d'entreprises biotech en Pays de la Loire ?",
+                                      "How many biotherapy jobs are there in Île-de-France?"])
+def test_a_figure_asked_for_another_region_is_declined_with_that_region(engine: Engine, question: str):
+    result, text = ask(engine, question)
+    assert result.status == U and ("loire" in text or "ile-de-france" in text), text
+
+
+def test_asking_which_is_better_is_an_opinion_the_bot_does_not_give(engine: Engine):
+    result, _ = ask(engine, "Il vaut mieux postuler chez Urgo ou chez Chematech ?")
+    assert result.status == U, result
 
 
 # ------------------------------------------------------------------ editions and missing fields

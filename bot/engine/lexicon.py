@@ -72,13 +72,15 @@ class Places:
     by_word: dict[str, str] = field(default_factory=dict)             # alias / demonym (normalised) -> key
     within: dict[str, str] = field(default_factory=dict)              # key -> wider place key
     longest: int = 1
+    stop: frozenset[str] = frozenset()  # questions are read without these: "rio de janeiro" is "rio janeiro"
 
     def add(self, key: str, names: dict[str, str], aliases: Iterable[str] = ()) -> None:
         self.names.setdefault(key, names)
         for alias in (key, *aliases, *(normalise(n) for n in names.values())):
-            if alias:
-                self.by_word.setdefault(alias, key)
-                self.longest = max(self.longest, len(alias.split()))
+            stripped = " ".join(w for w in alias.split() if w not in self.stop)
+            for form in {alias, stripped} if len(stripped.split()) > 1 else {alias}:
+                self.by_word.setdefault(form, key)
+                self.longest = max(self.longest, len(form.split()))
 
     def key_of(self, text: str | None) -> str | None:
         """The place a free text (an entry's city or area) names, if any."""
@@ -135,11 +137,11 @@ class Lexicon:
         self.synonym_of = {word: group for group, words in general.synonyms.items() for word in words}
         self.shorthand = {normalise(k): normalise(v) for k, v in general.shorthand.items()}
         self.self_intro = general.self_intro.phrases
-        self.places = self._places(knowledge)
+        self.places = self._places(knowledge, general.stop)
 
     @staticmethod
-    def _places(knowledge: KnowledgeBase) -> Places:
-        places = Places()
+    def _places(knowledge: KnowledgeBase, stop: frozenset[str]) -> Places:
+        places = Places(stop=frozenset(stop))
         for place in knowledge.vocabulary.places:
             key = normalise(place.key)
             places.add(key, {"fr": place.name.fr, "en": place.name.en}, place.aliases)

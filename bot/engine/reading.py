@@ -102,6 +102,7 @@ class Reader:
         filler = g.smalltalk_filler | set(g.stop)
         self._smalltalk = {kind: (cues.phrases, cues.words, cues.words | filler | {w for p in cues.phrases for w in p.split()})
                            for kind, cues in lexicon.smalltalk.items()}
+        self._smalltalk_words = set().union(*(allowed for _, _, allowed in self._smalltalk.values()))
 
     # ------------------------------------------------------------------ text
     def fold(self, text: str) -> str:
@@ -131,6 +132,10 @@ class Reader:
             score = found[1] if found else (80.0 if words <= allowed and words & cue_words else 0.0)
             if score and (best is None or score > best[0]):
                 best = (score, kind)
+        if best is None and words <= self._smalltalk_words:  # "thanks, bye!": several kinds, the last one said
+            said = [kind for word in folded.split() for kind, (_, cue_words, _) in self._smalltalk.items()
+                    if word in cue_words]
+            return said[-1] if said else None
         return best[1] if best else None
 
     def sentences(self, text: str) -> list[Sentence]:
@@ -283,9 +288,10 @@ class Reader:
                          and w.text not in self.general_words]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
             pointing = set(all_words) & (g.pronouns.person | g.pronouns.thing)
+            equated = len(frame.named) > 1 and not set(all_words) & g.conjunctions  # "Acme c'est l'institut Foo ?"
             frame.yes_no = bool(frame.named or frame.kinds or pointing) and bool(
                 frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute or frame.narrowing
-                or frame.content)
+                or frame.content or equated)
         launch = g.asks.get("launched")
         if Ask.LAUNCHED in frame.asks and not frame.yes_no and (frame.years or (
                 describing and Ask.WHEN not in frame.asks and launch and not phrase_in(clause, launch.phrases))):

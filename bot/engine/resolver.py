@@ -9,7 +9,7 @@ relation. Yes/no questions compare the claim with the fact found.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bot.engine.lexicon import Lexicon, entry_place_texts, phrase_in
@@ -566,34 +566,43 @@ class Resolver:
         return None
 
     def _verdict(self, entry: Entry, part: Part, frame: Frame) -> bool | None:
+        """Yes or no to every claim the question makes about the entry: one false claim makes it
+        "no" ("Did it get its €800m from the government?"); with no claim checked, what its texts say."""
+        checks = list(self._claims(entry, part, frame))
+        if False in checks:
+            return False
+        return True if checks else self._supported(entry, frame)
+
+    def _claims(self, entry: Entry, part: Part, frame: Frame) -> Iterator[bool]:
+        """Each checkable claim of a yes/no question about the entry, true or false."""
         places = self._places.get(entry.id, set())
         if frame.places and (places or isinstance(entry, (Event, Actor))):
-            return any(p in places for p in frame.places)
+            yield any(p in places for p in frame.places)
         target = self.kb.entries.get(getattr(part, "entry", None) or "") or entry
         claims = {n for n in frame.numbers if n not in frame.years}
-        figures = [target] if isinstance(target, Figure) else [
-            self.kb.entries[f] for f in self.kb.figures_by_subject.get(entry.id, ())]
+        if isinstance(target, Figure):  # a figure is checked by its number; the other words only name it
+            if claims:
+                yield any(abs(n - target.value) < 1e-6 for n in claims)
+            return
+        figures = [self.kb.entries[f] for f in self.kb.figures_by_subject.get(entry.id, ())]
         if claims and figures:  # "Did it get €80m?": the figure about it says
-            return any(abs(n - f.value) < 1e-6 for n in claims for f in figures)
+            yield any(abs(n - f.value) < 1e-6 for n in claims for f in figures)
         if frame.months and isinstance(entry, Event):
-            return bool({entry.start.month, entry.end.month} & frame.months)
+            yield bool({entry.start.month, entry.end.month} & frame.months)
         if frame.narrowing:  # "Is she a minister?": what the entry's texts call it
-            return bool(self.search.coverage(frame.narrowing, entry.id))
+            yield bool(self.search.coverage(frame.narrowing, entry.id))
         if frame.attribute and self._is_value_of(entry.id, self.lx.general.attributes[frame.attribute].fields
                                                  or (frame.attribute,)):
-            return True  # "Is Acme one of the partners?"
-        if frame.years:
-            year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
-            if year is not None:
-                return year in frame.years
+            yield True  # "Is Acme one of the partners?"
+        year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
+        if frame.years and year is not None:
+            yield year in frame.years
         if frame.kinds:
-            wanted = self._named_kinds(frame)
-            return entry.kind in wanted
-        named = [n.entry for n in frame.named if n.entry != self.initiative]
-        for other in named:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
-            if other != entry.id and not any(self._linked(other, x) for x in named if x != other):
-                return False
-        return self._supported(entry, frame)
+            yield entry.kind in self._named_kinds(frame)
+        named = {n.entry for n in frame.named if n.entry != self.initiative} | {entry.id}
+        for other in named - {entry.id}:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
+            if not any(self._linked(other, x) for x in named - {other}):
+                yield False
 
     def _supported(self, entry: Entry, frame: Frame) -> bool | None:
         """Yes when the entry's own texts say what the question claims; otherwise no verdict."""
