@@ -326,6 +326,8 @@ class _Renderer:
 
     def _fieldvalue(self, part: FieldValue, w: _Writer) -> None:
         value = part.value.get(self.lang) if hasattr(part.value, "get") and not isinstance(part.value, str) else part.value
+        if isinstance(value, dt.date):  # "14 November 2025", never an ISO date
+            value = format_dates(value, value, self.lang).removeprefix("le ").removeprefix("on ")
         w.line(t("field", self.lang, name=self.name(part.entry, w), attribute=w.esc(self.label(part.attribute)),
                  value=w.esc(str(value))))
 

@@ -171,6 +171,33 @@ def test_asking_which_is_better_is_an_opinion_the_bot_does_not_give(engine: Engi
     assert result.status == U, result
 
 
+@pytest.mark.parametrize(("question", "listed"), [
+    ("Quelles entreprises biotech y a-t-il à Besançon ?", ["rd-biotech"]),
+    ("which biotherapy companies are based in Dijon?", ["chematech"]),
+])
+def test_a_key_figure_named_in_a_which_question_lists_the_entries_it_counts(engine: Engine, question: str, listed: list[str]):
+    result, _ = ask(engine, question)
+    assert result.status == A and (list(result.focus.listed) or list(result.focus.entries)) == listed, result
+
+
+def test_the_same_words_asked_how_many_still_give_the_figure(engine: Engine):
+    result, text = ask(engine, "How many biotech companies are there?")
+    assert result.status == A and "250" in text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Quand se termine BioImp ?", None),             # no end date in the sources
+    ("Which edition of BioFit was it?", None),       # no edition number either
+    ("When does the Lyon congress end?", "14 november 2025"),
+])
+def test_an_end_date_or_an_edition_number_is_answered_only_from_the_sources(engine: Engine, question: str, expected):
+    result, text = ask(engine, question)
+    if expected is None:
+        assert result.status == U, result
+    else:
+        assert result.status == A and expected in text, text
+
+
 # ------------------------------------------------------------------ editions and missing fields
 @pytest.mark.parametrize("question", ["BioFit-MedFit 2027, c'est quand ?", "When is next year's BioFit?",
                                       "Où aura lieu la prochaine édition des Innovative Therapies Days ?"])

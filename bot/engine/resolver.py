@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.engine.lexicon import Lexicon, entry_place_texts, phrase_in
 from bot.engine.reading import Frame, Named
@@ -127,6 +127,7 @@ class Resolver:
         early = self._refusal(frame, forced)
         if early is not None:
             return early
+        frame = self._figure_as_kind(frame)
         found = self._subjects(frame, focus, context, forced)
         if isinstance(found, Resolution):
             return found
@@ -142,6 +143,21 @@ class Resolver:
         if forced:  # staff linked this question to an entry: answer from it whatever the question holds
             resolution.parts = [Card(forced) if isinstance(p, DECLINES) else p for p in resolution.parts]
         return resolution
+
+    def _figure_as_kind(self, frame: Frame) -> Frame:
+        """"Which biotech companies are in Lille?": a key figure's name asked as a list names the
+        kind of entries wanted, not the figure (which answers "how many")."""
+        if Ask.LIST not in frame.asks or Ask.HOW_MANY in frame.asks or not frame.named or frame.yes_no:
+            return frame
+        if not all(isinstance(self.kb.entries[n.entry], Figure) for n in frame.named):
+            return frame
+        words = [w for n in frame.named for w in n.words.split()]
+        kinds = self.lx.kinds.find(words)
+        if not kinds:
+            return frame
+        kind_words = {words[i] for at in kinds.values() for i in at}
+        return replace(frame, named=[], kinds=list(dict.fromkeys(frame.kinds + list(kinds))),
+                       content=frame.content + [w for w in words if w not in kind_words])
 
     def _refusal(self, frame: Frame, forced: str | None) -> Resolution | None:
         """Off topic, the sources themselves, a name only half recognised, a claim about the unknown."""
