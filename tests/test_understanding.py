@@ -198,6 +198,24 @@ def test_an_end_date_or_an_edition_number_is_answered_only_from_the_sources(engi
         assert result.status == A and expected in text, text
 
 
+@pytest.mark.parametrize(("question", "person"), [
+    ("qui a dit que la collaboration nourrit une innovation multidisciplinaire ?", "jeanne-galaine"),  # a synonym
+    ("who said BIOVALIANCE makes local strengths visible?", "jerome-durain"),  # a clear winner among people
+])
+def test_who_said_finds_the_person_whose_words_the_sources_report(engine: Engine, question: str, person: str):
+    result, _ = ask(engine, question)
+    assert result.status == A and person in (result.entry, *result.focus.entries, *result.items), result
+
+
+@pytest.mark.parametrize(("question", "listed"), [
+    ("Quelle agence soutient BIOVALIANCE ?", ["aer-bfc"]),
+    ("which networks partner with BIOVALIANCE?", ["santenov", "pmt"]),
+])
+def test_a_kind_noun_narrows_a_list_attribute(engine: Engine, question: str, listed: list[str]):
+    result, _ = ask(engine, question)
+    assert result.status == A and list(result.focus.listed) == listed, result
+
+
 # ------------------------------------------------------------------ editions and missing fields
 @pytest.mark.parametrize("question", ["BioFit-MedFit 2027, c'est quand ?", "When is next year's BioFit?",
                                       "Où aura lieu la prochaine édition des Innovative Therapies Days ?"])

@@ -452,6 +452,8 @@ class Resolver:
             if value:
                 if isinstance(value, tuple):
                     items = self._filtered(value, frame, today)
+                    wanted = self._named_kinds(frame)  # "which agency backs it?": the partners of that kind
+                    items = [i for i in items if self.kb.entries[i].kind in wanted] or items
                     if items:
                         return Listing(f"attr_{attribute}", tuple(items), subject=entry.id,
                                        places=tuple(frame.places))
@@ -542,9 +544,12 @@ class Resolver:
     def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         """"Who said that X...?": the person whose words the sources report, about that entry."""
         people = {p.id for p in self.kb.of_type(Person)}
-        words = frame.content + normalise(entry.name).split()
+        said = [w for n in frame.named for w in n.words.split()] or normalise(entry.name).split()
+        words = frame.content + said + frame.places  # the words as quoted: "the region", not its full name
         hits = self.search.search(words, among=people, limit=2)
-        if hits and hits[0].score >= DESCRIBED_SCORE:
+        second = hits[1].score if len(hits) > 1 else 0.0
+        # among the few people quoted, a clear winner needs less than an entry found among all
+        if hits and (hits[0].score >= DESCRIBED_SCORE or hits[0].score >= max(DESCRIBED_SCORE / 2, 2 * second)):
             return Card(hits[0].entry)
         return Sources(tuple(self.kb.sources)) if Ask.SOURCES in frame.asks else Missing("speaker", entry.id)
 
