@@ -88,3 +88,12 @@ def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)
     assert second.status == A and "Lorient" in text
+
+
+def test_typos_small_talk_and_false_claims_in_its_own_world(engine: Engine):
+    result, text = ask(engine, "Algaetek c'est ou ?")  # a typo repaired against its own names
+    assert result.status == A and "Brest" in text
+    result, text = ask(engine, "Anne Le Goff, c'est la présidente d'Ocean Cluster ?")  # two of its entries said to be one
+    assert result.status == A and text.startswith("Non.")
+    result, _ = ask(engine, "merci, au revoir")
+    assert result.status == S
