@@ -116,6 +116,20 @@ def test_a_name_typed_with_typos_finds_its_entry(engine: Engine, question: str, 
     assert result.status == A and result.entry == entry, result
 
 
+@pytest.mark.parametrize(("question", "status"), [
+    ("helloooo", S), ("merciiii beaucoup", S),   # a letter held down on a phone
+    ("what's the wether like in Lyon?", U),        # an off-topic word with a typo is still off topic
+])
+def test_phone_typing_is_read_through(engine: Engine, question: str, status: Status):
+    result, _ = ask(engine, question)
+    assert result.status == status, result
+
+
+def test_last_year_is_a_date_not_the_last_item_of_a_list(engine: Engine):
+    result, _ = ask(engine, "which events did the brand attend last year?")
+    assert result.status == A and len(result.focus.listed) == 4, result
+
+
 # ------------------------------------------------------------------ described, not named
 @pytest.mark.parametrize(("question", "entry"), [
     ("the blood-based research body of the region", "efs-bfc"),

@@ -22,6 +22,7 @@ MAX_CLAUSES = 3
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)[.,](?=\d))+[.!?;\n]*")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 _INVERSION = re.compile(r"\b\w+['’]?-(?:t-)?(\w+)\b", re.IGNORECASE)
+_STRETCHED = re.compile(r"(\w)\1{2,}")  # "heyyy", "merciii": a letter held down
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,16 @@ class Reader:
                 out += table[pair].split()
                 i += 2
                 continue
-            out += table.get(words[i], words[i]).split()
+            out += table.get(self._unstretched(words[i]), self._unstretched(words[i])).split()
             i += 1
         return " ".join(out)
+
+    def _unstretched(self, word: str) -> str:
+        """"heyyy" is "hey" and "cooool" is "cool": the letter once, or twice when that is a known word."""
+        if not _STRETCHED.search(word):
+            return word
+        once, twice = _STRETCHED.sub(r"\1", word), _STRETCHED.sub(r"\1\1", word)
+        return twice if twice in self.known and once not in self.known else once
 
     def smalltalk_kind(self, folded: str) -> str | None:
         """The small-talk kind a whole sentence is, scored: the best match wins, not the first."""
@@ -274,11 +282,15 @@ class Reader:
         elif word_set & g.time.past:
             frame.time = "past"
         for edition in g.editions.values():
-            if phrase_in(clause, edition.phrases):
+            said = next((p for p in edition.phrases if phrase_in(clause, (p,))), None)
+            if said:
                 frame.edition_offset = edition.offset
+                if frame.ordinal is not None and set(said.split()) & set(lx.ordinals):
+                    frame.ordinal = None  # "last year" is no "the last one"
         frame.numbers = _numbers(raw)
         frame.years = {int(n) for n in frame.numbers if n.is_integer() and 1900 <= n <= 2100}
-        frame.off_topic = bool(word_set & g.off_topic) or bool(word_set & g.opinion) or bool(
+        repaired = {w.text for w in words}  # "wether" is the weather
+        frame.off_topic = bool((word_set | repaired) & g.off_topic) or bool(word_set & g.opinion) or bool(
             word_set & g.opinion_modals and word_set & g.opinion_decisions) or (
             frame.attribute is None and phrase_in(clause, g.advice))  # "how do I...?" unless it names what
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
