@@ -181,7 +181,9 @@ class AliasIndex:
                     entry = self._compact.get("".join(texts))
                 if entry is None:
                     continue
-                score = min(words[i].score for i in span)
+                # each word counts by its length: one short word with a typo weighs less than a long right one
+                score = round(sum(words[i].score * len(words[i].text) for i in span)
+                              / sum(len(words[i].text) for i in span), 1)
                 mentions.append(Mention(entry, start, start + size, score))
                 for i in span:
                     taken[i] = True
