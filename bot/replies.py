@@ -42,7 +42,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                 "en": "I don't know the answer to that: my sources do not cover it."},
     "unknown_about": {"fr": "Je ne sais pas répondre à cette question sur {name} : mes sources n'en parlent pas. Voici ce qu'elles en disent :",
                       "en": "I can't answer that question about {name}: my sources do not say. Here is what they do say:"},
-    "missing": {"fr": "Mes sources ne donnent pas {attribute} de {name}. Voici ce qu'elles en disent :",
+    "missing": {"fr": "Mes sources ne donnent pas {attribute} {of_name}. Voici ce qu'elles en disent :",
                 "en": "My sources don't give {name}'s {attribute}. Here is what they do say:"},
     "missing_general": {"fr": "Mes sources ne donnent pas {attribute}.",
                         "en": "My sources don't give the {attribute}."},
@@ -73,7 +73,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "head_kind_figure": {"fr": "Chiffres clés :", "en": "Key figures:"},
     "head_kind_person": {"fr": "Personnes citées :", "en": "People quoted:"},
     "head_kind_plan": {"fr": "Plans nationaux :", "en": "National plans:"},
-    "head_people": {"fr": "Personnes de {name} citées dans mes sources :", "en": "People from {name} quoted in my sources:"},
+    "head_people": {"fr": "Personnes {of_name} citées dans mes sources :", "en": "People from {name} quoted in my sources:"},
     "head_led_by": {"fr": "{name} est mené par :", "en": "{name} is led by:"},
     "head_backers": {"fr": "{name} est porté par :", "en": "{name} is backed by:"},
     "head_actors_with": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
@@ -288,6 +288,15 @@ class _Renderer:
     def name(self, entry_id: str, w: _Writer) -> str:
         return w.bold(self.kb.entries[entry_id].display(self.lang))
 
+    def of_name(self, entry_id: str, w: _Writer) -> str:
+        """French "de" + the name, with its article: "des Acme Days", "du projet Acme", "d'Acme"."""
+        entry = self.kb.entries[entry_id]
+        text = entry.called.get("fr") if entry.called else entry.display("fr")
+        for article, contracted in (("les ", "des "), ("le ", "du "), ("la ", "de la "), ("l'", "de l'"), ("l’", "de l’")):
+            if text.lower().startswith(article):
+                return contracted + w.bold(text[len(article):])
+        return ("d'" if text[:1].lower() in "aeiouyàâéèêëîïôöùûü" else "de ") + w.bold(text)
+
     def label(self, attribute: str | None) -> str:
         spec = self.general.attributes.get(attribute or "")
         return spec.label.get(self.lang) if spec else (attribute or "")
@@ -338,7 +347,7 @@ class _Renderer:
         elif part.heading.startswith("attr_"):
             w.line(t("head_attr", lang, name=self.name(part.subject, w), attribute=w.esc(self.label(part.heading[5:]))))
         elif part.subject:
-            w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w)))
+            w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w), of_name=self.of_name(part.subject, w)))
         elif part.places:
             w.line(t("in_place", lang, place=w.esc(", ".join(self._place(p) for p in part.places))))
         else:
@@ -364,16 +373,24 @@ class _Renderer:
 
     def _missing(self, part: Missing, w: _Writer) -> None:
         lang = self.lang
-        if part.entry and part.attribute:
-            w.line(t("missing", lang, attribute=w.esc(self.label(part.attribute)), name=self.name(part.entry, w)))
-            w.line(w.esc(_first_sentence(self.kb.entries[part.entry].text.get(lang))))
-        elif part.entry:
-            w.line(t("unknown_about", lang, name=self.name(part.entry, w)))
-            w.line(w.esc(_first_sentence(self.kb.entries[part.entry].text.get(lang))))
+        if part.entry:
+            if part.attribute:
+                w.line(t("missing", lang, attribute=w.esc(self.label(part.attribute)), name=self.name(part.entry, w),
+                         of_name=self.of_name(part.entry, w)))
+            else:
+                w.line(t("unknown_about", lang, name=self.name(part.entry, w)))
+            w.line(self._what_they_say(part.entry, w))
         elif part.place:
             w.line(t("missing_place", lang, place=w.esc(self._place(part.place))))
         else:
             w.line(t("missing_general", lang, attribute=w.esc(self.label(part.attribute))))
+
+    def _what_they_say(self, entry_id: str, w: _Writer) -> str:
+        """The sources' first words on an entry; an event's own date-aware sentence (never "will be there" once past)."""
+        entry = self.kb.entries[entry_id]
+        if isinstance(entry, Event):
+            return event_sentence(entry, self.lang, self.today, w)
+        return w.esc(_first_sentence(entry.text.get(self.lang)))
 
     def _otheredition(self, part: OtherEdition, w: _Writer) -> None:
         entry = self.kb.entries[part.entry]

@@ -301,6 +301,27 @@ def test_a_new_cue_word_is_data(tmp_path: Path, knowledge):
     assert isinstance(result.parts[0], Location) and "dijon" in text
 
 
+@pytest.mark.parametrize("question", [
+    "when's the next Immunology congress?",                   # the next one, after the edition covered
+    "when was BioFit held for the very first time?",         # its history is not in the sources
+    "jusqu'à quand dure le consortium BioImp ?",             # nor an end date
+    "BioFit l'an prochain, c'est où et c'est quand ?",       # both questions about next year's edition
+])
+def test_what_the_sources_do_not_cover_about_an_edition_is_declined(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result
+
+
+@pytest.mark.parametrize(("question", "wording"), [
+    ("Quel est le téléphone d'Urgo ?", "telephone d'urgo"),
+    ("Quel est le budget du projet Genesis ?", "budget du projet genesis"),
+    ("Les Innovative Therapies Days, quelle édition ?", "edition des innovative therapies days"),
+])
+def test_a_french_decline_names_the_entry_with_its_article(engine: Engine, question: str, wording: str):
+    result, text = ask(engine, question)
+    assert result.status == U and wording in text, text
+
+
 # ------------------------------------------------------------------ conversations
 def talk(engine: Engine, *questions: str, lang: str | None = None):
     focus, out = Focus(), []

@@ -109,10 +109,12 @@ class Engine:
             if sentence not in asking and sentence is not asking[-1]:
                 current = self._context_focus(sentence, current, today)
         for index, sentence in enumerate(asking):
+            previous = None
             for clause in self.reader.clauses(sentence):
                 if len(readings) == 3:
                     break
-                frame = self.reader.read(clause, sentence.raw)
+                frame = _carry_edition(self.reader.read(clause, sentence.raw), previous)
+                previous = frame
                 readings.append(frame.describe())
                 resolution = self.resolver.resolve(frame, current, today, context=context if not readings[:-1] else None,
                                                    forced=learned if len(readings) == 1 else None)
@@ -176,6 +178,13 @@ class Engine:
                       score=round(score if status == Status.ANSWERED else min(score, 79.0), 1),
                         suggestions=suggestions, focus=focus, reading=tuple(readings))
         return dataclasses.replace(result, intent=result.kind)
+
+
+def _carry_edition(frame, previous):
+    """"Next year's fair: where and when?": a clause naming nothing keeps its sentence's edition."""
+    if previous is not None and not frame.named and not frame.years and frame.edition_offset is None:
+        frame.years, frame.edition_offset = set(previous.years), previous.edition_offset
+    return frame
 
 
 def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:

@@ -582,6 +582,8 @@ class Resolver:
         years = set(frame.years)
         if frame.edition_offset is not None:
             years.add(today.year + frame.edition_offset)
+        if not years and frame.time == "upcoming" and not frame.yes_no and entry.status(today) == "past":
+            years.add(max(today.year, entry.start.year + 1))  # "the next <fair>": one after the edition covered
         if years and entry.start.year not in years:
             return OtherEdition(entry.id, min(years))
         return None
