@@ -101,6 +101,7 @@ class Pronouns(_Frozen):
     other: Words = frozenset()
     choice: Words = frozenset()
     among: Words = frozenset()
+    possessive: Words = frozenset()  # "its goal", "son objectif": something of the entry in focus
 
 
 class Time(_Frozen):

@@ -362,6 +362,30 @@ def test_after_a_decline_the_entry_stays_in_focus(engine: Engine):
     assert result.status == A and "peau" in text
 
 
+def test_a_one_item_answer_to_which_company_becomes_the_focus(engine: Engine):
+    _, (result, text) = talk(engine, "Which company industrialises cell therapy production?", "and what is its goal?")
+    assert result.status == A and result.entry == "cellquest", result
+
+
+def test_a_possessive_points_to_the_focus_unless_it_has_entries_of_that_kind(engine: Engine):
+    _, (result, _) = talk(engine, "Tell me about BIOVALIANCE", "what are its objectives?")
+    assert len(result.focus.listed) == 4  # the initiative's own objectives, listed
+    _, (result, _) = talk(engine, "Parle-moi de CellQuest", "et son objectif ?")
+    assert result.entry == "cellquest", result
+
+
+def test_a_short_question_of_known_words_stays_with_the_focus(engine: Engine):
+    _, (result, text) = talk(engine, "Que fait Chematech ?", "pour quel genre de traitement ?")
+    assert result.status == A and "radiotherap" in text
+
+
+def test_a_question_about_unknown_things_is_not_taken_for_a_follow_up(engine: Engine):
+    result, _ = ask(engine, "Qui a gagné le tournoi de rugby cette année ?")
+    assert result.status == U, result
+    _, (result, _) = talk(engine, "Que fait Chematech ?", "Qui a gagné le match hier soir ?")
+    assert result.status == U, result
+
+
 def test_a_question_naming_its_own_subject_ignores_the_focus(engine: Engine):
     _, (result, text) = talk(engine, "Where is RD Biotech?", "Where is Santenov?")
     assert result.entry == "santenov" and "dijon" in text

@@ -26,6 +26,7 @@ ANSWER_SCORE = 76.0       # a name matched at least this well is the subject; be
 DESCRIBED_SCORE = 2.5     # BM25 score an entry found by description needs to be the subject
 DESCRIBED_MARGIN = 1.25   # ... and how far ahead of the next entry
 MAX_SUBJECTS = 3
+ELLIPTIC_WORDS = 6        # a question this short with words of its own can still be about the focus
 SUPPORTED_COVERAGE = 0.75  # share of a yes/no question's word roots an entry's texts must contain
 
 # (what is asked, kind of entry) -> query. Kinds are the entries' `kind` values, then their model
@@ -208,6 +209,8 @@ class Resolver:
             return [hit], [], 85.0
         if self._is_list_query(frame):
             return [], [], score
+        if self._elliptic(frame, focus):  # "pour quel type de traitement ?" right after an answer about Acme
+            return list(focus.entries[:1]), [], 70.0
         partly = self._partly_named(frame)
         if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
             return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
@@ -269,7 +272,9 @@ class Resolver:
 
     def _from_focus(self, frame: Frame, focus: Focus) -> list[str]:
         """A question with no subject of its own takes the conversation's ("and where is it?")."""
-        if focus.empty or frame.places and not frame.yes_no or (frame.kinds and not self._points_back(frame, focus)):
+        possessive = bool(set(frame.words) & self.lx.general.pronouns.possessive)
+        if focus.empty or frame.places and not frame.yes_no or (
+                frame.kinds and not possessive and not self._points_back(frame, focus)):
             return []
         if frame.ordinal is not None and focus.listed:
             index = frame.ordinal - 1 if frame.ordinal > 0 else len(focus.listed) - 1
@@ -289,7 +294,8 @@ class Resolver:
             if people:
                 return people[:1]
         if frame.kinds:
-            return self._points_back(frame, focus)
+            pointed = self._points_back(frame, focus)
+            return pointed or (list(focus.entries[:1]) if possessive and not self._owns_kind(focus.entries[:1], frame) else [])
         return list(focus.entries[:1]) if focus.entries else list(focus.listed[:MAX_SUBJECTS])
 
     def _picked(self, frame: Frame, focus: Focus) -> list[str]:
@@ -346,13 +352,19 @@ class Resolver:
                 return hits[0].entry
         return None
 
+    def _elliptic(self, frame: Frame, focus: Focus) -> bool:
+        """A short question of known words that names and describes nothing: about the entry in focus."""
+        return bool(focus.entries) and len(frame.words) <= ELLIPTIC_WORDS and bool(frame.asks) \
+            and frame.unknown < 1 and not frame.named and not frame.places
+
     def _follows_up(self, frame: Frame) -> bool:
-        """A clause that only makes sense after another: a pronoun or a leading "and", nothing named."""
+        """A clause that only makes sense after another: a pronoun or a leading "and", nothing named,
+        and no words the sources never use ("who won the league this year?" is about something else)."""
         g = self.lx.general
         words = set(frame.words)
         pointing = words & (g.pronouns.person | g.pronouns.thing | g.pronouns.other) or frame.words[:1] and \
             frame.words[0] in g.conjunctions
-        return bool(pointing) and not frame.content and (bool(frame.asks) or frame.attribute is not None)
+        return bool(pointing) and not frame.content and frame.unknown < 1 and (bool(frame.asks) or frame.attribute is not None)
 
     def _partly_named(self, frame: Frame) -> list[str]:
         """Entries one of whose names holds a word of the clause, when at most three do."""
@@ -762,6 +774,12 @@ class Resolver:
             narrowed = [e for e in out if self.search.coverage(frame.narrowing, e)]
             out = narrowed or out
         return out
+
+    def _owns_kind(self, owners: tuple[str, ...] | list[str], frame: Frame) -> bool:
+        """"Its objectives": whether the entry has entries of the kind the clause names (then they are listed)."""
+        wanted = self._named_kinds(frame)
+        return any(self._related(self.kb.entries[e], owner) for owner in owners
+                   for kind in wanted for e in self._by_kind.get(kind, ()))
 
     def _related(self, entry: Entry, filter_id: str) -> bool:
         """Whether an entry belongs with a filter entry: the initiative relates to everything."""
