@@ -295,7 +295,9 @@ class Resolver:
                 return people[:1]
         if frame.kinds:
             pointed = self._points_back(frame, focus)
-            return pointed or (list(focus.entries[:1]) if possessive and not self._owns_kind(focus.entries[:1], frame) else [])
+            if pointed or not possessive or not focus.entries or self._owns_kind(focus.entries[0], frame):
+                return pointed
+            return list(focus.entries[:1])  # "son objectif": the focus entry's own, in its card
         return list(focus.entries[:1]) if focus.entries else list(focus.listed[:MAX_SUBJECTS])
 
     def _picked(self, frame: Frame, focus: Focus) -> list[str]:
@@ -775,11 +777,13 @@ class Resolver:
             out = narrowed or out
         return out
 
-    def _owns_kind(self, owners: tuple[str, ...] | list[str], frame: Frame) -> bool:
-        """"Its objectives": whether the entry has entries of the kind the clause names (then they are listed)."""
+    def _owns_kind(self, owner: str, frame: Frame) -> bool:
+        """"Its objectives": whether the entry has entries of the kind the clause names (then they are
+        listed): the initiative has every entry, another entry those it names."""
         wanted = self._named_kinds(frame)
-        return any(self._related(self.kb.entries[e], owner) for owner in owners
-                   for kind in wanted for e in self._by_kind.get(kind, ()))
+        if owner == self.initiative:
+            return any(self._by_kind.get(kind) for kind in wanted)
+        return any(self.kb.entries[ref].kind in wanted for ref in self.kb.entries[owner].references())
 
     def _related(self, entry: Entry, filter_id: str) -> bool:
         """Whether an entry belongs with a filter entry: the initiative relates to everything."""
