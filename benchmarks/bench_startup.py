@@ -95,7 +95,15 @@ def write_knowledge(size: int, directory: Path) -> None:
         entry = dict(actors[i % len(actors)], id=f"generated-{i}", names=[name], aliases=[])
         entry.pop("examples", None)
         made.append(entry)
-    actors_file.write_text(yaml.safe_dump(actors + made, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    actors_file.write_text(yaml.dump(actors + made, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Every value written out: the loader refuses YAML anchors and aliases (copied entries share dicts)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def knowledge_load(size: int, workdir: Path) -> list[tuple[str, str, str, str]]:
