@@ -34,6 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import yaml  # noqa: E402
 
+from bot import knowledge as knowledge_module  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, FILES, load_knowledge  # noqa: E402
 from bot.services import cached_frequencies, cached_knowledge  # noqa: E402
@@ -109,6 +110,11 @@ class _NoAliasDumper(yaml.SafeDumper):
 def knowledge_load(size: int, workdir: Path) -> list[tuple[str, str, str, str]]:
     directory = workdir / "kb"
     write_knowledge(size, directory)
+    # The loader refuses files over MAX_FILE_BYTES (1 MiB: hostile files are refused fast); the
+    # generated actors.yaml of 10,000 entries is about 1.8 MB, so the limit is lifted to the
+    # largest generated file, for this process only. The bot itself keeps its limit.
+    knowledge_module.MAX_FILE_BYTES = max(knowledge_module.MAX_FILE_BYTES,
+                                          max(path.stat().st_size for path in directory.iterdir()))
     cache_dir = workdir / "cache"
     frequencies = cached_frequencies(cache_dir)
 
