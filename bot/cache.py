@@ -9,6 +9,10 @@ corrupt, full disk, a directory others could write to) is logged and the value i
 there were no cache. Files are written atomically (temporary file, then rename), so two
 processes starting together never read half a file.
 
+A value may refer to big objects kept by another cache entry (the engine refers to the word
+lists): given as `external={"name": object}`, they are stored by name, not copied, and the
+caller's objects of the same names are put back in their place when the value is read.
+
 Pickle runs code when loading, so the directory must be the process owner's and writable by no
 one else; it is created with mode 0700 and checked before every read.
 """
@@ -22,7 +26,7 @@ import pickle
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,13 +57,18 @@ def _private_dir(directory: Path) -> bool:
 
 
 def cached(name: str, *, sources: Iterable[Path], build: Callable[[], T], cache_dir: Path | None,
-           code: Iterable[Path] = (), versions: Iterable[str] = (), fast: bool = False) -> T:
+           code: Iterable[Path] = (), versions: Iterable[str] = (), fast: bool = False,
+           external: Mapping[str, object] | None = None) -> T:
     """`build()`, or its value from the cache for exactly these sources, code and library versions.
 
     `fast`: the value is made of built-in types only (dicts, lists, strings, numbers), stored with
     marshal, about twice as quick to read back as pickle.
+    `external`: objects the value refers to, stored by name only (pickle only): reading the value
+    back puts these objects in their place. They are not part of the key: pass objects the build
+    does not depend on beyond holding them, or make their content part of `sources`.
     """
-    codec = marshal if fast else pickle
+    external = dict(external or {})
+    codec = marshal if fast and not external else pickle
     if cache_dir is None:
         return build()
     try:
@@ -75,23 +84,52 @@ def cached(name: str, *, sources: Iterable[Path], build: Callable[[], T], cache_
     path = directory / f"{name}-{key[:40]}.{codec.__name__}"
     try:
         with path.open("rb") as stored:
+            if external:
+                return _Unpickler(stored, external).load()  # type: ignore[no-any-return]
             return codec.load(stored)  # type: ignore[no-any-return]
     except FileNotFoundError:
         pass
     except Exception as exc:  # noqa: BLE001 - a bad cache file must never stop the bot
         logger.warning("cache file %s unreadable (%s): rebuilding it", path.name, type(exc).__name__)
     value = build()
-    _store(directory, name, path, value, codec)
+    _store(directory, name, path, value, codec, external)
     return value
 
 
-def _store(directory: Path, name: str, path: Path, value: object, codec: Any) -> None:
+class _Pickler(pickle.Pickler):
+    """Writes the `external` objects as their names (pickle's persistent ids)."""
+
+    def __init__(self, file: Any, external: Mapping[str, object]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._names = {id(obj): name for name, obj in external.items()}
+
+    def persistent_id(self, obj: object) -> str | None:
+        return self._names.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Puts the caller's `external` objects back where their names were written."""
+
+    def __init__(self, file: Any, external: Mapping[str, object]) -> None:
+        super().__init__(file)
+        self._external = external
+
+    def persistent_load(self, name: str) -> object:
+        if name not in self._external:
+            raise pickle.UnpicklingError(f"no external object {name!r}")
+        return self._external[name]
+
+
+def _store(directory: Path, name: str, path: Path, value: object, codec: Any,
+           external: Mapping[str, object]) -> None:
     """Write atomically, then remove this name's files for other keys (stale versions)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=directory)
         try:
             with os.fdopen(fd, "wb") as out:
-                if codec is pickle:
+                if external:
+                    _Pickler(out, external).dump(value)
+                elif codec is pickle:
                     pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
                 else:
                     codec.dump(value, out)

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
+import rapidfuzz
 import yaml
 
 from bot import cache, text, vocabulary
+from bot import engine as engine_package
 from bot import knowledge as knowledge_module
 from bot.config import Settings
 from bot.conversations import ConversationStore, MemoryConversations, conversation_key
@@ -36,9 +38,8 @@ def load_engine(settings: Settings) -> tuple[KnowledgeBase, Engine]:
     """The one factory of knowledge base + engine: at start-up and on every reload.
 
     Raises KnowledgeError listing every problem (file, line, entry, field)."""
-    general = cached_general_vocabulary(settings.cache_dir)
-    knowledge = cached_knowledge(settings.knowledge_dir, settings.cache_dir, general)
-    return knowledge, Engine(knowledge, frequencies=cached_frequencies(settings.cache_dir), general=general)
+    engine = cached_engine(settings.knowledge_dir, settings.cache_dir)
+    return engine.knowledge, engine
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,11 @@ _SCHEMA_CODE = [Path(knowledge_module.__file__), Path(vocabulary.__file__), Path
 _SCHEMA_VERSIONS = [pydantic.VERSION, yaml.__version__]
 
 
+def _knowledge_sources(directory: Path) -> list[Path]:
+    """Every file a knowledge base is read from: its YAML files and the general vocabulary."""
+    return (sorted(directory.glob("*.y*ml")) if directory.is_dir() else []) + [GENERAL_VOCABULARY]
+
+
 def cached_general_vocabulary(cache_dir: Path | None) -> GeneralVocabulary:
     """The engine's general vocabulary (bot/vocabulary/general.yaml), validated, from the disk cache."""
     return cache.cached("general-vocabulary", sources=[GENERAL_VOCABULARY], build=load_general_vocabulary,
@@ -242,9 +248,31 @@ def cached_knowledge(directory: Path, cache_dir: Path | None,
     """
     directory = Path(directory)
     general = general or cached_general_vocabulary(cache_dir)
-    sources = (sorted(directory.glob("*.y*ml")) if directory.is_dir() else []) + [GENERAL_VOCABULARY]
-    return cache.cached("knowledge", sources=sources, build=lambda: load_knowledge(directory, general),
+    return cache.cached("knowledge", sources=_knowledge_sources(directory), build=lambda: load_knowledge(directory, general),
                         cache_dir=cache_dir, code=_SCHEMA_CODE, versions=_SCHEMA_VERSIONS)
+
+
+# The code an engine is built by: a change to any module of the engine rebuilds its index. (Its
+# BM25 index is built on first use and never stored, so bm25s and PyStemmer are not part of it.)
+_ENGINE_CODE = _SCHEMA_CODE + sorted(Path(engine_package.__file__).parent.glob("*.py"))
+_ENGINE_VERSIONS = _SCHEMA_VERSIONS + [f"rapidfuzz {rapidfuzz.__version__}"]
+
+
+def cached_engine(directory: Path, cache_dir: Path | None) -> Engine:
+    """The engine (holding its validated knowledge base, `engine.knowledge`) with its indexes, from
+    the disk cache while no YAML file (the knowledge base's, the general vocabulary's), no module of
+    the engine or the schema, and no library version changed; built (and cached) otherwise. The
+    word lists are cached on their own and are not copied into the engine's file. An invalid
+    knowledge base raises KnowledgeError and is never cached."""
+    directory = Path(directory)
+    general = cached_general_vocabulary(cache_dir)
+    frequencies = cached_frequencies(cache_dir)
+
+    def build() -> Engine:
+        return Engine(cached_knowledge(directory, cache_dir, general), frequencies=frequencies, general=general)
+
+    return cache.cached("engine", sources=_knowledge_sources(directory), build=build, cache_dir=cache_dir, code=_ENGINE_CODE,
+                        versions=_ENGINE_VERSIONS, external={"word-frequencies": frequencies})
 
 
 def cached_frequencies(cache_dir: Path | None) -> frequency.WordFrequencies:

@@ -60,8 +60,7 @@ class Engine:
         self.search = DescriptionIndex(knowledge, self.lexicon.general.stop | self.lexicon.asks.all_words(),
                                        self.lexicon.synonym_of)
         self.reader = Reader(self.lexicon, self._aliases, known, self._frequencies, general_words)
-        self.resolver = Resolver(knowledge, self.lexicon, self.search, named_with=lambda words: set().union(
-            *(self._aliases.entries_with_word(w) for w in words)))
+        self.resolver = Resolver(knowledge, self.lexicon, self.search, named_with=self._named_with)
 
     # ----------------------------------------------------------------- public API
     def learn_alias(self, phrase: str, entry_id: str) -> None:
@@ -128,6 +127,10 @@ class Engine:
         return self._result(base, parts, readings, current, main, score)
 
     # ----------------------------------------------------------------- helpers
+    def _named_with(self, words: list[str]) -> set[str]:
+        """Entries one of whose names holds one of these words (a method: the engine pickles)."""
+        return set().union(*(self._aliases.entries_with_word(w) for w in words))
+
     def _context_focus(self, sentence, focus: Focus, today: dt.date) -> Focus:
         """A statement before the question may name or describe its subject: it sets the focus only."""
         frame = self.reader.read(sentence.folded, sentence.raw)

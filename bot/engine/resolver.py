@@ -77,9 +77,9 @@ class Resolution:
 
 class Resolver:
     def __init__(self, knowledge: KnowledgeBase, lexicon: Lexicon, search: DescriptionIndex,
-                 named_with: Callable[[list[str]], set[str]] = lambda words: set()) -> None:
+                 named_with: Callable[[list[str]], set[str]] | None = None) -> None:
         self.kb = knowledge
-        self.named_with = named_with  # entries one of whose names holds one of these words
+        self.named_with = named_with or _no_entries  # entries one of whose names holds one of these words
         self.lx = lexicon
         self.search = search
         self.initiative = knowledge.initiative.id
@@ -107,17 +107,17 @@ class Resolver:
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
         self._queries: dict[str, Callable[[Entry, Frame, dt.date], Part]] = {
-            "card": lambda e, f, t: Card(e.id),
-            "schedule": lambda e, f, t: Schedule(e.id),
+            "card": self._card,
+            "schedule": self._schedule,
             "location": self._location,
             "launch": self._launch,
             "backers": self._backers,
             "people": self._people,
             "actors_with": self._actors_with,
             "figures": self._figures,
-            "employers": lambda e, f, t: self._listing(f, t, kinds={"company"}),
-            "job_offers": lambda e, f, t: Missing("job_offers", e.id),
-            "sources": lambda e, f, t: Sources(tuple(self.kb.sources)),
+            "employers": self._employers,
+            "job_offers": self._job_offers,
+            "sources": self._sources,
             "quoted": self._quoted,
         }
 
@@ -532,6 +532,22 @@ class Resolver:
         words = normalise(" ".join(figure.all_names() + (figure.unit.fr, figure.unit.en))).split()
         return {self.lx.synonym_of[w] for w in words if w in self.lx.synonym_of}
 
+    # Queries are methods, not lambdas, so that a built engine can be pickled (kept on disk).
+    def _card(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return Card(entry.id)
+
+    def _schedule(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return Schedule(entry.id)
+
+    def _employers(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return self._listing(frame, today, kinds={"company"})
+
+    def _job_offers(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return Missing("job_offers", entry.id)
+
+    def _sources(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return Sources(tuple(self.kb.sources))
+
     def _location(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         if isinstance(entry, Person):
             return Location(entry.id)
@@ -799,6 +815,10 @@ class Resolver:
 
     def _suggestion(self, entry_id: str, lang: str = "en") -> Suggestion:
         return Suggestion(entry_id, self.kb.entries[entry_id].display(lang))
+
+
+def _no_entries(words: list[str]) -> set[str]:
+    return set()
 
 
 def _without_time(frame: Frame) -> Frame:

@@ -52,6 +52,11 @@ class DescriptionIndex:
         self._stop = stop
         self._synonym_of = synonym_of
 
+    def __getstate__(self) -> dict:
+        """Pickled without the BM25 index (rebuilt on first use): reading an engine back never
+        imports bm25s or numpy."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_index", "_ids", "_position", "_vocab")}
+
     def roots(self, words: Iterable[str]) -> list[str]:
         """Roots of the content words, in both languages, plus their synonym group."""
         fr, en = _stemmers()
