@@ -41,7 +41,7 @@ Phrases = Annotated[tuple[str, ...], BeforeValidator(_phrases)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Text(_Frozen):
