@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import unicodedata
 
@@ -52,10 +53,10 @@ class Engine:
                            | set(self.lexicon.synonym_of)):
             for part in word.split():
                 known.add(part)
-        for entry in knowledge:
-            for text in entry_texts(entry):
-                for word in normalise(text).split():
-                    known.add(word)
+        # Each word once, in order of first appearance (adding a known word again changes nothing).
+        texts = (text for entry in knowledge for text in entry_texts(entry))
+        for word in dict.fromkeys(itertools.chain.from_iterable(normalise(text).split() for text in texts)):
+            known.add(word)
         self._learned: dict[str, str] = {}
         self.search = DescriptionIndex(knowledge, self.lexicon.general.stop | self.lexicon.asks.all_words(),
                                        self.lexicon.synonym_of)
