@@ -129,7 +129,8 @@ class Services:
                     if (phrase, entry) not in self._taught:
                         self.engine.learn_alias(phrase, entry)
             else:
-                engine = Engine(self.knowledge, general=self.engine.lexicon.general)
+                engine = Engine(self.knowledge, frequencies=self.engine.reader.frequencies,
+                                general=self.engine.lexicon.general)
                 for phrase, entry in ordered:  # in the order staff taught them: the last link wins
                     engine.learn_alias(phrase, entry)
                 self.engine = engine
