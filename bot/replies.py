@@ -153,11 +153,16 @@ class _Writer:
         return "\n".join(self.lines).strip()
 
 
+def format_date(day: dt.date, lang: str) -> str:
+    """'14 novembre 2025' / '14 November 2025'."""
+    return f"{day.day} {MONTHS['fr' if lang == 'fr' else 'en'][day.month - 1]} {day.year}"
+
+
 def format_dates(start: dt.date, end: dt.date, lang: str) -> str:
     """'du 2 au 3 décembre 2025' / '2-3 December 2025', year and month said once when shared."""
     months = MONTHS["fr" if lang == "fr" else "en"]
     def day(d: dt.date) -> str:
-        return f"{d.day} {months[d.month - 1]} {d.year}"
+        return format_date(d, lang)
     if start == end:
         return ("le " if lang == "fr" else "on ") + day(start)
     if (start.year, start.month) == (end.year, end.month):
@@ -336,7 +341,7 @@ class _Renderer:
     def _fieldvalue(self, part: FieldValue, w: _Writer) -> None:
         value = part.value.get(self.lang) if hasattr(part.value, "get") and not isinstance(part.value, str) else part.value
         if isinstance(value, dt.date):  # "14 November 2025", never an ISO date
-            value = format_dates(value, value, self.lang).removeprefix("le ").removeprefix("on ")
+            value = format_date(value, self.lang)
         w.line(t("field", self.lang, name=self.name(part.entry, w), attribute=w.esc(self.label(part.attribute)),
                  value=w.esc(str(value))))
 

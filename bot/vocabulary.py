@@ -88,6 +88,7 @@ class YesNo(_Frozen):
     phrases: Phrases = ()
     existential: Phrases = ()
     inversion: Words = frozenset()
+    alternatives: Words = frozenset()  # "Acme or Foo?" asks which, it states nothing
 
 
 class Edition(_Frozen):
@@ -139,6 +140,8 @@ class GeneralVocabulary(_Frozen):
     opinion_modals: Words
     opinion_decisions: Words
     advice: Phrases = ()
+    facets: Words = frozenset()  # "for what kind of treatment?": a facet of the entry in focus, not a new topic
+    identity: Phrases = ()        # "X c'est Y ?": two names said to be one thing, so "no" when they differ
     synonyms: dict[str, Words]
     shorthand: dict[str, str]
     filler: Words

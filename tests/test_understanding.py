@@ -160,6 +160,7 @@ def test_a_job_seeker_describing_a_field_gets_the_employers(engine: Engine):
     ("Is BioImp funded with 800 million by the EU?", True, "800"),
     ("Did BioImp get its 800 million from the French government?", False, "800"),
     ("Roland Lescure, c'est le président de la Région ?", False, "ministre"),
+    ("Urgo, c'est le projet Genesis ?", False, "urgo"),   # linked, yet not the same thing
     ("Did Urgo lead the Genesis project?", True, "urgo"),
 ])
 def test_yes_no_questions_say_yes_or_no_first(engine: Engine, question: str, yes: bool, fact: str):
@@ -184,6 +185,13 @@ def test_a_figure_asked_for_another_region_is_declined_with_that_region(engine: 
 def test_asking_which_is_better_is_an_opinion_the_bot_does_not_give(engine: Engine):
     result, _ = ask(engine, "Il vaut mieux postuler chez Urgo ou chez Chematech ?")
     assert result.status == U, result
+    result, _ = ask(engine, "Urgo or Chematech?")  # a choice between two names states nothing
+    assert result.status == A and not isinstance(result.parts[0], Verdict), result
+
+
+def test_a_french_verb_is_not_read_as_a_place(engine: Engine):
+    _, text = ask(engine, "Y aura-t-il un salon à Dijon ?")
+    assert "auvergne" not in text and "dijon" in text, text
 
 
 @pytest.mark.parametrize(("question", "listed"), [
@@ -193,6 +201,11 @@ def test_asking_which_is_better_is_an_opinion_the_bot_does_not_give(engine: Engi
 def test_a_key_figure_named_in_a_which_question_lists_the_entries_it_counts(engine: Engine, question: str, listed: list[str]):
     result, _ = ask(engine, question)
     assert result.status == A and (list(result.focus.listed) or list(result.focus.entries)) == listed, result
+
+
+def test_a_key_figure_named_in_a_which_question_without_a_place_lists_them_all(engine: Engine):
+    result, _ = ask(engine, "which biotech companies?")
+    assert result.status == A and len(result.focus.listed) > 1, result
 
 
 def test_the_same_words_asked_how_many_still_give_the_figure(engine: Engine):
@@ -370,8 +383,8 @@ def test_a_one_item_answer_to_which_company_becomes_the_focus(engine: Engine):
 def test_a_possessive_points_to_the_focus_unless_it_has_entries_of_that_kind(engine: Engine):
     _, (result, _) = talk(engine, "Tell me about BIOVALIANCE", "what are its objectives?")
     assert len(result.focus.listed) == 4  # the initiative's own objectives, listed
-    _, (result, _) = talk(engine, "Parle-moi de CellQuest", "et son objectif ?")
-    assert result.entry == "cellquest", result
+    _, (result, text) = talk(engine, "Parle-moi de CellQuest", "et son objectif ?")
+    assert result.status == A and result.entry == "cellquest" and "therapies cellulaires" in text, result
 
 
 def test_a_short_question_of_known_words_stays_with_the_focus(engine: Engine):
@@ -382,8 +395,16 @@ def test_a_short_question_of_known_words_stays_with_the_focus(engine: Engine):
 def test_a_question_about_unknown_things_is_not_taken_for_a_follow_up(engine: Engine):
     result, _ = ask(engine, "Qui a gagné le tournoi de rugby cette année ?")
     assert result.status == U, result
-    _, (result, _) = talk(engine, "Que fait Chematech ?", "Qui a gagné le match hier soir ?")
-    assert result.status == U, result
+    for unrelated in ("Qui a gagné la course hier soir ?", "where is the hospital?", "who painted the Mona Lisa?"):
+        _, (result, _) = talk(engine, "Que fait Chematech ?", unrelated)
+        assert result.status == U, (unrelated, result)
+
+
+def test_a_conversation_kept_across_a_knowledge_reload_forgets_entries_that_are_gone(engine: Engine):
+    stale = Focus(entries=("an-entry-removed-since",), listed=("another-one",))
+    for question in ("et son objectif ?", "where is it?", "pour quel genre de traitement ?", "le premier ?"):
+        result, _ = ask(engine, question, stale)
+        assert result.status in (A, C, U), result
 
 
 def test_a_question_naming_its_own_subject_ignores_the_focus(engine: Engine):

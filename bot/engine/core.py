@@ -75,7 +75,7 @@ class Engine:
     def answer(self, text: str, *, lang_hint: str | None = None, today: dt.date,
                focus: Focus | None = None) -> Result:
         """Read one message and reply: answered, clarify, unanswered or small talk."""
-        focus = focus or Focus()
+        focus = (focus or Focus()).known(self.knowledge.entries)
         default = lang_hint if lang_hint in ("fr", "en") else "fr"
         text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
         folded = self.reader.fold(text[:MAX_QUESTION_CHARS])

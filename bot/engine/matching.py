@@ -3,9 +3,9 @@
 Names are matched as whole aliases, never as a lone shared word: a question must contain every
 distinctive word of an alias (in any order) to name its entry. Typos are repaired one word at a
 time against the vocabulary of known words with rapidfuzz, inside small blocks of words of a similar
-length that share their first letters, their last letters, or their first and last one: a word
-with one or two typos keeps at least one of those intact, and the blocks stay small as the
-knowledge base grows.
+length that share their first letters, their last letters, or their first and last one: a typo
+almost always leaves one of those intact (not when it changes both ends, "xhematecx"), and the
+blocks stay small as the knowledge base grows.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ MAX_CLAUSES = 3
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)[.,](?=\d))+[.!?;\n]*")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 _INVERSION = re.compile(r"\b\w+['’]?-(?:t-)?(\w+)\b", re.IGNORECASE)
-_STRETCHED = re.compile(r"(\w)\1{2,}")  # "heyyy", "merciii": a letter held down
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "merciii": a letter held down (never "2000")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Frame:
     numbers: set[float] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     edition_offset: int | None = None  # "next year" = +1 relative to today
+    equated: bool = False  # a statement asked that says two named things are one
     time: str | None = None            # "past" | "upcoming"
     ordinal: int | None = None
     negated: bool = False
@@ -118,7 +119,8 @@ class Reader:
                 out += table[pair].split()
                 i += 2
                 continue
-            out += table.get(self._unstretched(words[i]), self._unstretched(words[i])).split()
+            word = self._unstretched(words[i])
+            out += table.get(word, word).split()
             i += 1
         return " ".join(out)
 
@@ -143,7 +145,9 @@ class Reader:
         if best is None and words <= self._smalltalk_words:  # "thanks, bye!": several kinds, the last one said
             said = [kind for word in folded.split() for kind, (_, cue_words, _) in self._smalltalk.items()
                     if word in cue_words]
-            return said[-1] if said else None
+            kinds = set(said)
+            if len(kinds) > 1 and words <= set().union(*(self._smalltalk[kind][2] for kind in kinds)):
+                return said[-1]
         return best[1] if best else None
 
     def sentences(self, text: str) -> list[Sentence]:
@@ -300,10 +304,12 @@ class Reader:
                          and w.text not in self.general_words]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
             pointing = set(all_words) & (g.pronouns.person | g.pronouns.thing)
-            equated = len(frame.named) > 1 and not set(all_words) & g.conjunctions  # "Acme c'est l'institut Foo ?"
+            # "Acme works on Foo?", "Acme c'est l'institut Foo ?": a claim tying two named things
+            tied = len({n.entry for n in frame.named}) > 1 and not word_set & (g.conjunctions | g.yes_no.alternatives)
+            frame.equated = tied and phrase_in(clause, g.identity)
             frame.yes_no = bool(frame.named or frame.kinds or pointing) and bool(
                 frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute or frame.narrowing
-                or frame.content or equated)
+                or frame.content or tied)
         launch = g.asks.get("launched")
         if Ask.LAUNCHED in frame.asks and not frame.yes_no and (frame.years or (
                 describing and Ask.WHEN not in frame.asks and launch and not phrase_in(clause, launch.phrases))):

@@ -103,6 +103,7 @@ class Resolver:
                 if isinstance(value, tuple):
                     self._values.update((name, v) for v in value)
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
+        self._person_ids = {e.id for e in knowledge if isinstance(e, Person)}
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
@@ -156,9 +157,7 @@ class Resolver:
         kinds = self.lx.kinds.find(words)
         if not kinds:
             return frame
-        kind_words = {words[i] for at in kinds.values() for i in at}
-        return replace(frame, named=[], kinds=list(dict.fromkeys(frame.kinds + list(kinds))),
-                       content=frame.content + [w for w in words if w not in kind_words])
+        return replace(frame, named=[], kinds=list(dict.fromkeys(frame.kinds + list(kinds))))
 
     def _refusal(self, frame: Frame, forced: str | None) -> Resolution | None:
         """Off topic, the sources themselves, a name only half recognised, a claim about the unknown."""
@@ -286,8 +285,9 @@ class Resolver:
             pool = [e for e in focus.listed + focus.entries[1:] if e != focus.entries[0]]
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
             return others[:1]
-        if frame.content and not words & (g.pronouns.person | g.pronouns.thing) and not frame.kinds:
-            return []  # "cell": words of its own, not a question about what came before
+        pointing = words & (g.pronouns.person | g.pronouns.thing | g.pronouns.possessive)
+        if (frame.content or frame.unknown >= 1) and not pointing and not frame.kinds:
+            return []  # "cell", "who won the race?": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
         if words & g.pronouns.person or Ask.SAID in frame.asks:  # "she", "what did he say": a person first
             people = [e.id for e in entries if isinstance(e, Person)]
@@ -355,9 +355,13 @@ class Resolver:
         return None
 
     def _elliptic(self, frame: Frame, focus: Focus) -> bool:
-        """A short question of known words that names and describes nothing: about the entry in focus."""
-        return bool(focus.entries) and len(frame.words) <= ELLIPTIC_WORDS and bool(frame.asks) \
-            and frame.unknown < 1 and not frame.named and not frame.places
+        """A short question that names nothing and whose words ask a facet of the entry in focus ("for
+        what kind of treatment?") or are said of it; "where is the hospital?" is about something else."""
+        if not focus.entries or len(frame.words) > ELLIPTIC_WORDS or not frame.asks or frame.unknown >= 1 \
+                or frame.named or frame.places:
+            return False
+        topic = [w for w in frame.content if w not in self.lx.general.facets]
+        return not topic or (self.search.coverage(topic, focus.entries[0]) or 0.0) >= SUPPORTED_COVERAGE
 
     def _follows_up(self, frame: Frame) -> bool:
         """A clause that only makes sense after another: a pronoun or a leading "and", nothing named,
@@ -573,7 +577,7 @@ class Resolver:
 
     def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         """"Who said that X...?": the person whose words the sources report, about that entry."""
-        people = {p.id for p in self.kb.of_type(Person)}
+        people = self._person_ids
         said = [w for n in frame.named for w in n.words.split()] or normalise(entry.name).split()
         words = frame.content + said + frame.places  # the words as quoted: "the region", not its full name
         hits = self.search.search(words, among=people, limit=2)
@@ -652,7 +656,10 @@ class Resolver:
             yield year in frame.years
         if frame.kinds:
             yield entry.kind in self._named_kinds(frame)
-        named = {n.entry for n in frame.named if n.entry != self.initiative} | {entry.id}
+        if frame.equated and len({n.entry for n in frame.named}) > 1:
+            yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one
+        setting = {self.initiative, self.kb.vocabulary.home}
+        named = {n.entry for n in frame.named if n.entry not in setting} | {entry.id}
         for other in named - {entry.id}:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
             if not any(self._linked(other, x) for x in named - {other}):
                 yield False

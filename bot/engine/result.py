@@ -1,7 +1,7 @@
 """What the engine returns: typed data, rendered to words by `bot.replies` (one renderer per kind)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -174,6 +174,13 @@ class Focus:
     @property
     def empty(self) -> bool:
         return not self.entries and not self.listed
+
+    def known(self, ids) -> Focus:
+        """Without the entries `ids` no longer holds: a conversation kept across a knowledge reload."""
+        if all(e in ids for e in self.entries + self.listed):
+            return self
+        return replace(self, entries=tuple(e for e in self.entries if e in ids),
+                       listed=tuple(e for e in self.listed if e in ids))
 
     def to_json(self) -> dict:
         return {"entries": list(self.entries), "listed": list(self.listed), "ask": self.ask,

@@ -55,7 +55,7 @@ class DescriptionIndex:
     def __getstate__(self) -> dict:
         """Pickled without the BM25 index (rebuilt on first use): reading an engine back never
         imports bm25s or numpy."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_index", "_ids", "_position", "_vocab")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_index", "_ids", "_position", "_vocab", "_tie_break")}
 
     def roots(self, words: Iterable[str]) -> list[str]:
         """Roots of the content words, in both languages, plus their synonym group."""
