@@ -24,7 +24,8 @@ from telegram.request import HTTPXRequest
 from bot.config import ConfigError, Settings
 from bot.handlers import ALLOWED_UPDATES, register
 from bot.handlers.commands import publish_commands
-from bot.handlers.context import DEBOUNCE, FLOOD, RELAY_FLOOD, SEEN_UPDATES, SERVICES, BotContext
+from bot.handlers.busy import TYPING_AFTER_S
+from bot.handlers.context import DEBOUNCE, FLOOD, RELAY_FLOOD, SEEN_UPDATES, SERVICES, TYPING_AFTER, BotContext
 from bot.handlers.flood import Debouncer, FloodGuard
 from bot.handlers.manners import SeenUpdates
 from bot.reloading import reload_on_sighup
@@ -92,6 +93,7 @@ class Tuning:
     relay_seconds: float = 60.0  # ... in this many seconds
     debounce_seconds: float = 3.0  # a card button pressed again within this opens no second card
     staff_answers_check: float = 3.0  # seconds between two looks at the staff answers' version
+    typing_after: float = TYPING_AFTER_S  # "typing…" only under a reply that takes longer than this
     # HTTP connections to the Bot API kept open (keep-alive) for sending. httpcore scans its pool on
     # every request, so a needlessly large pool (the library's default is 256) costs CPU on each
     # one; 8 was the fastest of 8/16/32/256 in benchmarks/bench_bot.py, and at Telegram's ~0.1 s
@@ -155,6 +157,7 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
     application.bot_data[RELAY_FLOOD] = FloodGuard(tuning.relay_limit, tuning.relay_seconds)
     application.bot_data[DEBOUNCE] = Debouncer(tuning.debounce_seconds)
     application.bot_data[SEEN_UPDATES] = SeenUpdates()
+    application.bot_data[TYPING_AFTER] = tuning.typing_after
     register(application, staff_answers_check=tuning.staff_answers_check)
     strict_webhook.install()  # malformed JSON: 400, not 500; raw updates never logged
     return application

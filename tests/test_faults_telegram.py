@@ -24,7 +24,7 @@ pytest_plugins = ["tests.pg_fixture"]
 
 SECRET = "fault-suite-secret-0123456789"
 VISITORS = [FakeUser(8_100 + i, f"Visiteur {i}", language_code="fr") for i in range(8)]
-TUNING = replace(TEST_TUNING, flood_limit=100)
+TUNING = replace(TEST_TUNING, flood_limit=100, typing_after=0.3)
 
 
 def promised(text: str) -> bool:
@@ -44,6 +44,12 @@ async def test_frozen_postgres_every_visitor_gets_a_reply(
                 for user in VISITORS:
                     [reply] = await emu.wait_for_messages(emu.private_chat(user).id, timeout=30)
                     assert promised(reply["text"])  # kept in the spool: the promise holds
+            # Those replies waited for the database (a second at least): Telegram showed "typing…",
+            # always before the reply, never after it.
+            for user in VISITORS:
+                [typing] = [c for c in emu.calls_of("sendChatAction") if int(c.params["chat_id"]) == user.id]
+                [sent] = [c for c in emu.calls_of("sendMessage") if int(c.params["chat_id"]) == user.id]
+                assert typing.params["action"] == "typing" and typing.at < sent.at
             await asyncio.to_thread(services.question_log.flush_spool)
             groups = await asyncio.to_thread(services.question_log.groups)
             assert sum(g.count for g in groups) == len(VISITORS)

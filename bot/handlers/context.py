@@ -13,6 +13,7 @@ from telegram import User
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.conversations import Conversation, MemoryConversations
+from bot.handlers.busy import TYPING_AFTER_S, SlowReply
 
 T = TypeVar("T")
 
@@ -27,6 +28,7 @@ DEBOUNCE = "debounce"
 SEEN_UPDATES = "seen_updates"
 CHOSEN_LANG = "lang"  # set by /lang: the user's explicit choice
 WRITTEN_LANG = "written_lang"  # the language of the user's last question
+TYPING_AFTER = "typing_after"  # seconds a reply may take before Telegram shows "typing…"
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -47,6 +49,10 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
     @property
     def debounce(self) -> Debouncer:
         return self.bot_data[DEBOUNCE]
+
+    def slow_reply(self, chat_id: int) -> SlowReply:
+        """"typing…" in this chat if the reply being prepared takes long (`bot.handlers.busy`)."""
+        return SlowReply(self.bot, chat_id, self.bot_data.get(TYPING_AFTER, TYPING_AFTER_S))
 
     def lang(self, user: User | None) -> str:
         """The user's language: their /lang choice, else the language they write in, else

@@ -8,17 +8,16 @@ phrasings are never "passed on to the team", and a decline offers "Ask the team"
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import uuid
 
 from telegram import Message, Update, User
-from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 
 from bot.engine.result import Result, Status
 from bot.handlers import keyboards
+from bot.handlers.busy import SlowReply
 from bot.handlers.addressing import question_text
 from bot.handlers.callbacks import GiveFeedback, pressed
 from bot.handlers.commands import show_menu_for_text
@@ -67,27 +66,22 @@ def handover_possible(context: BotContext, message: Message) -> bool:
             and services.handover is not None)
 
 
-async def _typing(context: BotContext, chat_id: int) -> None:
-    with contextlib.suppress(TelegramError):
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-
-
 async def answer_question(update: Update, context: BotContext) -> None:
     """A question in a private chat, or addressed to the bot in a group (a photo's caption too),
     read with what this conversation is about."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
-    # "typing…" while the reply is prepared; awaited before the reply is sent, so that it can never
-    # arrive after the reply (a client would then show "typing…" under the answer for 5 seconds).
-    typing = asyncio.ensure_future(_typing(context, message.chat_id))
+    # "typing…" if the reply is slow to come; finished before the reply is sent, so that it can
+    # never arrive after it (a client would then show "typing…" under the answer for 5 seconds).
+    typing = context.slow_reply(message.chat_id)
     try:
         await _answer(update, message, user, question_text(message), context, typing)
     finally:
-        await typing
+        await typing.ready()
 
 
 async def _answer(update: Update, message: Message, user: User | None, text: str, context: BotContext,
-                  typing: asyncio.Future) -> None:
+                  typing: SlowReply) -> None:
     services = context.services
     today = services.today()
     user_id = user.id if user else None
@@ -100,11 +94,11 @@ async def _answer(update: Update, message: Message, user: User | None, text: str
     context.note_written_lang(result.lang)  # the engine keeps a one-word message in the hint's language
     chat_type = message.chat.type
     if result.intent == "help":  # "help", "menu", "aide" typed as words: the menu
-        await typing
+        await typing.ready()
         await show_menu_for_text(update, context)
         return
     if asked.staff is not None:
-        await typing
+        await typing.ready()
         await send_html(context.bot, message.chat_id, render_staff_answer(asked.staff.answer, result.lang),
                         reply_to=message)
         counted = dataclasses.replace(result, status=Status.ANSWERED, intent="staff_answer",
@@ -112,11 +106,11 @@ async def _answer(update: Update, message: Message, user: User | None, text: str
         await _log_question(context, counted, user_id=user_id, chat_type=chat_type)
         return
     if is_chatter(text, result):
-        await typing
+        await typing.ready()
         await message.reply_html(ui("nudge", result.lang))  # not logged: there is nothing to review
         return
     if result.intent == "too_long":
-        await typing
+        await typing.ready()
         await send_html(context.bot, message.chat_id, services.reply(result, today=today).html, reply_to=message)
         return  # never logged: a wall of text is not a question for review
     log = services.question_log
@@ -132,7 +126,7 @@ async def _answer(update: Update, message: Message, user: User | None, text: str
     reply = services.reply(result, today=today, passed_on=for_review)
     ask_team = for_review and handover_possible(context, message)
     markup = keyboards.for_result(result, reply.buttons, ask_team=ask_team)
-    await typing
+    await typing.ready()
     await send_html(context.bot, message.chat_id, reply.html, markup=markup, reply_to=message,
                     quote=True if ask_team else None)  # "Ask the team" reads the question it quotes
     if not result.needs_review:
