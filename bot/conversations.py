@@ -27,8 +27,14 @@ class Conversation:
 
 
 class ConversationStore(Protocol):
+    """Blocking methods for commands and tests; the `_async` ones are what a handler awaits for
+    each message (a database store runs them on its workers without blocking the event loop)."""
+
     def load(self, key: str) -> Conversation: ...
+    async def load_async(self, key: str) -> Conversation: ...
     def save(self, key: str, conversation: Conversation) -> None: ...
+    async def save_async(self, key: str, conversation: Conversation) -> None: ...
+    async def chosen_lang_async(self, user_key: str) -> str | None: ...
     def reset(self, key: str) -> None: ...
     def forget(self, user_key: str) -> None: ...
     def chosen_lang(self, user_key: str) -> str | None: ...
@@ -52,6 +58,15 @@ class MemoryConversations:
                 self._items.pop(key, None)
                 return Conversation()
             return found[1]
+
+    async def load_async(self, key: str) -> Conversation:
+        return self.load(key)
+
+    async def save_async(self, key: str, conversation: Conversation) -> None:
+        self.save(key, conversation)
+
+    async def chosen_lang_async(self, user_key: str) -> str | None:
+        return self.chosen_lang(user_key)
 
     def save(self, key: str, conversation: Conversation) -> None:
         with self._lock:

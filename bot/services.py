@@ -305,7 +305,7 @@ def build_services(settings: Settings, *, log_questions: bool = True,
         if services.question_log.engine.dialect.name == "postgresql":
             from db.conversations import DatabaseConversations  # shared by every bot process
 
-            services.conversations = DatabaseConversations(services.question_log.engine,
+            services.conversations = DatabaseConversations(services.question_log.quick_engine,
                                                            timeout=settings.db_write_timeout,
                                                            health=services.question_log)
         services.handover = HandoverStore(services.question_log, team=knowledge_name(services.knowledge))

@@ -1,8 +1,12 @@
 """Conversation state in the database, for several bot processes (webhook workers) on PostgreSQL.
 
-One indexed read and one upsert per message. Any database error, or no answer within the timeout
-(the bot's DB_WRITE_TIMEOUT), falls back to the process's own memory for that message (logged once
-per outage): a conversation may lose its context, a visitor never loses or waits for a reply.
+One indexed read and one upsert per message, each a single statement built once (SQLAlchemy
+Core, compiled once and cached; on PostgreSQL autocommit and server-prepared, one round trip, see
+`database.quick_engine`), run on a worker thread that the handler awaits without blocking the
+event loop. The upsert is committed before the reply is sent, so a follow-up answered by another
+process sees its context. Any database error, or no answer within the timeout (the bot's
+DB_WRITE_TIMEOUT), falls back to the process's own memory for that message (logged once per
+outage): a conversation may lose its context, a visitor never loses or waits for a reply.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _FAILURES = (SQLAlchemyError, DeadlineExceeded)
+_FAILED: Any = object()  # what a call that failed returns: the caller uses memory instead
 
 
 def _now() -> dt.datetime:
@@ -36,23 +41,79 @@ class DatabaseConversations:
         self._engine, self._ttl, self._now = engine, dt.timedelta(seconds=ttl), now
         self._fallback = MemoryConversations(ttl)
         self._failing = False
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        # Built once: their compiled form is cached by the engine, nothing is rebuilt per message.
+        self._read_state = (select(ConversationState.focus, ConversationState.lang, ConversationState.updated_at)
+                            .where(ConversationState.key == bindparam("key")))
+        upsert = insert(ConversationState).values(key=bindparam("key"), focus=bindparam("focus"),
+                                                  lang=bindparam("lang"), updated_at=bindparam("updated_at"))
+        self._upsert_state = upsert.on_conflict_do_update(index_elements=["key"], set_={
+            "focus": upsert.excluded.focus, "lang": upsert.excluded.lang, "updated_at": upsert.excluded.updated_at})
+        self._read_lang = select(LanguageChoice.lang).where(LanguageChoice.user_key == bindparam("user_key"))
+        choose = insert(LanguageChoice).values(user_key=bindparam("user_key"), lang=bindparam("lang"))
+        self._upsert_lang = choose.on_conflict_do_update(index_elements=["user_key"], set_={"lang": choose.excluded.lang})
         # A hung server must not hold a reply: each call waits at most `timeout` (then memory).
         self._runner = DeadlineRunner(workers=4, name="conversations")
         self._timeout = timeout
         self._health = health  # the question log on the same database: one view of its health
 
-    def _run(self, call: Callable[[], T]) -> T:
+    # --- running a statement with a deadline, from a thread or from the event loop -----------------
+
+    def _query(self, statement: Any, params: dict[str, Any]) -> Callable[[], Any]:
+        def read() -> Any:
+            with self._engine.connect() as connection:
+                return connection.execute(statement, params).first()
+        return read
+
+    def _command(self, statement: Any, params: dict[str, Any] | None = None) -> Callable[[], None]:
+        def write() -> None:
+            with self._engine.begin() as connection:  # on PostgreSQL autocommit: no BEGIN nor COMMIT sent
+                connection.execute(statement, params)
+        return write
+
+    def _skip(self) -> bool:
         if self._health is not None and self._health.database_suspect():
-            raise DeadlineExceeded("the database failed a moment ago")
+            self._failed(DeadlineExceeded("the database failed a moment ago"))
+            return True
+        return False
+
+    def _outcome(self, exc: Exception | None) -> None:
+        if exc is None:
+            self._recovered()
+            return
+        if isinstance(exc, DeadlineExceeded) and self._health is not None:
+            self._health.database_failed(str(exc))
+        self._failed(exc)
+
+    def _attempt(self, call: Callable[[], T]) -> T:
+        """`call()` on a worker within the deadline; `_FAILED` if it failed or was late."""
+        if self._skip():
+            return _FAILED
         try:
             if self._health is not None:
-                return self._health.run_with_deadline(call)
-            return self._runner.run(call, self._timeout)
-        except DeadlineExceeded as exc:
+                value = self._health.run_with_deadline(call)
+            else:
+                value = self._runner.run(call, self._timeout)
+        except _FAILURES as exc:
+            self._outcome(exc)
+            return _FAILED
+        self._outcome(None)
+        return value
+
+    async def _attempt_async(self, call: Callable[[], T]) -> T:
+        """`_attempt` for the event loop: one hop to a worker, no thread waits for it."""
+        if self._skip():
+            return _FAILED
+        try:
             if self._health is not None:
-                self._health.database_failed(str(exc))
-            raise
+                value = await self._health.run_with_deadline_async(call)
+            else:
+                value = await self._runner.run_async(call, self._timeout)
+        except _FAILURES as exc:
+            self._outcome(exc)
+            return _FAILED
+        self._outcome(None)
+        return value
 
     def _failed(self, exc: Exception) -> None:
         if not self._failing:
@@ -65,18 +126,17 @@ class DatabaseConversations:
             logger.info("conversation state back in the database")
         self._failing = False
 
+    # --- the conversation of one message -----------------------------------------------------------
+
     def load(self, key: str) -> Conversation:
-        def read() -> Any:
-            with self._engine.connect() as connection:
-                return connection.execute(select(ConversationState.focus, ConversationState.lang,
-                                                 ConversationState.updated_at)
-                                          .where(ConversationState.key == key)).first()
-        try:
-            row = self._run(read)
-        except _FAILURES as exc:
-            self._failed(exc)
+        return self._loaded(key, self._attempt(self._query(self._read_state, {"key": key})))
+
+    async def load_async(self, key: str) -> Conversation:
+        return self._loaded(key, await self._attempt_async(self._query(self._read_state, {"key": key})))
+
+    def _loaded(self, key: str, row: Any) -> Conversation:
+        if row is _FAILED:
             return self._fallback.load(key)
-        self._recovered()
         if row is None:
             return Conversation()
         updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC)
@@ -84,48 +144,42 @@ class DatabaseConversations:
             return Conversation(lang=row.lang)
         return Conversation(Focus.from_json(row.focus), row.lang)
 
-    def _write(self, statement: Any) -> bool:
-        def write() -> None:
-            with self._engine.begin() as connection:
-                connection.execute(statement)
-        try:
-            self._run(write)
-        except _FAILURES as exc:
-            self._failed(exc)
-            return False
-        self._recovered()
-        return True
+    def _saving(self, key: str, conversation: Conversation) -> Callable[[], None]:
+        return self._command(self._upsert_state, {"key": key, "focus": conversation.focus.to_json(),
+                                                  "lang": conversation.lang,
+                                                  "updated_at": self._now().replace(tzinfo=None)})
 
     def save(self, key: str, conversation: Conversation) -> None:
-        values = {"key": key, "focus": conversation.focus.to_json(), "lang": conversation.lang,
-                  "updated_at": self._now().replace(tzinfo=None)}
-        statement = self._insert(ConversationState).values(**values)
-        statement = statement.on_conflict_do_update(index_elements=["key"], set_={
-            "focus": statement.excluded.focus, "lang": statement.excluded.lang,
-            "updated_at": statement.excluded.updated_at})
-        if not self._write(statement):
+        if self._attempt(self._saving(key, conversation)) is _FAILED:
+            self._fallback.save(key, conversation)
+
+    async def save_async(self, key: str, conversation: Conversation) -> None:
+        """Returns once the state is committed (or kept in memory): then the reply may go."""
+        if await self._attempt_async(self._saving(key, conversation)) is _FAILED:
             self._fallback.save(key, conversation)
 
     def reset(self, key: str) -> None:
         self._fallback.reset(key)
-        self._write(delete(ConversationState).where(ConversationState.key == key))
+        self._attempt(self._command(delete(ConversationState).where(ConversationState.key == key)))
 
     def forget(self, user_key: str) -> None:
         """This process's copy only: the rows go with the user's questions, in one transaction,
         when `QuestionLog.forget` runs (`db.erasure`)."""
         self._fallback.forget(user_key)
 
+    # --- the language a user chose with /lang ------------------------------------------------------
+
     def chosen_lang(self, user_key: str) -> str | None:
-        def read() -> str | None:
-            with self._engine.connect() as connection:
-                return connection.execute(select(LanguageChoice.lang).where(LanguageChoice.user_key == user_key)).scalar()
-        try:
-            return self._run(read)
-        except _FAILURES as exc:
-            self._failed(exc)
+        return self._chosen(user_key, self._attempt(self._query(self._read_lang, {"user_key": user_key})))
+
+    async def chosen_lang_async(self, user_key: str) -> str | None:
+        return self._chosen(user_key, await self._attempt_async(self._query(self._read_lang, {"user_key": user_key})))
+
+    def _chosen(self, user_key: str, row: Any) -> str | None:
+        if row is _FAILED:
             return self._fallback.chosen_lang(user_key)
+        return None if row is None else row.lang
 
     def choose_lang(self, user_key: str, lang: str) -> None:
         self._fallback.choose_lang(user_key, lang)
-        statement = self._insert(LanguageChoice).values(user_key=user_key, lang=lang)
-        self._write(statement.on_conflict_do_update(index_elements=["user_key"], set_={"lang": lang}))
+        self._attempt(self._command(self._upsert_lang, {"user_key": user_key, "lang": lang}))

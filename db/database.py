@@ -54,6 +54,19 @@ def make_engine(raw_url: str) -> Engine:
                          connect_args=connect_args, hide_parameters=True)
 
 
+def quick_engine(engine: Engine) -> Engine:
+    """An engine for single statements on a visitor's path (the conversation state: one read and
+    one upsert per message), on PostgreSQL in autocommit with no pre-ping: one round trip per
+    statement instead of four (ping, BEGIN, the statement, COMMIT or ROLLBACK), and the server
+    keeps the statements prepared. A connection that broke meanwhile fails that one call (its
+    caller falls back) and the pool replaces it. SQLite: `engine` itself (no ping, nothing to save).
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=8, pool_timeout=5,
+                         connect_args=dict(POSTGRES_CONNECT_ARGS), hide_parameters=True)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL (readers never block the writer), a busy timeout, and BEGIN IMMEDIATE.
 

@@ -7,6 +7,7 @@ from exiting; a call still queued when its deadline passes is cancelled, never r
 """
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable
@@ -55,13 +56,27 @@ class DeadlineRunner:
                     self._pending -= 1
                     self._idle.notify_all()
 
-    def run(self, call: Callable[[], T], timeout: float) -> T:
+    def _submit(self, call: Callable[[], T]) -> Future[T]:
         if len(self._threads) < self._workers:
             self._start()
         future: Future[object] = Future()
         with self._idle:
             self._pending += 1
         self._queue.put((call, future))
+        return future  # type: ignore[return-value]
+
+    async def run_async(self, call: Callable[[], T], timeout: float) -> T:
+        """`run` for a coroutine: the event loop goes on meanwhile, and no other thread waits."""
+        waiter = asyncio.wrap_future(self._submit(call))  # cancelling it cancels a call still queued
+        try:
+            return await asyncio.wait_for(waiter, timeout)
+        except TimeoutError:
+            if not waiter.cancelled():
+                raise  # the call itself raised TimeoutError
+            raise DeadlineExceeded(f"no answer within {timeout:g} s") from None
+
+    def run(self, call: Callable[[], T], timeout: float) -> T:
+        future = self._submit(call)
         try:
             return future.result(timeout)  # type: ignore[return-value]
         except FutureTimeout:

@@ -289,6 +289,7 @@ class QuestionLog:
         self._writer: GroupCommitWriter | None = None  # started by the first record
         self._writer_lock = threading.Lock()
         self._keys: dict[int, str] = {}
+        self._quick_engine: Engine | None = None
         self._runner = DeadlineRunner(name="question-log")
         self._write_timeout = write_timeout
         self._retry_after = retry_after
@@ -332,6 +333,8 @@ class QuestionLog:
             logger.warning("answered counts not written at close (%s)", _describe(exc))
         self._bounded_flush()
         self._runner.close(wait=self._staff_timeout)
+        if self._quick_engine is not None and self._quick_engine is not self._engine:
+            self._quick_engine.dispose()
         self._engine.dispose()
 
     def flush(self) -> None:
@@ -626,12 +629,8 @@ class QuestionLog:
         then a fuzzy pass), which looks for changes in the database at most once a second; when
         the database cannot be reached the index is used as it is."""
         if self._indexes.due() and not self.database_suspect():
-            def refresh() -> None:
-                self._ensure_schema()
-                with self._engine.connect() as connection:
-                    self._indexes.refresh(connection)
             try:  # a hung database must not hold the reply: at most `write_timeout`
-                self._runner.run(refresh, self._write_timeout)
+                self._runner.run(self._refresh_indexes, self._write_timeout)
             except DeadlineExceeded:
                 self.database_failed(f"no answer within {self._write_timeout:g} s")
             except DBAPIError as exc:
@@ -639,10 +638,41 @@ class QuestionLog:
                     raise
         return self._indexes.dismissed.matches(normalised)
 
+    async def is_dismissed_async(self, normalised: str) -> bool:
+        """`is_dismissed` for the event loop: the in-memory index answers on the spot; only a
+        refresh that is due (at most once a second) goes to a worker, awaited without blocking."""
+        if self._indexes.due() and not self.database_suspect():
+            try:
+                await self._runner.run_async(self._refresh_indexes, self._write_timeout)
+            except DeadlineExceeded:
+                self.database_failed(f"no answer within {self._write_timeout:g} s")
+            except DBAPIError as exc:
+                if not _is_outage(exc):
+                    raise
+        return self._indexes.dismissed.matches(normalised)
+
+    def _refresh_indexes(self) -> None:
+        self._ensure_schema()
+        with self._engine.connect() as connection:
+            self._indexes.refresh(connection)
+
     def run_with_deadline(self, call: Any) -> Any:
         """`call()` on the log's workers, waiting at most `write_timeout` (raises DeadlineExceeded):
         for other stores on the same database, so that `close` waits for their late calls too."""
         return self._runner.run(call, self._write_timeout)
+
+    async def run_with_deadline_async(self, call: Any) -> Any:
+        """`run_with_deadline`, awaited on the event loop: one hop to a worker, no thread blocked."""
+        return await self._runner.run_async(call, self._write_timeout)
+
+    @property
+    def quick_engine(self) -> Engine:
+        """An engine on the log's database for single statements on a visitor's path (the
+        conversation state): see `database.quick_engine`. Made on first use, disposed by `close`."""
+        with self._writer_lock:
+            if self._quick_engine is None:
+                self._quick_engine = database.quick_engine(self._engine)
+            return self._quick_engine
 
     def database_suspect(self) -> bool:
         """True while the database recently failed or was late: callers on a visitor's path (this

@@ -108,3 +108,47 @@ def test_a_database_outage_keeps_the_conversation_in_memory(postgres_url: str, p
             postgres_server.start()
     finally:
         engine.dispose()
+
+
+async def test_what_a_handler_awaits_is_shared_too_and_committed_when_it_returns(question_log: QuestionLog):
+    """The bot's path: `save_async` / `load_async` on the log's quick engine (autocommit on
+    PostgreSQL), deadline on the log's workers. Once `save_async` returned, another process
+    (another store, on the log's ordinary engine) reads it: the reply may go."""
+    database.upgrade(question_log.engine)
+    bot = DatabaseConversations(question_log.quick_engine, health=question_log)
+    other = DatabaseConversations(question_log.engine)
+    key = conversation_key(question_log.user_key(42), question_log.user_key(42)[:16])
+    assert await bot.load_async(key) == Conversation()
+    await bot.save_async(key, Conversation(FOCUS, "fr"))
+    assert other.load(key) == Conversation(FOCUS, "fr")
+    other.save(key, Conversation(Focus(entries=("urgo",)), "en"))
+    assert await bot.load_async(key) == Conversation(Focus(entries=("urgo",)), "en")
+    other.choose_lang(question_log.user_key(42), "en")
+    assert await bot.chosen_lang_async(question_log.user_key(42)) == "en"
+    assert await bot.chosen_lang_async(question_log.user_key(43)) is None
+
+
+async def test_a_frozen_server_holds_a_message_no_longer_than_the_deadline(postgres_url: str, postgres_server,
+                                                                          tmp_path):
+    """SIGSTOP: the sockets stay open and never answer, so a call that waited for the server would
+    not return before the end of the freeze. Each awaited call gives up at the deadline instead,
+    and the conversation goes on in memory."""
+    import asyncio
+
+    from bot.config import Settings
+    from db.log import open_question_log
+    from faults import frozen
+
+    log = open_question_log(Settings(data_dir=tmp_path / "data", database_url=postgres_url,
+                                     pseudonym_secret="conversation-deadline-secret", db_write_timeout=0.5))
+    try:
+        store = DatabaseConversations(log.quick_engine, health=log)
+        await store.save_async("k/frozen", Conversation(FOCUS, "en"))  # a connection is open before the freeze
+        with frozen(postgres_server):
+            # (wait_for only turns a hang into a failure instead of a stuck test)
+            await asyncio.wait_for(store.save_async("k/frozen", Conversation(Focus(entries=("urgo",)), "fr")), 30)
+            assert log.database_suspect(), "the other stores on this database skip it for a while"
+            loaded = await asyncio.wait_for(store.load_async("k/frozen"), 30)
+            assert loaded.focus.entries == ("urgo",), "kept in memory meanwhile"
+    finally:
+        log.close()

@@ -72,7 +72,7 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
         if user is None or self.user_data is None:
             return None
         if CHOSEN_LANG not in self.user_data:  # first message since this process started
-            stored = await self._store_call(self.services.conversations.chosen_lang, self.services.user_key(user.id))
+            stored = await self.services.conversations.chosen_lang_async(self.services.user_key(user.id))
             self.user_data[CHOSEN_LANG] = stored
         return self.user_data[CHOSEN_LANG]
 
@@ -87,11 +87,13 @@ class BotContext(CallbackContext[ExtBot[Any], dict[str, Any], dict[str, Any], di
         """What this chat with this user is about (empty when expired or unknown)."""
         if key is None:
             return Conversation()
-        return await self._store_call(self.services.conversations.load, key)
+        return await self.services.conversations.load_async(key)
 
     async def keep_conversation(self, key: str | None, conversation: Conversation) -> None:
+        """Returns once the conversation is stored: a reply sent after it, and so the visitor's
+        next message, finds it in every bot process."""
         if key is not None:
-            await self._store_call(self.services.conversations.save, key, conversation)
+            await self.services.conversations.save_async(key, conversation)
 
     async def reset_conversation(self, user: User | None, chat_id: int) -> None:
         """/start: the conversation's context is dropped (the language choice stays)."""

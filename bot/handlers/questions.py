@@ -117,7 +117,7 @@ async def _answer(update: Update, message: Message, user: User | None, text: str
     # "Passed on to the team" only when it really goes to review: not a phrasing staff dismissed,
     # and kept (in the database or the spool; the log answers within its write deadline).
     for_review = result.needs_review and log is not None
-    if for_review and await asyncio.to_thread(log.is_dismissed, result.normalised):
+    if for_review and await log.is_dismissed_async(result.normalised):
         for_review = False
     if result.needs_review:
         # Logged before replying: the reply says the question was passed on, so it must be.
