@@ -1,33 +1,38 @@
 """Conversation state in the database, for several bot processes (webhook workers) on PostgreSQL.
 
-One indexed read and one upsert per message, each a single statement built once (SQLAlchemy
-Core, compiled once and cached; on PostgreSQL autocommit and server-prepared, one round trip, see
-`database.quick_engine`), run on a worker thread that the handler awaits without blocking the
-event loop. The upsert is committed before the reply is sent, so a follow-up answered by another
-process sees its context. Any database error, or no answer within the timeout (the bot's
+One indexed read and one upsert per message, each a single statement built once. On PostgreSQL
+the handler's calls go through a connection of the event loop itself (`db.loop_connection`:
+autocommit, server-prepared, one round trip and no thread); the blocking methods (commands,
+tests) and SQLite run the same statements through SQLAlchemy on a worker thread. The upsert is
+committed before the reply is sent, so a follow-up answered by another process sees its context. Any database error, or no answer within the timeout (the bot's
 DB_WRITE_TIMEOUT), falls back to the process's own memory for that message (logged once per
 outage): a conversation may lose its context, a visitor never loses or waits for a reply.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.conversations import TTL_SECONDS, Conversation, MemoryConversations
 from bot.engine.result import Focus
+from db import database
 from db.deadline import DeadlineExceeded, DeadlineRunner
+from db.loop_connection import LoopConnection
 from db.models import ConversationState, LanguageChoice
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _FAILURES = (SQLAlchemyError, DeadlineExceeded)
+_LOOP_FAILURES = (psycopg.Error, OSError, DeadlineExceeded)
 _FAILED: Any = object()  # what a call that failed returns: the caller uses memory instead
 
 
@@ -56,6 +61,21 @@ class DatabaseConversations:
         self._runner = DeadlineRunner(workers=4, name="conversations")
         self._timeout = timeout
         self._health = health  # the question log on the same database: one view of its health
+        self._loop_connection: LoopConnection | None = None
+        if engine.dialect.name == "postgresql":
+            wait = health.write_timeout if health is not None else timeout
+            self._loop_connection = LoopConnection.for_engine(engine, wait, database.POSTGRES_CONNECT_ARGS)
+            # The same statements as SQLAlchemy's, compiled once for psycopg (%(name)s parameters).
+            self._sql = {name: str(statement.compile(dialect=engine.dialect)) for name, statement in (
+                ("read_state", self._read_state), ("upsert_state", self._upsert_state),
+                ("read_lang", self._read_lang))}
+            if health is not None:
+                health.close_with(self.close)
+
+    def close(self) -> None:
+        """Close the event loop's connection, if one was opened (the question log calls this)."""
+        if self._loop_connection is not None:
+            self._loop_connection.close()
 
     # --- running a statement with a deadline, from a thread or from the event loop -----------------
 
@@ -100,16 +120,24 @@ class DatabaseConversations:
         self._outcome(None)
         return value
 
-    async def _attempt_async(self, call: Callable[[], T]) -> T:
-        """`_attempt` for the event loop: one hop to a worker, no thread waits for it."""
+    async def _attempt_async(self, call: Callable[[], T], statement: str, params: dict[str, Any], *,
+                             fetch: bool) -> T:
+        """`_attempt` for the event loop: on PostgreSQL `statement` on the loop's connection, else
+        `call` on a worker (one hop, no thread waits for it)."""
         if self._skip():
             return _FAILED
         try:
-            if self._health is not None:
+            if self._loop_connection is not None:
+                sql = self._sql[statement]
+                if fetch:
+                    value = await self._loop_connection.fetchone(sql, params)
+                else:
+                    value = await self._loop_connection.execute(sql, params)  # type: ignore[func-returns-value]
+            elif self._health is not None:
                 value = await self._health.run_with_deadline_async(call)
             else:
                 value = await self._runner.run_async(call, self._timeout)
-        except _FAILURES as exc:
+        except (*_FAILURES, *_LOOP_FAILURES) as exc:
             self._outcome(exc)
             return _FAILED
         self._outcome(None)
@@ -132,30 +160,35 @@ class DatabaseConversations:
         return self._loaded(key, self._attempt(self._query(self._read_state, {"key": key})))
 
     async def load_async(self, key: str) -> Conversation:
-        return self._loaded(key, await self._attempt_async(self._query(self._read_state, {"key": key})))
+        params = {"key": key}
+        return self._loaded(key, await self._attempt_async(self._query(self._read_state, params), "read_state",
+                                                           params, fetch=True))
 
     def _loaded(self, key: str, row: Any) -> Conversation:
         if row is _FAILED:
             return self._fallback.load(key)
         if row is None:
             return Conversation()
-        updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC)
+        focus, lang, updated = row
+        updated = updated if updated.tzinfo else updated.replace(tzinfo=dt.UTC)
         if self._now() - updated > self._ttl:
-            return Conversation(lang=row.lang)
-        return Conversation(Focus.from_json(row.focus), row.lang)
+            return Conversation(lang=lang)
+        return Conversation(Focus.from_json(focus), lang)
 
-    def _saving(self, key: str, conversation: Conversation) -> Callable[[], None]:
-        return self._command(self._upsert_state, {"key": key, "focus": conversation.focus.to_json(),
-                                                  "lang": conversation.lang,
-                                                  "updated_at": self._now().replace(tzinfo=None)})
+    def _state(self, key: str, conversation: Conversation) -> dict[str, Any]:
+        return {"key": key, "focus": conversation.focus.to_json(), "lang": conversation.lang,
+                "updated_at": self._now().replace(tzinfo=None)}
 
     def save(self, key: str, conversation: Conversation) -> None:
-        if self._attempt(self._saving(key, conversation)) is _FAILED:
+        if self._attempt(self._command(self._upsert_state, self._state(key, conversation))) is _FAILED:
             self._fallback.save(key, conversation)
 
     async def save_async(self, key: str, conversation: Conversation) -> None:
         """Returns once the state is committed (or kept in memory): then the reply may go."""
-        if await self._attempt_async(self._saving(key, conversation)) is _FAILED:
+        params = self._state(key, conversation)
+        sql_params = {**params, "focus": json.dumps(params["focus"])}  # the statement casts it to JSON
+        if await self._attempt_async(self._command(self._upsert_state, params), "upsert_state", sql_params,
+                                     fetch=False) is _FAILED:
             self._fallback.save(key, conversation)
 
     def reset(self, key: str) -> None:
@@ -173,12 +206,14 @@ class DatabaseConversations:
         return self._chosen(user_key, self._attempt(self._query(self._read_lang, {"user_key": user_key})))
 
     async def chosen_lang_async(self, user_key: str) -> str | None:
-        return self._chosen(user_key, await self._attempt_async(self._query(self._read_lang, {"user_key": user_key})))
+        params = {"user_key": user_key}
+        return self._chosen(user_key, await self._attempt_async(self._query(self._read_lang, params), "read_lang",
+                                                                params, fetch=True))
 
     def _chosen(self, user_key: str, row: Any) -> str | None:
         if row is _FAILED:
             return self._fallback.chosen_lang(user_key)
-        return None if row is None else row.lang
+        return None if row is None else row[0]
 
     def choose_lang(self, user_key: str, lang: str) -> None:
         self._fallback.choose_lang(user_key, lang)

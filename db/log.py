@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -290,6 +290,7 @@ class QuestionLog:
         self._writer_lock = threading.Lock()
         self._keys: dict[int, str] = {}
         self._quick_engine: Engine | None = None
+        self._closers: list[Callable[[], None]] = []
         self._runner = DeadlineRunner(name="question-log")
         self._write_timeout = write_timeout
         self._retry_after = retry_after
@@ -333,6 +334,8 @@ class QuestionLog:
             logger.warning("answered counts not written at close (%s)", _describe(exc))
         self._bounded_flush()
         self._runner.close(wait=self._staff_timeout)
+        for close in self._closers:
+            close()
         if self._quick_engine is not None and self._quick_engine is not self._engine:
             self._quick_engine.dispose()
         self._engine.dispose()
@@ -664,6 +667,11 @@ class QuestionLog:
     async def run_with_deadline_async(self, call: Any) -> Any:
         """`run_with_deadline`, awaited on the event loop: one hop to a worker, no thread blocked."""
         return await self._runner.run_async(call, self._write_timeout)
+
+    def close_with(self, close: Callable[[], None]) -> None:
+        """`close()` is called when the log closes: for stores on its database holding connections
+        of their own (the conversation state)."""
+        self._closers.append(close)
 
     @property
     def quick_engine(self) -> Engine:
