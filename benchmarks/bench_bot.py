@@ -14,9 +14,11 @@ Every configuration is measured in each of several rounds, in alternating order,
 machine's other work hurts all alike; the figures are medians over rounds and the ratios are
 taken between figures of the same run. Rate limiter and flood guard are off (they slow the bot
 down on purpose). With the log on PostgreSQL the bot also keeps each visitor's conversation focus
-there (three small queries per message, so that several bot processes share it); a fifth
-configuration keeps the focus in memory, to tell the two costs apart. Then a few HTTP pool sizes are compared, and the bot with the log on SQLite is
-profiled with py-spy (every thread, native sampling) under 50 users.
+there (a read and an upsert per message, so that several bot processes share it); a fifth
+configuration keeps the focus in memory, to tell the two costs apart. Then a few HTTP pool sizes
+are compared, and the echo bot and this bot (log off, on SQLite, on PostgreSQL) are profiled with
+py-spy (every thread, samples holding the interpreter lock) under 50 users, side by side, in
+milliseconds of interpreter time per reply by component.
 
     .venv/bin/python benchmarks/bench_bot.py                  # 4 to 8 minutes on a busy 2-core machine
     .venv/bin/python benchmarks/bench_bot.py --rounds 1 --questions 100 --per-user 10 --pools '' --no-profile
@@ -31,6 +33,7 @@ import collections
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -54,6 +57,7 @@ QUESTIONS = [
     "What is theranostics?",
 ]
 TOKEN = "123456:BENCH-TOKEN"
+PROFILE_RATE = 250  # py-spy samples per second
 
 
 # ============================================================ process 1: the emulator + control
@@ -289,7 +293,7 @@ class Orchestra:
         """Users against `bot` while py-spy samples it: every thread, only while holding the GIL
         (so the shares are of the interpreter's time, the resource the threads compete for)."""
         spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(bot.pid),
-                                "--rate", "250", "--format", "raw", "--full-filenames", "--gil", "--nonblocking",
+                                "--rate", str(PROFILE_RATE), "--format", "raw", "--full-filenames", "--gil", "--nonblocking",
                                 "-o", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)  # py-spy attaches
         try:
@@ -320,10 +324,10 @@ def warm_cache(workdir: Path) -> None:
     cached_frequencies(workdir / "cache")
 
 
-def split_profile(raw: Path) -> list[tuple[str, float]]:
-    """Share of samples by the component of the innermost frame (py-spy raw: 'f (file:line);... count')."""
+def split_profile(raw: Path) -> dict[str, int]:
+    """Samples by the component of the innermost frame (py-spy raw: 'f (file:line);... count')."""
     parts = [
-        ("question log: db/ (writer, repository)", ("/db/",)),
+        ("question log, conversation state: db/", ("/db/",)),
         ("SQLAlchemy, sqlite3, psycopg", ("sqlalchemy", "sqlite3", "psycopg")),
         ("engine + replies (bot/engine, bot/replies, bot/text, rapidfuzz)",
          ("/bot/engine/", "/bot/replies.py", "/bot/text.py", "rapidfuzz")),
@@ -341,8 +345,7 @@ def split_profile(raw: Path) -> list[tuple[str, float]]:
         leaf = stack.split(";")[-1]
         label = next((name for name, keys in parts if any(k in leaf for k in keys)), "other")
         totals[label] += int(count)
-    whole = sum(totals.values()) or 1
-    return [(label, n / whole) for label, n in totals.most_common()]
+    return dict(totals)
 
 
 def orchestrate(args: argparse.Namespace) -> None:
@@ -388,39 +391,59 @@ def orchestrate(args: argparse.Namespace) -> None:
                         config.results[50].append(orchestra.users(50, args.per_user, bot.pid))
                     finally:
                         orchestra.stop(bot)
-            profiled = None
+            profiles: list[Profile] = []
             if not args.no_profile:
-                bot = orchestra.start_bot(Config("profiled", "project", "on", "sqlite"))
-                try:
-                    profiled = orchestra.profile(bot, 50, args.per_user * 2, profile_file)
-                finally:
-                    orchestra.stop(bot)
+                for config in [c for c in configs if c.focus == "default"]:
+                    raw = workdir / f"profile-{len(profiles)}.txt"
+                    bot = orchestra.start_bot(config)
+                    try:
+                        measure = orchestra.profile(bot, 50, args.per_user * 2, raw)
+                    finally:
+                        orchestra.stop(bot)
+                    if raw.exists():
+                        profiles.append(Profile(config.name, measure, split_profile(raw)))
+                        if args.profile_raw:  # PREFIX.echo-bot-baseline.txt, PREFIX.bot-log-off.txt ...
+                            slug = re.sub(r"[^a-z0-9]+", "-", config.name.lower()).strip("-")
+                            shutil.copy(raw, f"{args.profile_raw}.{slug}.txt")
         finally:
             orchestra.close()
             if server is not None:
                 server.destroy()
-        shares = split_profile(profile_file) if profiled and profile_file.exists() else []
-        if shares and args.profile_raw:
-            shutil.copy(profile_file, args.profile_raw)
-        report(args, configs, pool_configs, user_counts, profiled, shares)
+        report(args, configs, pool_configs, user_counts, profiles)
+
+
+@dataclass
+class Profile:
+    name: str
+    measure: Measure
+    samples: dict[str, int]  # samples holding the interpreter lock, by component
+
+    def ms_per_reply(self, component: str | None = None) -> float:
+        count = sum(self.samples.values()) if component is None else self.samples.get(component, 0)
+        return count * 1000 / PROFILE_RATE / self.measure.count
 
 
 def report(args: argparse.Namespace, configs: list[Config], pool_configs: list[Config], user_counts: list[int],
-           profiled: Measure | None, profile: list[tuple[str, float]]) -> None:
+           profiles: list[Profile]) -> None:
     by_name = {c.name: c for c in configs}
     echo, off = by_name["echo bot (baseline)"], by_name["bot, log off"]
     ons = [c for c in configs if c.log == "on"]
     lines = [f"python {sys.version.split()[0]}, {dt.date.today()}, {os.cpu_count()} CPUs, {args.rounds} alternating "
              f"rounds, medians; {len(QUESTIONS)} questions in rotation, closed loop; bot, emulator and users in "
              "separate processes", ""]
-    lines += ["Ratios (targets: log on >= 0.9x log off, >= 0.8x the echo bot)", ""]
+    lines += ["Ratios of replies/s (targets: log on >= 0.9x log off, >= 0.8x the echo bot): the ratio of the "
+              "medians over rounds, then in brackets the range of the same ratio within each round", ""]
     header = "| users | " + " | ".join([f"{c.name.removeprefix('bot, ')} / log off" for c in ons] +
                                       [f"{c.name.removeprefix('bot, ')} / echo" for c in ons] + ["log off / echo"]) + " |"
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
+
+    def ratio(config: Config, baseline: Config, users: int) -> str:
+        per_round = sorted(m.rate / b.rate for m, b in zip(config.results[users], baseline.results[users]))
+        spread = f" ({per_round[0]:.2f}-{per_round[-1]:.2f})" if len(per_round) > 1 else ""
+        return f"{config.median_rate(users) / baseline.median_rate(users):.2f}{spread}"
+
     for users in user_counts:
-        cells = [f"{c.median_rate(users) / off.median_rate(users):.2f}" for c in ons]
-        cells += [f"{c.median_rate(users) / echo.median_rate(users):.2f}" for c in ons]
-        cells.append(f"{off.median_rate(users) / echo.median_rate(users):.2f}")
+        cells = [ratio(c, off, users) for c in ons] + [ratio(c, echo, users) for c in ons] + [ratio(off, echo, users)]
         lines.append(f"| {users} | " + " | ".join(cells) + " |")
     lines += ["", "Bot CPU per reply (median ms; the figure least disturbed by other work on the machine)", "",
               "| users | " + " | ".join(c.name for c in configs) + " | " +
@@ -446,11 +469,17 @@ def report(args: argparse.Namespace, configs: list[Config], pool_configs: list[C
             rates = sorted(config.rates(50))
             lines.append(f"| {config.pool} | {config.median_rate(50):.0f} | {rates[0]:.0f}-{rates[-1]:.0f} | "
                          f"{config.median_rate(50) / default.median_rate(50):.2f} | {config.median_cpu_ms(50):.2f} |")
-    if profiled is not None:
-        lines += ["", f"Where the bot's CPU goes: py-spy, every thread, log on SQLite, 50 users "
-                      f"({profiled.count} replies, {profiled.rate:.0f} replies/s while sampled)", "",
-                  "| component (innermost frame) | share of samples |", "|---|--:|"]
-        lines += [f"| {label} | {share * 100:.1f} % |" for label, share in profile]
+    if profiles:
+        lines += ["", "Where the bot's CPU goes: py-spy, every thread, samples holding the interpreter lock, 50 users; "
+                      "milliseconds of interpreter time per reply, by the component of the innermost frame "
+                      "(a busy machine inflates every column alike)", "",
+                  "| component | " + " | ".join(p.name for p in profiles) + " |", "|---|" + "--:|" * len(profiles)]
+        components = sorted({c for p in profiles for c in p.samples}, key=lambda c: -max(p.ms_per_reply(c) for p in profiles))
+        for component in components:
+            lines.append(f"| {component} | " + " | ".join(f"{p.ms_per_reply(component):.2f}" for p in profiles) + " |")
+        lines.append("| **all** | " + " | ".join(f"**{p.ms_per_reply():.2f}**" for p in profiles) + " |")
+        lines.append("| replies sampled (replies/s while sampled) | " +
+                     " | ".join(f"{p.measure.count} ({p.measure.rate:.0f}/s)" for p in profiles) + " |")
     text = "\n".join(lines)
     print(text)
     if args.output:
@@ -482,7 +511,8 @@ def main() -> None:
     parser.add_argument("--per-user", type=int, default=10, help="questions per user with several users")
     parser.add_argument("--pools", default="8,16,32,256", help="HTTP pool sizes to compare ('' to skip)")
     parser.add_argument("--no-profile", action="store_true")
-    parser.add_argument("--profile-raw", default="", help="keep py-spy's raw stacks in this file (flame graph input)")
+    parser.add_argument("--profile-raw", default="",
+                        help="keep py-spy's raw stacks (flame graph input) in PREFIX.<configuration>.txt")
     parser.add_argument("--output", default=str(DOCS / "benchmark-bot.md"), help="Markdown copy ('' for none)")
     args = parser.parse_args()
     if args.role == "emulator":
