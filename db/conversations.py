@@ -4,9 +4,10 @@ One indexed read and one upsert per message, each a single statement built once.
 the handler's calls go through a connection of the event loop itself (`db.loop_connection`:
 autocommit, server-prepared, one round trip and no thread); the blocking methods (commands,
 tests) and SQLite run the same statements through SQLAlchemy on a worker thread. The upsert is
-committed before the reply is sent, so a follow-up answered by another process sees its context. Any database error, or no answer within the timeout (the bot's
-DB_WRITE_TIMEOUT), falls back to the process's own memory for that message (logged once per
-outage): a conversation may lose its context, a visitor never loses or waits for a reply.
+committed before the reply is sent, so a follow-up answered by another process sees its
+context. Any database error, or no answer within the timeout (the bot's DB_WRITE_TIMEOUT), falls
+back to the process's own memory for that message (logged once per outage): a conversation may
+lose its context, a visitor never loses or waits for a reply.
 """
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ class DatabaseConversations:
                 health.close_with(self.close)
 
     def close(self) -> None:
-        """Close the event loop's connection, if one was opened (the question log calls this)."""
+        """Close the event loop's connection, if one was opened (with `health`, the question log
+        calls this when it closes)."""
         if self._loop_connection is not None:
             self._loop_connection.close()
 
