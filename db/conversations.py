@@ -2,8 +2,10 @@
 
 One indexed read and one upsert per message, each a single statement built once. On PostgreSQL
 the handler's calls go through a connection of the event loop itself (`db.loop_connection`:
-autocommit, server-prepared, one round trip and no thread); the blocking methods (commands,
-tests) and SQLite run the same statements through SQLAlchemy on a worker thread. The upsert is
+autocommit, server-prepared, one round trip and no thread), and the reads (the upserts) of
+messages that arrive while one is under way are sent together as one statement
+(`db.coalescer`); the blocking methods (commands, tests) and SQLite run the same statements
+through SQLAlchemy on a worker thread. The upsert is
 committed before the reply is sent, so a follow-up answered by another process sees its
 context. Any database error, or no answer within the timeout (the bot's DB_WRITE_TIMEOUT), falls
 back to the process's own memory for that message (logged once per outage): a conversation may
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
@@ -25,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.conversations import TTL_SECONDS, Conversation, MemoryConversations
 from bot.engine.result import Focus
 from db import database
+from db.coalescer import Coalescer
 from db.deadline import DeadlineExceeded, DeadlineRunner
 from db.loop_connection import LoopConnection
 from db.models import ConversationState, LanguageChoice
@@ -35,6 +38,18 @@ T = TypeVar("T")
 _FAILURES = (SQLAlchemyError, DeadlineExceeded)
 _LOOP_FAILURES = (psycopg.Error, OSError, DeadlineExceeded)
 _FAILED: Any = object()  # what a call that failed returns: the caller uses memory instead
+
+
+# PostgreSQL, for the event loop's connection: one statement for a batch of conversations
+# (arrays, so the server prepares each once whatever the size of the batch); a batch of one, the
+# usual case with few visitors, uses the plain statements, cheaper to send.
+_TABLE = ConversationState.__tablename__
+_READ_STATES = f"SELECT key, focus, lang, updated_at FROM {_TABLE} WHERE key = ANY(%(keys)s::varchar[])"
+_UPSERT_STATES = (
+    f"INSERT INTO {_TABLE} (key, focus, lang, updated_at) "
+    "SELECT * FROM unnest(%(keys)s::varchar[], %(focus)s::text[]::json[], %(lang)s::varchar[], "
+    "%(updated_at)s::timestamp[]) "
+    "ON CONFLICT (key) DO UPDATE SET focus = excluded.focus, lang = excluded.lang, updated_at = excluded.updated_at")
 
 
 def _now() -> dt.datetime:
@@ -66,10 +81,11 @@ class DatabaseConversations:
         if engine.dialect.name == "postgresql":
             wait = health.write_timeout if health is not None else timeout
             self._loop_connection = LoopConnection.for_engine(engine, wait, database.POSTGRES_CONNECT_ARGS)
-            # The same statements as SQLAlchemy's, compiled once for psycopg (%(name)s parameters).
+            # SQLAlchemy's statements compiled once for psycopg (%(name)s parameters)
             self._sql = {name: str(statement.compile(dialect=engine.dialect)) for name, statement in (
-                ("read_state", self._read_state), ("upsert_state", self._upsert_state),
-                ("read_lang", self._read_lang))}
+                ("read_state", self._read_state), ("upsert_state", self._upsert_state), ("read_lang", self._read_lang))}
+            self._reads: Coalescer[str, Any] = Coalescer(self._read_states)
+            self._writes: Coalescer[dict[str, Any], None] = Coalescer(self._upsert_states)
             if health is not None:
                 health.close_with(self.close)
 
@@ -122,19 +138,14 @@ class DatabaseConversations:
         self._outcome(None)
         return value
 
-    async def _attempt_async(self, call: Callable[[], T], statement: str, params: dict[str, Any], *,
-                             fetch: bool) -> T:
-        """`_attempt` for the event loop: on PostgreSQL `statement` on the loop's connection, else
-        `call` on a worker (one hop, no thread waits for it)."""
+    async def _attempt_async(self, on_loop: Callable[[float], Awaitable[T]], call: Callable[[], T]) -> T:
+        """`_attempt` for the event loop: on PostgreSQL `on_loop(deadline)` on the loop's
+        connection, else `call` on a worker (one hop, no thread waits for it)."""
         if self._skip():
             return _FAILED
         try:
             if self._loop_connection is not None:
-                sql = self._sql[statement]
-                if fetch:
-                    value = await self._loop_connection.fetchone(sql, params)
-                else:
-                    value = await self._loop_connection.execute(sql, params)  # type: ignore[func-returns-value]
+                value = await on_loop(self._health.write_timeout if self._health is not None else self._timeout)
             elif self._health is not None:
                 value = await self._health.run_with_deadline_async(call)
             else:
@@ -144,6 +155,28 @@ class DatabaseConversations:
             return _FAILED
         self._outcome(None)
         return value
+
+    async def _read_states(self, keys: Sequence[str]) -> list[Any]:
+        assert self._loop_connection is not None
+        if len(keys) == 1:
+            return [await self._loop_connection.fetchone(self._sql["read_state"], {"key": keys[0]}, deadline=False)]
+        rows = await self._loop_connection.fetchall(_READ_STATES, {"keys": sorted(set(keys))}, deadline=False)
+        found = {key: (focus, lang, updated) for key, focus, lang, updated in rows}
+        return [found.get(key) for key in keys]
+
+    async def _upsert_states(self, states: Sequence[dict[str, Any]]) -> list[None]:
+        assert self._loop_connection is not None
+        if len(states) == 1:
+            state = states[0]
+            await self._loop_connection.execute(self._sql["upsert_state"], {**state, "focus": json.dumps(state["focus"])},
+                                                deadline=False)
+            return [None]
+        latest = {state["key"]: state for state in states}  # a row is upserted once per statement
+        rows = [latest[key] for key in sorted(latest)]  # the same order in every process: no deadlock
+        await self._loop_connection.execute(_UPSERT_STATES, {
+            "keys": [row["key"] for row in rows], "focus": [json.dumps(row["focus"]) for row in rows],
+            "lang": [row["lang"] for row in rows], "updated_at": [row["updated_at"] for row in rows]}, deadline=False)
+        return [None] * len(states)
 
     def _failed(self, exc: Exception) -> None:
         if not self._failing:
@@ -162,9 +195,8 @@ class DatabaseConversations:
         return self._loaded(key, self._attempt(self._query(self._read_state, {"key": key})))
 
     async def load_async(self, key: str) -> Conversation:
-        params = {"key": key}
-        return self._loaded(key, await self._attempt_async(self._query(self._read_state, params), "read_state",
-                                                           params, fetch=True))
+        return self._loaded(key, await self._attempt_async(lambda deadline: self._reads.submit(key, deadline),
+                                                           self._query(self._read_state, {"key": key})))
 
     def _loaded(self, key: str, row: Any) -> Conversation:
         if row is _FAILED:
@@ -187,10 +219,9 @@ class DatabaseConversations:
 
     async def save_async(self, key: str, conversation: Conversation) -> None:
         """Returns once the state is committed (or kept in memory): then the reply may go."""
-        params = self._state(key, conversation)
-        sql_params = {**params, "focus": json.dumps(params["focus"])}  # the statement casts it to JSON
-        if await self._attempt_async(self._command(self._upsert_state, params), "upsert_state", sql_params,
-                                     fetch=False) is _FAILED:
+        state = self._state(key, conversation)
+        if await self._attempt_async(lambda deadline: self._writes.submit(state, deadline),
+                                     self._command(self._upsert_state, state)) is _FAILED:
             self._fallback.save(key, conversation)
 
     def reset(self, key: str) -> None:
@@ -209,8 +240,11 @@ class DatabaseConversations:
 
     async def chosen_lang_async(self, user_key: str) -> str | None:
         params = {"user_key": user_key}
-        return self._chosen(user_key, await self._attempt_async(self._query(self._read_lang, params), "read_lang",
-                                                                params, fetch=True))
+
+        async def on_loop(_deadline: float) -> Any:
+            assert self._loop_connection is not None
+            return await self._loop_connection.fetchone(self._sql["read_lang"], params)
+        return self._chosen(user_key, await self._attempt_async(on_loop, self._query(self._read_lang, params)))
 
     def _chosen(self, user_key: str, row: Any) -> str | None:
         if row is _FAILED:

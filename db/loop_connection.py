@@ -43,18 +43,28 @@ class LoopConnection:
         kwargs.pop("context", None)  # SQLAlchemy's adapters: psycopg's own suit plain statements
         return cls({**kwargs, **connect_args}, timeout)
 
-    async def fetchone(self, sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    async def fetchone(self, sql: str, params: Mapping[str, Any], *, deadline: bool = True) -> tuple[Any, ...] | None:
         async def fetch(connection: psycopg.AsyncConnection[Any]) -> tuple[Any, ...] | None:
             cursor = await connection.execute(sql, params)
             return await cursor.fetchone()
-        return await self._within_deadline(fetch)
+        return await self._call(fetch, deadline)
 
-    async def execute(self, sql: str, params: Mapping[str, Any]) -> None:
+    async def fetchall(self, sql: str, params: Mapping[str, Any], *, deadline: bool = True) -> list[tuple[Any, ...]]:
+        async def fetch(connection: psycopg.AsyncConnection[Any]) -> list[tuple[Any, ...]]:
+            cursor = await connection.execute(sql, params)
+            return await cursor.fetchall()
+        return await self._call(fetch, deadline)
+
+    async def execute(self, sql: str, params: Mapping[str, Any], *, deadline: bool = True) -> None:
         async def run(connection: psycopg.AsyncConnection[Any]) -> None:
             await connection.execute(sql, params)
-        await self._within_deadline(run)
+        await self._call(run, deadline)
 
-    async def _within_deadline(self, statement: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
+    async def _call(self, statement: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]], deadline: bool) -> T:
+        """With `deadline`, wait at most the timeout; without, the caller bounds its own wait
+        (`db.coalescer`: each waiting request has its deadline, the batch goes on alone)."""
+        if not deadline:
+            return await self._run(statement)
         task = asyncio.ensure_future(self._run(statement))
         done, _ = await asyncio.wait({task}, timeout=self._timeout)
         if not done:

@@ -128,6 +128,29 @@ async def test_what_a_handler_awaits_is_shared_too_and_committed_when_it_returns
     assert await bot.chosen_lang_async(question_log.user_key(43)) is None
 
 
+async def test_messages_arriving_together_share_statements_and_keep_their_own_state(question_log: QuestionLog):
+    """Fifty visitors at once (and one who sent two messages at once): on PostgreSQL the reads and
+    the upserts that queue up during a round trip go as one statement each; every visitor reads
+    their own state, and of two upserts of one conversation in a batch the later one wins."""
+    import asyncio
+
+    database.upgrade(question_log.engine)
+    bot = DatabaseConversations(question_log.quick_engine, health=question_log)
+    other = DatabaseConversations(question_log.engine)
+    keys = [f"user{i}/chat" for i in range(50)]
+    states = [Conversation(Focus(entries=(f"entry-{i}",)), "fr" if i % 2 else "en") for i in range(50)]
+    await asyncio.gather(*(bot.save_async(key, state) for key, state in zip(keys, states)),
+                         bot.save_async("twice/chat", Conversation(Focus(entries=("first",)))),
+                         bot.save_async("twice/chat", Conversation(Focus(entries=("second",)))))
+    assert [other.load(key) for key in keys] == states
+    if question_log.engine.dialect.name == "postgresql":  # the batching is PostgreSQL's (worker threads otherwise)
+        assert other.load("twice/chat").focus.entries == ("second",)
+    other.save(keys[7], Conversation(Focus(entries=("changed",)), "en"))
+    loaded = await asyncio.gather(*(bot.load_async(key) for key in keys + ["nobody/chat"]))
+    assert loaded[:7] == states[:7] and loaded[8:50] == states[8:]
+    assert loaded[7].focus.entries == ("changed",) and loaded[50] == Conversation()
+
+
 async def test_a_frozen_server_holds_a_message_no_longer_than_the_deadline(postgres_url: str, postgres_server,
                                                                           tmp_path):
     """SIGSTOP: the sockets stay open and never answer, so a call that waited for the server would
