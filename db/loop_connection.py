@@ -90,6 +90,7 @@ class LoopConnection:
         if connection is None:
             if self._opening is None or self._opening.get_loop() is not loop:
                 self._opening = asyncio.ensure_future(psycopg.AsyncConnection.connect(autocommit=True, **self._kwargs))
+                self._opening.add_done_callback(_retrieve)  # a failure is seen by whoever waits, or nobody
             opening = self._opening
             try:
                 connection = await asyncio.shield(opening)  # every statement waiting shares one connect
@@ -113,6 +114,9 @@ class LoopConnection:
         connection, self._connection = self._connection, None
         if connection is not None:
             _finish(connection)
+        opening, self._opening = self._opening, None
+        if opening is not None and opening.done() and not opening.cancelled() and opening.exception() is None:
+            _finish(opening.result())  # opened after every waiter had given up
 
 
 def _finish(connection: psycopg.AsyncConnection[Any]) -> None:
