@@ -20,7 +20,7 @@ are compared, and the echo bot and this bot (log off, on SQLite, on PostgreSQL) 
 py-spy (every thread, samples holding the interpreter lock) under 50 users, side by side, in
 milliseconds of interpreter time per reply by component.
 
-    .venv/bin/python benchmarks/bench_bot.py                  # 4 to 8 minutes on a busy 2-core machine
+    .venv/bin/python benchmarks/bench_bot.py                  # 12 to 20 minutes on a busy 2-core machine
     .venv/bin/python benchmarks/bench_bot.py --rounds 1 --questions 100 --per-user 10 --pools '' --no-profile
 
 Only 127.0.0.1 is used; every process is stopped at the end.
@@ -513,7 +513,7 @@ def main() -> None:
     users.add_argument("--users", type=int, required=True)
     users.add_argument("--per-user", type=int, required=True)
     users.add_argument("--offset", type=int, required=True)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds (7: the machine is shared)")
     parser.add_argument("--users", dest="user_counts", default="1,20,50", help="user counts, comma separated")
     parser.add_argument("--questions", type=int, default=100, help="questions of the 1-user run")
     parser.add_argument("--per-user", type=int, default=10, help="questions per user with several users")
