@@ -107,6 +107,8 @@ class Resolver:
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
+        pronouns = lexicon.general.pronouns
+        self._pointing = pronouns.person | pronouns.thing | pronouns.possessive  # words that point back
         self._queries: dict[str, Callable[[Entry, Frame, dt.date], Part]] = {
             "card": self._card,
             "schedule": self._schedule,
@@ -285,7 +287,7 @@ class Resolver:
             pool = [e for e in focus.listed + focus.entries[1:] if e != focus.entries[0]]
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
             return others[:1]
-        pointing = words & (g.pronouns.person | g.pronouns.thing | g.pronouns.possessive)
+        pointing = words & self._pointing
         if (frame.content or frame.unknown >= 1) and not pointing and not frame.kinds:
             return []  # "cell", "who won the race?": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]

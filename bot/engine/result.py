@@ -177,7 +177,7 @@ class Focus:
 
     def known(self, ids) -> Focus:
         """Without the entries `ids` no longer holds: a conversation kept across a knowledge reload."""
-        if all(e in ids for e in self.entries + self.listed):
+        if ids.keys() >= {*self.entries, *self.listed}:
             return self
         return replace(self, entries=tuple(e for e in self.entries if e in ids),
                        listed=tuple(e for e in self.listed if e in ids))
