@@ -108,6 +108,7 @@ class Pronouns(_Frozen):
 class Time(_Frozen):
     past: Words = frozenset()
     upcoming: Words = frozenset()
+    upcoming_phrases: Phrases = ()  # "à venir" is upcoming; "venir" alone is to come somewhere
 
 
 class GeneralVocabulary(_Frozen):

@@ -189,6 +189,13 @@ def test_asking_which_is_better_is_an_opinion_the_bot_does_not_give(engine: Engi
     assert result.status == A and not isinstance(result.parts[0], Verdict), result
 
 
+def test_to_come_somewhere_is_not_upcoming(engine: Engine):
+    result, _ = ask(engine, "Peut-on venir avec un chien ?")  # "venir" alone: to come, not "à venir"
+    assert result.status == U, result
+    result, text = ask(engine, "Quels sont les événements à venir ?")
+    assert result.status == A and "a venir" in text, text
+
+
 def test_a_french_verb_is_not_read_as_a_place(engine: Engine):
     _, text = ask(engine, "Y aura-t-il un salon à Dijon ?")
     assert "auvergne" not in text and "dijon" in text, text

@@ -281,7 +281,7 @@ class Reader:
         word_set = set(all_words)
         frame.negated = bool(word_set & g.negations)
         frame.international = bool(word_set & g.international)
-        if word_set & g.time.upcoming:
+        if word_set & g.time.upcoming or phrase_in(clause, g.time.upcoming_phrases):
             frame.time = "upcoming"
         elif word_set & g.time.past:
             frame.time = "past"
