@@ -402,7 +402,8 @@ def test_a_short_question_of_known_words_stays_with_the_focus(engine: Engine):
 def test_a_question_about_unknown_things_is_not_taken_for_a_follow_up(engine: Engine):
     result, _ = ask(engine, "Qui a gagné le tournoi de rugby cette année ?")
     assert result.status == U, result
-    for unrelated in ("Qui a gagné la course hier soir ?", "where is the hospital?", "who painted the Mona Lisa?"):
+    for unrelated in ("Qui a gagné la course hier soir ?", "where is the hospital?", "who painted the Mona Lisa?",
+                      "comment on fait une tarte ?"):
         _, (result, _) = talk(engine, "Que fait Chematech ?", unrelated)
         assert result.status == U, (unrelated, result)
 

@@ -288,7 +288,7 @@ class Resolver:
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
             return others[:1]
         pointing = words & self._pointing
-        if (frame.content or frame.unknown >= 1) and not pointing and not frame.kinds:
+        if (frame.content or frame.unknown > 0) and not pointing and not frame.kinds:
             return []  # "cell", "who won the race?": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
         if words & g.pronouns.person or Ask.SAID in frame.asks:  # "she", "what did he say": a person first
@@ -359,7 +359,7 @@ class Resolver:
     def _elliptic(self, frame: Frame, focus: Focus) -> bool:
         """A short question that names nothing and whose words ask a facet of the entry in focus ("for
         what kind of treatment?") or are said of it; "where is the hospital?" is about something else."""
-        if not focus.entries or len(frame.words) > ELLIPTIC_WORDS or not frame.asks or frame.unknown >= 1 \
+        if not focus.entries or len(frame.words) > ELLIPTIC_WORDS or not frame.asks or frame.unknown \
                 or frame.named or frame.places:
             return False
         topic = [w for w in frame.content if w not in self.lx.general.facets]
