@@ -202,14 +202,7 @@ def aliases_export(args: argparse.Namespace, services: Any, log: QuestionLog, io
                 new.append(phrase)
         if new:
             export.append({"id": entry_id, "aliases": new})
-    text = yaml.safe_dump(export, allow_unicode=True, sort_keys=False, width=1000) if export else "[]\n"
-    if args.output and args.output != "-":
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
-        print(f"wrote aliases of {len(export)} entr{'y' if len(export) == 1 else 'ies'} to {args.output}", file=io.out)
-    else:
-        io.out.write(text)
-    return 0
+    return _write_yaml(export, args.output, io, f"aliases of {len(export)} entr{'y' if len(export) == 1 else 'ies'}")
 
 
 def _store(services: Any) -> Any:
@@ -267,11 +260,16 @@ def answers_export(args: argparse.Namespace, services: Any, log: QuestionLog, io
         entry = as_entry(StaffAnswer(a.id, a.texts, a.source, a.phrasings), other_lang_note=OTHER_LANG_NOTE)
         dumped = entry.model_dump(mode="json", exclude_defaults=True)
         entries.append({"id": dumped.pop("id"), "kind": entry.kind, **dumped})
-    text = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=1000) if entries else "[]\n"
-    if args.output and args.output != "-":
-        with open(args.output, "w", encoding="utf-8") as out:
+    return _write_yaml(entries, args.output, io, f"{len(entries)} staff answer(s)")
+
+
+def _write_yaml(items: list, output: str | None, io, what: str) -> int:
+    """`items` as YAML to the file `output` (saying so), or to standard output for none or "-"."""
+    text = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=1000) if items else "[]\n"
+    if output and output != "-":
+        with open(output, "w", encoding="utf-8") as out:
             out.write(text)
-        print(f"wrote {len(entries)} staff answer(s) to {args.output}", file=io.out)
+        print(f"wrote {what} to {output}", file=io.out)
     else:
         io.out.write(text)
     return 0

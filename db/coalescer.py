@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-from db.deadline import DeadlineExceeded
+from db.deadline import within
 
 Request = TypeVar("Request")
 Response = TypeVar("Response")
@@ -34,12 +34,7 @@ class Coalescer(Generic[Request, Response]):
         self._waiting.append((request, answer))
         if self._sender is None or self._sender.done():
             self._sender = loop.create_task(self._send_all())
-        try:
-            return await asyncio.wait_for(answer, timeout)
-        except TimeoutError:
-            if not answer.cancelled():
-                raise  # the statement itself timed out
-            raise DeadlineExceeded(f"no answer within {timeout:g} s") from None
+        return await within(answer, timeout)
 
     async def _send_all(self) -> None:
         while self._waiting:

@@ -22,6 +22,17 @@ class DeadlineExceeded(TimeoutError):
     """The call did not finish in time; it may still finish (or fail) later in the background."""
 
 
+async def within(waiter: asyncio.Future[T], timeout: float) -> T:
+    """The waiter's result, or DeadlineExceeded once `timeout` passes (the waiter is cancelled);
+    a TimeoutError raised by the awaited work itself goes through unchanged."""
+    try:
+        return await asyncio.wait_for(waiter, timeout)
+    except TimeoutError:
+        if not waiter.cancelled():
+            raise  # the work itself raised TimeoutError
+        raise DeadlineExceeded(f"no answer within {timeout:g} s") from None
+
+
 class DeadlineRunner:
     """A small pool of daemon threads; `run(call, timeout)` returns its result or raises."""
 
@@ -67,13 +78,8 @@ class DeadlineRunner:
 
     async def run_async(self, call: Callable[[], T], timeout: float) -> T:
         """`run` for a coroutine: the event loop goes on meanwhile, and no other thread waits."""
-        waiter = asyncio.wrap_future(self._submit(call))  # cancelling it cancels a call still queued
-        try:
-            return await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            if not waiter.cancelled():
-                raise  # the call itself raised TimeoutError
-            raise DeadlineExceeded(f"no answer within {timeout:g} s") from None
+        # cancelling the waiter cancels a call still queued
+        return await within(asyncio.wrap_future(self._submit(call)), timeout)
 
     def run(self, call: Callable[[], T], timeout: float) -> T:
         future = self._submit(call)

@@ -634,11 +634,8 @@ class QuestionLog:
         if self._indexes.due() and not self.database_suspect():
             try:  # a hung database must not hold the reply: at most `write_timeout`
                 self._runner.run(self._refresh_indexes, self._write_timeout)
-            except DeadlineExceeded:
-                self.database_failed(f"no answer within {self._write_timeout:g} s")
-            except DBAPIError as exc:
-                if not _is_outage(exc):
-                    raise
+            except (DeadlineExceeded, DBAPIError) as exc:
+                self._refresh_failed(exc)
         return self._indexes.dismissed.matches(normalised)
 
     async def is_dismissed_async(self, normalised: str) -> bool:
@@ -647,12 +644,17 @@ class QuestionLog:
         if self._indexes.due() and not self.database_suspect():
             try:
                 await self._runner.run_async(self._refresh_indexes, self._write_timeout)
-            except DeadlineExceeded:
-                self.database_failed(f"no answer within {self._write_timeout:g} s")
-            except DBAPIError as exc:
-                if not _is_outage(exc):
-                    raise
+            except (DeadlineExceeded, DBAPIError) as exc:
+                self._refresh_failed(exc)
         return self._indexes.dismissed.matches(normalised)
+
+    def _refresh_failed(self, exc: Exception) -> None:
+        """A late refresh marks the database suspect; an outage keeps the index as it is; any
+        other database error is a bug and is raised."""
+        if isinstance(exc, DeadlineExceeded):
+            self.database_failed(f"no answer within {self._write_timeout:g} s")
+        elif not _is_outage(exc):
+            raise exc
 
     def _refresh_indexes(self) -> None:
         self._ensure_schema()
