@@ -149,6 +149,7 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .context_types(ContextTypes(context=BotContext))
         .post_init(publish_commands)
+        .post_stop(finish_writes)
         .build()
     )
     application.bot_data[SERVICES] = services
@@ -161,6 +162,12 @@ def build_application(services: Services, *, tuning: Tuning = Tuning()) -> Appli
     register(application, staff_answers_check=tuning.staff_answers_check)
     strict_webhook.install()  # malformed JSON: 400, not 500; raw updates never logged
     return application
+
+
+async def finish_writes(application: Application) -> None:
+    """After the last update: conversation states still being written behind replies are written,
+    so that the next bot process finds them."""
+    await application.bot_data[SERVICES].conversations.drain()
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -236,4 +243,5 @@ def run_bot(services: Services, *, webhook: bool) -> None:
         application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
     else:
         logger.info("starting long polling")
+        services.conversations.receive_alone()  # Telegram serves one poller at a time
         application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)

@@ -35,6 +35,8 @@ class ConversationStore(Protocol):
     def save(self, key: str, conversation: Conversation) -> None: ...
     async def save_async(self, key: str, conversation: Conversation) -> None: ...
     async def chosen_lang_async(self, user_key: str) -> str | None: ...
+    def receive_alone(self) -> None: ...
+    async def drain(self) -> None: ...
     def reset(self, key: str) -> None: ...
     def forget(self, user_key: str) -> None: ...
     def chosen_lang(self, user_key: str) -> str | None: ...
@@ -52,11 +54,15 @@ class MemoryConversations:
         self._lock = threading.Lock()
 
     def load(self, key: str) -> Conversation:
+        return self.recall(key) or Conversation()
+
+    def recall(self, key: str) -> Conversation | None:
+        """The conversation if this store holds a live one for `key`, else None."""
         with self._lock:
             found = self._items.get(key)
             if found is None or self._clock() - found[0] > self._ttl:
                 self._items.pop(key, None)
-                return Conversation()
+                return None
             return found[1]
 
     async def load_async(self, key: str) -> Conversation:
@@ -67,6 +73,12 @@ class MemoryConversations:
 
     async def chosen_lang_async(self, user_key: str) -> str | None:
         return self.chosen_lang(user_key)
+
+    def receive_alone(self) -> None:
+        """Memory is this process's own anyway (see DatabaseConversations.receive_alone)."""
+
+    async def drain(self) -> None:
+        """Nothing is ever pending here (see DatabaseConversations.drain)."""
 
     def save(self, key: str, conversation: Conversation) -> None:
         with self._lock:

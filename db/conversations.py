@@ -7,12 +7,15 @@ messages that arrive while one is under way are sent together as one statement
 (`db.coalescer`); the blocking methods (commands, tests) and SQLite run the same statements
 through SQLAlchemy on a worker thread. The upsert is
 committed before the reply is sent, so a follow-up answered by another process sees its
-context. Any database error, or no answer within the timeout (the bot's DB_WRITE_TIMEOUT), falls
+context. A long-polling bot is the only process receiving updates (`receive_alone`): it keeps
+conversations in memory, reads the database only for one it has not seen since it started, and
+writes each state behind the reply. Any database error, or no answer within the timeout (the bot's DB_WRITE_TIMEOUT), falls
 back to the process's own memory for that message (logged once per outage): a conversation may
 lose its context, a visitor never loses or waits for a reply.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -60,8 +63,10 @@ class DatabaseConversations:
     def __init__(self, engine: Engine, *, ttl: float = TTL_SECONDS, now: Callable[[], dt.datetime] = _now,
                  timeout: float = 2.0, health: Any = None) -> None:
         self._engine, self._ttl, self._now = engine, dt.timedelta(seconds=ttl), now
-        self._fallback = MemoryConversations(ttl)
+        self._fallback = MemoryConversations(ttl)  # on a database error; alone, the authoritative copy
         self._failing = False
+        self._alone = False  # see receive_alone()
+        self._behind: set[asyncio.Task[None]] = set()  # writes not awaited by any reply (alone)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         # Built once: their compiled form is cached by the engine, nothing is rebuilt per message.
         self._read_state = (select(ConversationState.focus, ConversationState.lang, ConversationState.updated_at)
@@ -88,6 +93,21 @@ class DatabaseConversations:
             self._writes: Coalescer[dict[str, Any], None] = Coalescer(self._upsert_states)
             if health is not None:
                 health.close_with(self.close)
+
+    def receive_alone(self) -> None:
+        """This process is the only one receiving the bot's updates (long polling: Telegram serves
+        one poller at a time), so no other process changes its conversations meanwhile: memory
+        holds them, the database is read only for one this process has not seen (after a
+        restart, or one that expired), and each state is written behind the reply instead of
+        before it. With webhooks several workers may share the updates: each message then reads
+        and writes the database, as by default."""
+        self._alone = True
+
+    async def drain(self) -> None:
+        """Wait (each within its deadline) for the writes made behind replies: before stopping,
+        so that the next process finds every conversation."""
+        while self._behind:
+            await asyncio.gather(*self._behind, return_exceptions=True)
 
     def close(self) -> None:
         """Close the event loop's connection, if one was opened (with `health`, the question log
@@ -192,9 +212,15 @@ class DatabaseConversations:
     # --- the conversation of one message -----------------------------------------------------------
 
     def load(self, key: str) -> Conversation:
+        known = self._fallback.recall(key) if self._alone else None
+        if known is not None:
+            return known
         return self._loaded(key, self._attempt(self._query(self._read_state, {"key": key})))
 
     async def load_async(self, key: str) -> Conversation:
+        known = self._fallback.recall(key) if self._alone else None
+        if known is not None:
+            return known
         return self._loaded(key, await self._attempt_async(lambda deadline: self._reads.submit(key, deadline),
                                                            self._query(self._read_state, {"key": key})))
 
@@ -214,15 +240,28 @@ class DatabaseConversations:
                 "updated_at": self._now().replace(tzinfo=None)}
 
     def save(self, key: str, conversation: Conversation) -> None:
+        if self._alone:
+            self._fallback.save(key, conversation)
         if self._attempt(self._command(self._upsert_state, self._state(key, conversation))) is _FAILED:
             self._fallback.save(key, conversation)
 
     async def save_async(self, key: str, conversation: Conversation) -> None:
-        """Returns once the state is committed (or kept in memory): then the reply may go."""
+        """Returns once the state is committed (or kept in memory): then the reply may go. Alone,
+        at once: memory has it, the database gets it behind the reply."""
         state = self._state(key, conversation)
+        if self._alone:
+            self._fallback.save(key, conversation)
+            task = asyncio.get_running_loop().create_task(self._write_behind(state))
+            self._behind.add(task)
+            task.add_done_callback(self._behind.discard)
+            return
         if await self._attempt_async(lambda deadline: self._writes.submit(state, deadline),
                                      self._command(self._upsert_state, state)) is _FAILED:
             self._fallback.save(key, conversation)
+
+    async def _write_behind(self, state: dict[str, Any]) -> None:
+        await self._attempt_async(lambda deadline: self._writes.submit(state, deadline),
+                                  self._command(self._upsert_state, state))  # failed: memory has it
 
     def reset(self, key: str) -> None:
         self._fallback.reset(key)

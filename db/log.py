@@ -460,6 +460,7 @@ class QuestionLog:
             except Exception as exc:  # noqa: BLE001 - the records are safe in the spool
                 self._suspect(_describe(exc))
             return
+        spooled_before = self._spool.appended
         try:
             self._write_batch(records)
         except Poison:
@@ -469,7 +470,7 @@ class QuestionLog:
             for record in records:
                 self._spool.append(record)
             return
-        if self._spool.pending():  # another thread spooled while this write went through
+        if self._spool.appended != spooled_before:  # another thread spooled while this write went through
             self._replay(wait=False)
 
     # --- storing with a deadline -------------------------------------------------------------------

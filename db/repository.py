@@ -140,20 +140,25 @@ def user_lock(session: Session | Connection, user_key: str, *, exclusive: bool) 
     if dialect.name != "postgresql":
         return
     number = int.from_bytes(hashlib.sha256(user_key.encode()).digest()[:8], "big", signed=True)
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    session.execute(text(f"SELECT {function}(:key)"), {"key": number})
+    session.execute(_LOCK[exclusive], {"key": number})
+
+
+_LOCK = {True: text("SELECT pg_advisory_xact_lock(:key)"), False: text("SELECT pg_advisory_xact_lock_shared(:key)")}
+
+
+# Built once (an expanding IN): the write path runs it for every batch.
+_FORGOTTEN = (select(ForgottenKey.user_key, ForgottenKey.forgotten_at)
+              .where(ForgottenKey.user_key.in_(bindparam("keys", expanding=True))))
 
 
 def _forgotten_since(session: Session | Connection, records: Sequence[Record]) -> dict[str, dt.datetime]:
     """When each user key of `records` was forgotten, for the keys that were."""
-    keys = {r["user_key"] for r in records if r.get("user_key")}
+    keys = sorted({r["user_key"] for r in records if r.get("user_key")})
     if not keys:
         return {}
-    for key in sorted(keys):
+    for key in keys:
         user_lock(session, key, exclusive=False)
-    rows = session.execute(select(ForgottenKey.user_key, ForgottenKey.forgotten_at)
-                           .where(ForgottenKey.user_key.in_(keys)))
-    return {key: at for key, at in rows}
+    return {key: at for key, at in session.execute(_FORGOTTEN, {"keys": keys})}
 
 
 def apply_records(connection: Connection, records: Sequence[Record], indexes: ReviewIndexes) -> None:

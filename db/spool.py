@@ -81,6 +81,7 @@ class Spool:
         self.replay_lock_path = self.path.with_name(self.path.name + ".replay.lock")
         self.rejected_path = self.path.with_name(self.path.name + ".rejected")
         self.batch_size = batch_size
+        self.appended = 0  # records this process appended: a cheap "did anyone here spool meanwhile?"
 
     @contextmanager
     def _flock(self, path: Path, *, wait: bool = True) -> Iterator[bool]:
@@ -131,6 +132,7 @@ class Spool:
                 except OSError:
                     self._cut_back(fd, size)
                     raise
+                self.appended += 1
             finally:
                 os.close(fd)
 

@@ -60,12 +60,15 @@ async def running_bot(emu: BotApiEmulator, services: Services, settings: Setting
             await application.updater.start_webhook(**options | {"listen": "127.0.0.1"},
                                                     allowed_updates=ALLOWED_UPDATES)
         else:
+            services.conversations.receive_alone()  # as bot.app.run_bot does for long polling
             await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
         try:
             yield application
         finally:
             await application.updater.stop()
             await application.stop()
+            assert application.post_stop is not None
+            await application.post_stop(application)
     finally:
         await application.shutdown()
 

@@ -128,6 +128,31 @@ async def test_what_a_handler_awaits_is_shared_too_and_committed_when_it_returns
     assert await bot.chosen_lang_async(question_log.user_key(43)) is None
 
 
+async def test_a_polling_bot_keeps_its_conversations_in_memory_and_writes_them_behind(question_log: QuestionLog):
+    """Long polling: this process alone receives updates. A conversation it has seen is read from
+    its memory (what another store writes meanwhile is not looked at), one it has not seen comes
+    from the database, each state reaches the database behind the reply, and `drain` waits for
+    those writes, so that the next process (after a restart) continues the conversation."""
+    database.upgrade(question_log.engine)
+    other = DatabaseConversations(question_log.engine)
+    seen, unseen = "seen/chat", "unseen/chat"
+    other.save(unseen, Conversation(Focus(entries=("urgo",)), "en"))
+    bot = DatabaseConversations(question_log.quick_engine, health=question_log)
+    bot.receive_alone()
+    assert await bot.load_async(unseen) == Conversation(Focus(entries=("urgo",)), "en")
+    await bot.save_async(seen, Conversation(FOCUS, "fr"))
+    await bot.drain()
+    assert other.load(seen) == Conversation(FOCUS, "fr"), "written behind the reply, there once drained"
+    other.save(seen, Conversation(Focus(entries=("changed",)), "en"))
+    assert await bot.load_async(seen) == Conversation(FOCUS, "fr"), "memory: the database is not read again"
+    restarted = DatabaseConversations(question_log.quick_engine, health=question_log)
+    restarted.receive_alone()
+    assert await restarted.load_async(seen) == Conversation(Focus(entries=("changed",)), "en")
+    bot.reset(seen)
+    assert await bot.load_async(seen) == Conversation(), "/start drops it in memory and in the database"
+    assert other.load(seen) == Conversation()
+
+
 async def test_messages_arriving_together_share_statements_and_keep_their_own_state(question_log: QuestionLog):
     """Fifty visitors at once (and one who sent two messages at once): on PostgreSQL the reads and
     the upserts that queue up during a round trip go as one statement each; every visitor reads
