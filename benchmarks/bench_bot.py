@@ -6,13 +6,14 @@ Three kinds of process, as in production where Telegram, the bot and the visitor
   endpoint through which simulated users write and wait for the reply;
 * the bot: this project's bot (bot.app.build_application, question log on SQLite, on
   PostgreSQL, or off), or the baseline, a python-telegram-bot echo bot through `Application`
-  (concurrent updates, library defaults otherwise), polling the same emulator;
+  (concurrent updates, library defaults otherwise);
 * the simulated users: N visitors, each writing a question and waiting for the reply before
   the next (a closed loop, like people typing).
 
-Every configuration is measured in each of several rounds, in alternating order, so the
-machine's other work hurts all alike; the figures are medians over rounds and the ratios are
-taken between figures of the same run. Rate limiter and flood guard are off (they slow the bot
+Every configuration has its own emulator and bot, all up for the whole run; the configurations
+take turns, a few seconds each, at one user count, in alternating order, round after round. So
+the figures compared are taken seconds apart and the machine's other work hurts all alike: a
+ratio is taken within each round and the median over rounds is reported. Rate limiter and flood guard are off (they slow the bot
 down on purpose). With the log on PostgreSQL the bot also keeps each visitor's conversation focus
 there (a read and an upsert per message, so that several bot processes share it); a fifth
 configuration keeps the focus in memory, to tell the two costs apart. Then a few HTTP pool sizes
@@ -248,13 +249,20 @@ class Config:
         return statistics.median(m.bot_cpu_ms for m in self.results[users])
 
 
-class Orchestra:
-    def __init__(self, workdir: Path, pg_url: str | None):
-        self.workdir, self.pg_url = workdir, pg_url
+class Lane:
+    """One configuration's own emulator and bot, both up for the whole run: configurations are
+    measured in short turns, one after another, round after round, so that whatever else the
+    shared machine does in a given minute hurts them all alike (an idle bot long-polls its idle
+    emulator once a second)."""
+
+    def __init__(self, workdir: Path, config: Config, pg_url: str | None):
+        self.workdir, self.config = workdir, config
         self.user_offset = 1_000_000
-        ready = workdir / "emulator.json"
+        slug = re.sub(r"[^a-z0-9]+", "-", config.name.lower()).strip("-")
+        ready = workdir / f"emulator-{slug}.json"
         self.emulator = subprocess.Popen([sys.executable, str(HERE), "emulator", "--ready", str(ready)])
         self.urls = self._wait_ready(ready, self.emulator)
+        self.bot = self.start_bot(slug, pg_url)
 
     @staticmethod
     def _wait_ready(ready: Path, process: subprocess.Popen) -> dict:
@@ -265,54 +273,56 @@ class Orchestra:
             time.sleep(0.05)
         return json.loads(ready.read_text())
 
-    def users(self, users: int, per_user: int, bot_pid: int | None = None) -> Measure:
+    def users(self, users: int, per_user: int) -> Measure:
         self.user_offset += 1000  # fresh chats every time
-        bot_before, emulator_before = cpu_seconds(bot_pid or 0), cpu_seconds(self.emulator.pid)
+        bot_before, emulator_before = cpu_seconds(self.bot.pid), cpu_seconds(self.emulator.pid)
         done = subprocess.run([sys.executable, str(HERE), "users", "--control", self.urls["control"],
                                "--users", str(users), "--per-user", str(per_user), "--offset", str(self.user_offset)],
                               capture_output=True, text=True, timeout=600, check=True)
         data = json.loads(done.stdout)
         return Measure(data["count"], data["seconds"], data["latencies"],
-                       bot_cpu=cpu_seconds(bot_pid or 0) - bot_before,
+                       bot_cpu=cpu_seconds(self.bot.pid) - bot_before,
                        emulator_cpu=cpu_seconds(self.emulator.pid) - emulator_before)
 
-    def start_bot(self, config: Config) -> subprocess.Popen:
-        data_dir = self.workdir / f"bot-{config.name.replace(' ', '-')}-{time.monotonic_ns()}"
+    def start_bot(self, slug: str, pg_url: str | None) -> subprocess.Popen:
+        config = self.config
+        data_dir = self.workdir / f"bot-{slug}"
         data_dir.mkdir()
         # Shared built-word-list cache: start-up is not what is measured here.
         shutil.copytree(self.workdir / "cache", data_dir / "cache", dirs_exist_ok=True)
-        database_url = self.pg_url if config.backend == "postgresql" else ""
+        database_url = ""
+        if config.backend == "postgresql":
+            assert pg_url is not None
+            database_url = pg_url
         command = [sys.executable, str(HERE), "bot", "--kind", config.kind, "--root", self.urls["root"],
-                   "--log", config.log, "--data-dir", str(data_dir), "--database-url", database_url or "",
+                   "--log", config.log, "--data-dir", str(data_dir), "--database-url", database_url,
                    "--pool", str(config.pool), "--focus", config.focus]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        self.users(1, 10)  # returns once the bot answers: it is up (and warmed)
+        self.bot = process
+        self.users(1, 2 * len(QUESTIONS))  # returns once the bot answers: it is up (and warmed)
         return process
 
-    def profile(self, bot: subprocess.Popen, users: int, per_user: int, raw: Path) -> Measure:
-        """Users against `bot` while py-spy samples it: every thread, only while holding the GIL
+    def profile(self, users: int, per_user: int, raw: Path) -> Measure:
+        """Users against this bot while py-spy samples it: every thread, only while holding the GIL
         (so the shares are of the interpreter's time, the resource the threads compete for)."""
-        spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(bot.pid),
+        spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(self.bot.pid),
                                 "--rate", str(PROFILE_RATE), "--format", "raw", "--full-filenames", "--gil", "--nonblocking",
                                 "-o", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)  # py-spy attaches
         try:
-            return self.users(users, per_user, bot.pid)
+            return self.users(users, per_user)
         finally:
             spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
             spy.wait(timeout=60)
 
-    @staticmethod
-    def stop(process: subprocess.Popen) -> None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
     def close(self) -> None:
-        self.stop(self.emulator)
+        for process in (self.bot, self.emulator):
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def warm_cache(workdir: Path) -> None:
@@ -359,54 +369,46 @@ def orchestrate(args: argparse.Namespace) -> None:
         server = None
         try:
             server = PostgresServer.create()
-            pg_url = server.url(server.create_database("benchbot"))
         except PostgresUnavailable as exc:
             print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
-            pg_url = None
         configs = [Config("echo bot (baseline)", "echo"), Config("bot, log off", "project", "off"),
                    Config("bot, log on SQLite", "project", "on", "sqlite")]
-        if pg_url:
+        if server is not None:
             configs.append(Config("bot, log on PostgreSQL", "project", "on", "postgresql"))
             configs.append(Config("bot, log on PostgreSQL, focus in memory", "project", "on", "postgresql",
                                   focus="memory"))
         pool_configs = [Config(f"bot, log off, pool {p}", "project", "off", pool=p) for p in pools]
-        orchestra = Orchestra(workdir, pg_url)
-        profile_file = workdir / "profile.txt"
+        lanes: dict[str, Lane] = {}
         try:
+            for number, config in enumerate(configs + pool_configs):
+                pg_url = server.url(server.create_database(f"benchbot{number}")) if config.backend == "postgresql" else None
+                lanes[config.name] = Lane(workdir, config, pg_url)
             for round_no in range(args.rounds):
-                order = configs if round_no % 2 == 0 else configs[::-1]
-                for config in order:
-                    bot = orchestra.start_bot(config)
-                    try:
-                        for users in user_counts:
-                            per_user = args.questions if users == 1 else args.per_user
-                            config.results[users].append(orchestra.users(users, per_user, bot.pid))
-                    finally:
-                        orchestra.stop(bot)
-                    print(f"round {round_no + 1}: {config.name}: " + ", ".join(
-                        f"{u} user(s) {config.results[u][-1].rate:.0f}/s" for u in user_counts), file=sys.stderr)
+                # Every configuration in turn at one user count, then the next count: the figures
+                # compared with each other are taken within seconds of each other.
+                turn = configs if round_no % 2 == 0 else configs[::-1]
+                for users in user_counts:
+                    per_user = args.questions if users == 1 else args.per_user
+                    for config in turn:
+                        config.results[users].append(lanes[config.name].users(users, per_user))
                 for config in (pool_configs if round_no % 2 == 0 else pool_configs[::-1]):
-                    bot = orchestra.start_bot(config)
-                    try:
-                        config.results[50].append(orchestra.users(50, args.per_user, bot.pid))
-                    finally:
-                        orchestra.stop(bot)
+                    config.results[50].append(lanes[config.name].users(50, args.per_user))
+                print(f"round {round_no + 1}: " + "; ".join(
+                    f"{config.name}: " + ", ".join(f"{config.results[u][-1].rate:.0f}/s" for u in user_counts)
+                    for config in configs), file=sys.stderr)
             profiles: list[Profile] = []
             if not args.no_profile:
                 for config in [c for c in configs if c.focus == "default"]:
                     raw = workdir / f"profile-{len(profiles)}.txt"
-                    bot = orchestra.start_bot(config)
-                    try:
-                        measure = orchestra.profile(bot, 50, args.per_user * 2, raw)
-                    finally:
-                        orchestra.stop(bot)
+                    measure = lanes[config.name].profile(50, args.per_user * 2, raw)
                     if raw.exists():
                         profiles.append(Profile(config.name, measure, split_profile(raw)))
                         if args.profile_raw:  # PREFIX.echo-bot-baseline.txt, PREFIX.bot-log-off.txt ...
                             slug = re.sub(r"[^a-z0-9]+", "-", config.name.lower()).strip("-")
                             shutil.copy(raw, f"{args.profile_raw}.{slug}.txt")
         finally:
-            orchestra.close()
+            for lane in lanes.values():
+                lane.close()
             if server is not None:
                 server.destroy()
         report(args, configs, pool_configs, user_counts, profiles)
@@ -431,8 +433,9 @@ def report(args: argparse.Namespace, configs: list[Config], pool_configs: list[C
     lines = [f"python {sys.version.split()[0]}, {dt.date.today()}, {os.cpu_count()} CPUs, {args.rounds} alternating "
              f"rounds, medians; {len(QUESTIONS)} questions in rotation, closed loop; bot, emulator and users in "
              "separate processes", ""]
-    lines += ["Ratios of replies/s (targets: log on >= 0.9x log off, >= 0.8x the echo bot): the ratio of the "
-              "medians over rounds, then in brackets the range of the same ratio within each round", ""]
+    lines += ["Ratios of replies/s (targets: log on >= 0.9x log off, >= 0.8x the echo bot): the median over "
+              "rounds of the ratio within a round (the two figures measured seconds apart), then in brackets "
+              "the range of that ratio over rounds", ""]
     header = "| users | " + " | ".join([f"{c.name.removeprefix('bot, ')} / log off" for c in ons] +
                                       [f"{c.name.removeprefix('bot, ')} / echo" for c in ons] + ["log off / echo"]) + " |"
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
@@ -440,7 +443,7 @@ def report(args: argparse.Namespace, configs: list[Config], pool_configs: list[C
     def ratio(config: Config, baseline: Config, users: int) -> str:
         per_round = sorted(m.rate / b.rate for m, b in zip(config.results[users], baseline.results[users]))
         spread = f" ({per_round[0]:.2f}-{per_round[-1]:.2f})" if len(per_round) > 1 else ""
-        return f"{config.median_rate(users) / baseline.median_rate(users):.2f}{spread}"
+        return f"{statistics.median(per_round):.2f}{spread}"
 
     for users in user_counts:
         cells = [ratio(c, off, users) for c in ons] + [ratio(c, echo, users) for c in ons] + [ratio(off, echo, users)]
