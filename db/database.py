@@ -67,6 +67,17 @@ def quick_engine(engine: Engine) -> Engine:
                          connect_args=dict(POSTGRES_CONNECT_ARGS), hide_parameters=True)
 
 
+def writer_engine(engine: Engine) -> Engine:
+    """The question log's write path (one writer thread, the spool's replays): on PostgreSQL no
+    pre-ping, one round trip fewer per batch; a connection that broke meanwhile fails that one
+    attempt, which the log repeats once on a fresh connection. SQLite: `engine` itself.
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(engine.url, pool_size=2, max_overflow=4, pool_timeout=5,
+                         connect_args=dict(POSTGRES_CONNECT_ARGS), hide_parameters=True)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL (readers never block the writer), a busy timeout, and BEGIN IMMEDIATE.
 

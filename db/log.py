@@ -278,6 +278,7 @@ class QuestionLog:
             raise ValueError("a pseudonym secret is required")
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_engine = database.writer_engine(engine)
         self._spool = Spool(spool_path)
         self._secret = secret
         self._schema_ready = False
@@ -336,8 +337,8 @@ class QuestionLog:
         self._runner.close(wait=self._staff_timeout)
         for close in self._closers:
             close()
-        if self._quick_engine is not None and self._quick_engine is not self._engine:
-            self._quick_engine.dispose()
+        for extra in {self._quick_engine, self._write_engine} - {None, self._engine}:
+            extra.dispose()
         self._engine.dispose()
 
     def flush(self) -> None:
@@ -576,15 +577,24 @@ class QuestionLog:
             connection.exec_driver_sql("SELECT 1")
 
     def _write_batch(self, records: list[Record]) -> None:
-        """One transaction; a record the database refuses for its content raises Poison."""
+        """One transaction (a second one if the first found its connection broken); a record the
+        database refuses for its content raises Poison."""
         try:
             self._ensure_schema()
-            with self._engine.begin() as connection:
-                repository.apply_records(connection, records, self._indexes)
+            try:
+                self._apply(records)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                self._apply(records)  # the pool dropped the broken connection: a fresh one
         except Exception as exc:
             if _is_poison(exc) and not isinstance(exc, Poison):
                 raise Poison(_describe(exc)) from exc
             raise
+
+    def _apply(self, records: list[Record]) -> None:
+        with self._write_engine.begin() as connection:
+            repository.apply_records(connection, records, self._indexes)
 
     def _bounded_flush(self) -> None:
         try:

@@ -130,6 +130,24 @@ def test_a_recorded_question_is_in_the_database_when_record_returns(question_log
         assert len(session.scalars(select(Question.id)).all()) == 40
 
 
+def test_a_connection_the_server_closed_costs_no_record_and_no_spool(question_log: QuestionLog, make_result) -> None:
+    """The writer's PostgreSQL connections skip the pre-ping: when the server ended one (a restart,
+    an idle timeout), the batch is written again on a fresh connection, not spooled."""
+    from db.log import Outcome
+
+    assert question_log.record(make_result("first question"), channel="telegram", now=NOW) == Outcome.STORED
+    if question_log.engine.dialect.name == "postgresql":
+        with question_log.engine.connect() as connection:  # another connection ends the writer's
+            ended = connection.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar_one()
+        assert ended >= 1
+    assert question_log.record(make_result("second question"), channel="telegram", now=NOW) == Outcome.STORED
+    assert not question_log.spool_path.exists() or question_log.spool_path.stat().st_size == 0
+    with question_log._sessions() as session:
+        assert len(session.scalars(select(Question.id)).all()) == 2
+
+
 # --- dismissed phrasings through the index -------------------------------------------------------------
 
 def test_dismissed_phrasings_are_matched_exactly_then_fuzzily(question_log: QuestionLog, make_result) -> None:

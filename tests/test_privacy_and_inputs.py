@@ -112,6 +112,7 @@ def test_forget_erases_every_trace(question_log: QuestionLog, make_result, setti
                          "normalised": "eve plus tard", "lang": "fr", "status": "unanswered",
                          "channel": "telegram", "user_key": eve})
     assert other.flush_spool() == 2
+    other.close()
     assert _texts(log, Question, "text") == ["Eve, plus tard", "Qui a fondé Chematech ?"]
 
 
