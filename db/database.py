@@ -78,7 +78,19 @@ def writer_engine(engine: Engine) -> Engine:
                          connect_args=dict(POSTGRES_CONNECT_ARGS), hide_parameters=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def no_wait_engine(engine: Engine) -> Engine | None:
+    """SQLite: an engine on the same file whose connections never wait for another writer's lock
+    (for writes made on the event loop: "database is locked" at once, and the caller hands the
+    write to a thread that may wait). None for PostgreSQL, whose writes never run on the loop.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    no_wait = create_engine(engine.url, connect_args={"timeout": 0}, hide_parameters=True)
+    _configure_sqlite(no_wait, busy_timeout_s=0)
+    return no_wait
+
+
+def _configure_sqlite(engine: Engine, *, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S) -> None:
     """WAL (readers never block the writer), a busy timeout, and BEGIN IMMEDIATE.
 
     pysqlite's own transaction handling starts a deferred transaction, which fails at once with
@@ -91,7 +103,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")  # erased questions are overwritten, not just unlinked
         cursor.close()

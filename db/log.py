@@ -18,6 +18,7 @@ instead of computing them. A group is named after its oldest question, `g<id>`. 
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import datetime as dt
@@ -46,6 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.text import normalise as _normalise  # the engine's own folding, for masked questions
 from db import database, erasure, repository
 from db.deadline import DeadlineExceeded, DeadlineRunner
+from db.loop_writer import LoopWriter
 from db.groups import ReviewIndexes
 from db.masking import mask_contacts
 from db.models import DISMISSED, OPEN, RESOLVED, STATES, Question
@@ -279,6 +281,8 @@ class QuestionLog:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_engine = database.writer_engine(engine)
+        self._no_wait_engine = database.no_wait_engine(engine)
+        self._loop_writer = None if self._no_wait_engine is None else LoopWriter(self._write_on_loop)
         self._spool = Spool(spool_path)
         self._secret = secret
         self._schema_ready = False
@@ -337,7 +341,7 @@ class QuestionLog:
         self._runner.close(wait=self._staff_timeout)
         for close in self._closers:
             close()
-        for extra in {self._quick_engine, self._write_engine} - {None, self._engine}:
+        for extra in {self._quick_engine, self._write_engine, self._no_wait_engine} - {None, self._engine}:
             extra.dispose()
         self._engine.dispose()
 
@@ -388,6 +392,32 @@ class QuestionLog:
         `Pending.outcome()` says, within `write_timeout`, what became of it (the spool takes it
         if the writer is late or failed). Answered questions are counted in memory: kept at once.
         """
+        record = self._question_record(result, channel, chat_type, user_key, now)
+        return Pending(self, None, _COUNTED) if record is None else self._submit(record)
+
+    async def keep(self, result: _Result, *, channel: str, chat_type: str | None = None,
+                   user_key: str | None = None) -> bool:
+        """`submit` for the event loop: returns once the question is durable, or the write deadline
+        passed, without blocking the loop; True when it was kept (in the database or the spool).
+
+        On SQLite a question is committed by the loop itself while that is cheap
+        (`db.loop_writer`), else by the writer thread as `submit` does.
+        """
+        record = self._question_record(result, channel, chat_type, user_key, None)
+        if record is None:
+            return True
+        if (self._loop_writer is not None and self._loop_writer.usable() and self._schema_ready
+                and not self.database_suspect() and not self._spool.pending()
+                and await self._loop_writer.write(record)):
+            return True
+        pending = self._submit(record)
+        if pending.future is not None and not pending.future.done():
+            await asyncio.wait({asyncio.wrap_future(pending.future)}, timeout=self._write_timeout)
+        return pending.outcome(timeout=0).kept
+
+    def _question_record(self, result: _Result, channel: str, chat_type: str | None, user_key: str | None,
+                         now: dt.datetime | None) -> Record | None:
+        """The record of a question for review; None for anything else, counted in memory instead."""
         if channel not in CHANNELS:
             raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
         at = _utc(now)
@@ -395,17 +425,17 @@ class QuestionLog:
         if not result.needs_review:
             self._tally.add(at, status, result.entry or "", result.lang)
             self._running_writer()  # it writes the counts every few seconds
-            return Pending(self, None, _COUNTED)
+            return None
         text = mask_contacts(result.question)
         normalised = result.normalised if text == result.question else _normalise(text)
-        return self._submit({
+        return {
             "kind": "question", "record_id": str(uuid.uuid4()), "asked_at": at.isoformat(),
             "text": text, "normalised": normalised, "lang": result.lang,
             "status": status, "intent": result.intent or None, "entry": result.entry,
             "score": float(result.score or 0.0),
             "suggestions": [{"entry": s.entry, "label": s.label} for s in result.suggestions],
             "channel": channel, "chat_type": chat_type, "user_key": user_key,
-        })
+        }
 
     def record(self, result: _Result, *, channel: str, chat_type: str | None = None,
                user_key: str | None = None, now: dt.datetime | None = None) -> Outcome:
@@ -485,7 +515,7 @@ class QuestionLog:
         try:
             pending.future.result(timeout)
         except (FutureTimeout, TimeoutError):
-            self._suspect(f"no answer within {timeout:g} s")
+            self._suspect(f"no answer within {timeout or self._write_timeout:g} s")  # 0: the caller waited
         except Exception as exc:  # noqa: BLE001 - whatever storage raised, the visitor gets a reply
             if _is_poison(exc):
                 logger.error("a record was refused by the database (%s); it goes to the spool", _describe(exc))
@@ -591,6 +621,14 @@ class QuestionLog:
             if _is_poison(exc) and not isinstance(exc, Poison):
                 raise Poison(_describe(exc)) from exc
             raise
+
+    def _write_on_loop(self, records: list[Record]) -> None:
+        """One transaction on a connection that never waits for a lock (`LoopWriter`'s write)."""
+        for record in records:
+            repository.check_record(record)
+        assert self._no_wait_engine is not None
+        with self._no_wait_engine.begin() as connection:
+            repository.apply_records(connection, records, self._indexes)
 
     def _apply(self, records: list[Record]) -> None:
         with self._write_engine.begin() as connection:

@@ -148,6 +148,86 @@ def test_a_connection_the_server_closed_costs_no_record_and_no_spool(question_lo
         assert len(session.scalars(select(Question.id)).all()) == 2
 
 
+# --- questions committed on the event loop (SQLite) -----------------------------------------------
+
+async def test_the_loop_writer_commits_what_arrives_in_one_turn_together_and_steps_aside_when_slow() -> None:
+    import asyncio
+
+    from db import loop_writer
+
+    now = [0.0]
+    batches: list[list[int]] = []
+
+    def write(records: list[dict]) -> None:
+        batches.append([r["n"] for r in records])
+        if records[0]["n"] >= 98:
+            now[0] += loop_writer.SLOW_COMMIT_S * 2  # this commit was slow
+        if records[0]["n"] == 7:
+            raise RuntimeError("database is locked")
+
+    writer = loop_writer.LoopWriter(write, clock=lambda: now[0])
+    assert await asyncio.gather(*(writer.write({"n": n}) for n in range(5))) == [True] * 5
+    assert batches == [[0, 1, 2, 3, 4]], "one turn of the loop, one transaction"
+    assert await writer.write({"n": 7}) is False, "a failed batch is left to the writer thread"
+    assert writer.usable()
+    assert await writer.write({"n": 98}) is True
+    assert writer.usable(), "one slow commit (the first of a process always is) changes nothing"
+    assert await writer.write({"n": 99}) is True
+    assert not writer.usable(), "two slow commits in a row: the writer thread takes the next questions"
+    now[0] += loop_writer.PAUSE_S
+    assert writer.usable()
+
+
+async def test_a_question_kept_on_sqlite_is_committed_by_the_loop(settings: Settings, make_result) -> None:
+    if settings.database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL writes never run on the event loop")
+    log = open_question_log(settings)
+    try:
+        import asyncio
+
+        kept = await asyncio.gather(*(log.keep(make_result(f"question {i}"), channel="telegram") for i in range(20)))
+        assert kept == [True] * 20
+        assert log._writer is None, "no writer thread was needed"
+        with log._sessions() as session:
+            assert len(session.scalars(select(Question.id)).all()) == 20
+    finally:
+        log.close()
+
+
+async def test_a_locked_sqlite_database_never_holds_the_loop(tmp_path: Path, make_result) -> None:
+    """Another process holds SQLite's write lock: the loop does not wait for it; the writer thread
+    does, until the write deadline, and the question goes to the spool. Meanwhile the loop runs."""
+    import asyncio
+    import sqlite3
+
+    settings = Settings(data_dir=tmp_path / "data", pseudonym_secret="s", db_write_timeout=0.5)
+    log = open_question_log(settings)
+    try:
+        assert await log.keep(make_result("a first question"), channel="telegram")
+        other = sqlite3.connect(settings.data_dir / "biovaliance.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        started = time.monotonic()
+        assert await log.keep(make_result("a second question"), channel="telegram")
+        waited = time.monotonic() - started
+        ticker.cancel()
+        other.rollback()
+        other.close()
+        # The write deadline is 0.5 s: a loop that waited for the lock would have stalled longer.
+        assert waited < 2 and ticks >= 10, "the loop kept running while the writer thread waited"
+        assert "a second question" in log.spool_path.read_text(), "kept in the spool within the deadline"
+    finally:
+        log.close()
+
+
 # --- dismissed phrasings through the index -------------------------------------------------------------
 
 def test_dismissed_phrasings_are_matched_exactly_then_fuzzily(question_log: QuestionLog, make_result) -> None:

@@ -34,23 +34,19 @@ _FEEDBACK_IDS = uuid.UUID("6f1c1e1a-3b59-4d67-9a51-2f0d8cb0f2a1")  # namespace o
 
 
 async def _log_question(context: BotContext, result: Result, *, user_id: int | None, chat_type: str) -> bool:
-    """Hand the question (pseudonymised user) to the log's writer and wait until it is durable, at
-    most the log's write deadline; True when it was kept (in the database or the spool).
+    """Log the question (pseudonymised user) and wait until it is durable, at most the log's write
+    deadline, without blocking the event loop; True when it was kept (in the database or the
+    spool), False when logging is off.
 
     Answered questions are only counted in memory, so this returns at once for them; a question
-    for review waits for the writer's next commit, which it shares with every question that
-    arrived meanwhile. If the writer is late or fails, the log spools the question (or says it
-    could be kept nowhere). False when logging is off.
+    for review shares its commit with every question that arrived meanwhile. If storage is late
+    or fails, the log spools the question (or says it could be kept nowhere).
     """
     log = context.services.question_log
     if log is None:
         return False
     user_key = log.user_key(user_id) if user_id is not None else None
-    pending = log.submit(result, channel="telegram", chat_type=chat_type, user_key=user_key)
-    if pending.future is not None and not pending.future.done():
-        # Wait on the event loop, not a thread, for at most the deadline; settle() then never blocks.
-        await asyncio.wait({asyncio.wrap_future(pending.future)}, timeout=log.write_timeout)
-    return pending.outcome(timeout=0).kept
+    return await log.keep(result, channel="telegram", chat_type=chat_type, user_key=user_key)
 
 
 def is_chatter(text: str, result: Result) -> bool:
