@@ -59,6 +59,7 @@ QUESTIONS = [
 ]
 TOKEN = "123456:BENCH-TOKEN"
 PROFILE_RATE = 250  # py-spy samples per second
+PY_SPY = Path(sys.executable).parent / "py-spy"
 
 
 # ============================================================ process 1: the emulator + control
@@ -305,7 +306,7 @@ class Lane:
     def profile(self, users: int, per_user: int, raw: Path) -> Measure:
         """Users against this bot while py-spy samples it: every thread, only while holding the GIL
         (so the shares are of the interpreter's time, the resource the threads compete for)."""
-        spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(self.bot.pid),
+        spy = subprocess.Popen([str(PY_SPY), "record", "--pid", str(self.bot.pid),
                                 "--rate", str(PROFILE_RATE), "--format", "raw", "--full-filenames", "--gil", "--nonblocking",
                                 "-o", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)  # py-spy attaches
@@ -534,6 +535,8 @@ def main() -> None:
         print(json.dumps(asyncio.run(run_users(args.control, args.users, args.per_user, args.offset))))
     else:
         args.users = args.user_counts
+        if not args.no_profile and not PY_SPY.exists():  # say so now, not after the measurements
+            sys.exit(f"{PY_SPY} not found: run scripts/setup test,bench (or pass --no-profile)")
         orchestrate(args)
 
 
