@@ -13,10 +13,12 @@ Three kinds of process, as in production where Telegram, the bot and the visitor
 Every configuration has its own emulator and bot, all up for the whole run; the configurations
 take turns, a few seconds each, at one user count, in alternating order, round after round. So
 the figures compared are taken seconds apart and the machine's other work hurts all alike: a
-ratio is taken within each round and the median over rounds is reported. Rate limiter and flood guard are off (they slow the bot
-down on purpose). With the log on PostgreSQL the bot also keeps each visitor's conversation focus
-there (a read and an upsert per message, so that several bot processes share it); a fifth
-configuration keeps the focus in memory, to tell the two costs apart. Then a few HTTP pool sizes
+ratio is taken within each round and the median over rounds is reported. Rate limiter and flood
+guard are off (they slow the bot down on purpose). On SQLite the bot commits questions for review
+on the event loop (db/loop_writer.py); a configuration sends them all through the writer thread
+instead, as before, to measure what that changed. With the log on PostgreSQL the bot also keeps
+each visitor's conversation focus there (read once, written behind the reply), and another
+configuration keeps the focus in memory only, to tell the two costs apart. Then a few HTTP pool sizes
 are compared, and the echo bot and this bot (log off, on SQLite, on PostgreSQL) are profiled with
 py-spy (every thread, samples holding the interpreter lock) under 50 users, side by side, in
 milliseconds of interpreter time per reply by component.
@@ -165,6 +167,9 @@ async def serve_project_bot(args: argparse.Namespace, stop: asyncio.Event) -> No
         from bot.conversations import MemoryConversations
 
         services.conversations = MemoryConversations()
+    if args.writer == "thread":  # as before db/loop_writer.py: SQLite's questions committed by the writer thread
+        assert services.question_log is not None and hasattr(services.question_log, "_loop_writer")
+        services.question_log._loop_writer = None
     tuning = Tuning(rate_limited=False, flood_limit=10**9, flood_button_limit=10**9, read_timeout=30,
                     connection_pool_size=args.pool)
     try:
@@ -238,6 +243,7 @@ class Config:
     backend: str = "sqlite"
     pool: int = 8
     focus: str = "default"  # where conversations are kept: "default" (PostgreSQL when the log is) or "memory"
+    writer: str = "default"  # "thread": every question for review through the writer thread, none on the loop
     results: dict[int, list[Measure]] = field(default_factory=lambda: collections.defaultdict(list))
 
     def median_rate(self, users: int) -> float:
@@ -297,7 +303,7 @@ class Lane:
             database_url = pg_url
         command = [sys.executable, str(HERE), "bot", "--kind", config.kind, "--root", self.urls["root"],
                    "--log", config.log, "--data-dir", str(data_dir), "--database-url", database_url,
-                   "--pool", str(config.pool), "--focus", config.focus]
+                   "--pool", str(config.pool), "--focus", config.focus, "--writer", config.writer]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         self.bot = process
         self.users(1, 2 * len(QUESTIONS))  # returns once the bot answers: it is up (and warmed)
@@ -373,7 +379,8 @@ def orchestrate(args: argparse.Namespace) -> None:
         except PostgresUnavailable as exc:
             print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
         configs = [Config("echo bot (baseline)", "echo"), Config("bot, log off", "project", "off"),
-                   Config("bot, log on SQLite", "project", "on", "sqlite")]
+                   Config("bot, log on SQLite", "project", "on", "sqlite"),
+                   Config("bot, log on SQLite, writer thread only", "project", "on", "sqlite", writer="thread")]
         if server is not None:
             configs.append(Config("bot, log on PostgreSQL", "project", "on", "postgresql"))
             configs.append(Config("bot, log on PostgreSQL, focus in memory", "project", "on", "postgresql",
@@ -399,7 +406,7 @@ def orchestrate(args: argparse.Namespace) -> None:
                     for config in configs), file=sys.stderr)
             profiles: list[Profile] = []
             if not args.no_profile:
-                for config in [c for c in configs if c.focus == "default"]:
+                for config in [c for c in configs if c.focus == c.writer == "default"]:
                     raw = workdir / f"profile-{len(profiles)}.txt"
                     measure = lanes[config.name].profile(50, args.per_user * 2, raw)
                     if raw.exists():
@@ -512,6 +519,7 @@ def main() -> None:
     bot.add_argument("--database-url", default="")
     bot.add_argument("--pool", type=int, default=8)
     bot.add_argument("--focus", choices=("default", "memory"), default="default")
+    bot.add_argument("--writer", choices=("default", "thread"), default="default")
     users = sub.add_parser("users")
     users.add_argument("--control", required=True)
     users.add_argument("--users", type=int, required=True)
