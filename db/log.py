@@ -627,11 +627,10 @@ class QuestionLog:
         for record in records:
             repository.check_record(record)
         assert self._no_wait_engine is not None
-        with self._no_wait_engine.begin() as connection:
-            repository.apply_records(connection, records, self._indexes)
+        self._apply(records, self._no_wait_engine)
 
-    def _apply(self, records: list[Record]) -> None:
-        with self._write_engine.begin() as connection:
+    def _apply(self, records: list[Record], engine: Engine | None = None) -> None:
+        with (engine or self._write_engine).begin() as connection:
             repository.apply_records(connection, records, self._indexes)
 
     def _bounded_flush(self) -> None:
