@@ -84,6 +84,12 @@ def test_answers_where_when_who_and_yes_no_from_its_own_data(engine: Engine):
     assert "4,200" in text or "4 200" in text
 
 
+def test_its_home_region_named_in_a_claim_is_the_setting(engine: Engine):
+    result, text = ask(engine, "BioMer est-il membre d'Ocean Cluster en Région Bretagne ?")
+    assert result.status == A and text.startswith("Non."), text
+    assert "region-bzh" not in {getattr(p, "entry", None) or getattr(p, "subject", None) for p in result.parts}, result
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

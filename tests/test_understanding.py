@@ -169,6 +169,17 @@ def test_yes_no_questions_say_yes_or_no_first(engine: Engine, question: str, yes
     assert text.startswith(("yes", "oui") if yes else ("no", "non")) and fact in text, text
 
 
+def test_the_home_region_named_in_a_claim_is_its_setting_not_a_subject(engine: Engine):
+    result, text = ask(engine, "Does Urgo lead Genesis in Bourgogne-Franche-Comté?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+    assert "region-bfc" not in {getattr(p, "entry", None) or getattr(p, "subject", None) for p in result.parts}, result
+    assert "durain" not in text, text  # the region's people were answered as if asked about
+    result, text = ask(engine, "Est-ce que la Région Bourgogne-Franche-Comté est présidée par Jérôme Durain ?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result  # alone, it is the subject
+    result, text = ask(engine, "Roland Lescure dirige-t-il la Région Bourgogne-Franche-Comté ?")
+    assert result.parts[0].yes is False and "durain" in text, text  # a person's claim: the region is their organisation
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

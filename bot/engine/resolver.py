@@ -83,6 +83,8 @@ class Resolver:
         self.lx = lexicon
         self.search = search
         self.initiative = knowledge.initiative.id
+        # The initiative and its home region: the setting of every claim, rarely the claim's subject.
+        self._setting = {self.initiative, knowledge.vocabulary.home}
         self._order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}
         # Indexes built once, so that no question scans every entry.
         self._places: dict[str, set[str]] = {}
@@ -252,10 +254,14 @@ class Resolver:
         subjects, filters = [], []
         if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months)):
             # "Is the initiative a startup?": a claim about what is named (but "did it go to an event in
-            # the USA?" asks for events there); "will it go to <event>?" is about the event
+            # the USA?" asks for events there); "will it go to <event>?" is about the event, "does Acme
+            # lead <project> in <home region>?" about Acme and the project: the setting is no subject
+            # (but a person's claim is about their organisation, which may be the region)
             claimed = list(dict.fromkeys(n.entry for n in named))
-            if len(claimed) > 1 and self.initiative in claimed:
-                claimed.remove(self.initiative)
+            if len(claimed) > 1:
+                person = any(isinstance(self.kb.entries[e], Person) for e in claimed)
+                setting = {self.initiative} if person else self._setting
+                claimed = [e for e in claimed if e not in setting] or [e for e in claimed if e != self.initiative]
             return claimed, []
         for n in named:
             entry = self.kb.entries[n.entry]
@@ -660,8 +666,7 @@ class Resolver:
             yield entry.kind in self._named_kinds(frame)
         if frame.equated and len({n.entry for n in frame.named}) > 1:
             yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one
-        setting = {self.initiative, self.kb.vocabulary.home}
-        named = {n.entry for n in frame.named if n.entry not in setting} | {entry.id}
+        named = {n.entry for n in frame.named if n.entry not in self._setting} | {entry.id}
         for other in named - {entry.id}:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
             if not any(self._linked(other, x) for x in named - {other}):
                 yield False
