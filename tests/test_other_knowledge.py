@@ -90,6 +90,13 @@ def test_its_home_region_named_in_a_claim_is_the_setting(engine: Engine):
     assert "region-bzh" not in {getattr(p, "entry", None) or getattr(p, "subject", None) for p in result.parts}, result
 
 
+def test_a_year_lists_only_what_its_sources_date_so(engine: Engine):
+    result, _ = ask(engine, "Quelles entreprises ont été fondées en 2019 ?")
+    assert result.status == A and result.items == ("algaetech",), result
+    result, _ = ask(engine, "Which companies were launched in 2021?")
+    assert result.status == U, result  # none is dated so: not the undated ones instead
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

@@ -180,6 +180,11 @@ def test_the_home_region_named_in_a_claim_is_its_setting_not_a_subject(engine: E
     assert result.parts[0].yes is False and "durain" in text, text  # a person's claim: the region is their organisation
 
 
+def test_a_year_narrows_a_list_to_what_the_sources_date_so(engine: Engine):
+    result, _ = ask(engine, "Which research bodies were launched in 2024?")
+    assert result.status == A and result.items == ("bioimp",), result  # not the undated ones as well
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

@@ -659,7 +659,7 @@ class Resolver:
         if frame.attribute and self._is_value_of(entry.id, self.lx.general.attributes[frame.attribute].fields
                                                  or (frame.attribute,)):
             yield True  # "Is Acme one of the partners?"
-        year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
+        year = _entry_year(entry)
         if frame.years and year is not None:
             yield year in frame.years
         if frame.kinds:
@@ -747,6 +747,10 @@ class Resolver:
                 return (0, entry.end < today, entry.start) if isinstance(entry, Event) else (1,)
             pool = sorted(pool, key=calendar)  # stable: other kinds keep their order, after the events
         base = self._filtered(pool, frame, today)
+        if frame.years and not frame.yes_no and any(_entry_year(self.kb.entries[e]) for e in pool):
+            # "the consortium launched in 2024": where the sources date some of these, only those
+            # dated so (with none dated, the year is no filter: "the minister of the 2030 plan")
+            base = [e for e in base if _entry_year(self.kb.entries[e]) is not None]
         related = self._filtered(base, frame, today, filters) if filters else base
         none_upcoming = False
         if frame.time == "upcoming" and "event" in wanted and not base:
@@ -792,7 +796,7 @@ class Resolver:
                 if bool(months & frame.months) == frame.negated:
                     continue
             if frame.years and not frame.yes_no:
-                year = entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
+                year = _entry_year(entry)
                 if year is not None and year not in frame.years:
                     continue
             if frame.time and isinstance(entry, Event):
@@ -839,6 +843,11 @@ def _without_time(frame: Frame) -> Frame:
     copy = Frame(**{k: v for k, v in frame.__dict__.items()})
     copy.time = None
     return copy
+
+
+def _entry_year(entry: Entry) -> int | None:
+    """The year an event starts or anything else was launched, when the sources give it."""
+    return entry.start.year if isinstance(entry, Event) else _year(getattr(entry, "launched", None))
 
 
 def _year(text: str | None) -> int | None:
