@@ -97,6 +97,14 @@ def test_a_year_lists_only_what_its_sources_date_so(engine: Engine):
     assert result.status == U, result  # none is dated so: not the undated ones instead
 
 
+def test_anyone_in_its_region_doing_something_is_about_that(engine: Engine):
+    result, text = ask(engine, "Is anyone in the region extracting enzymes from marine bacteria?")
+    assert result.status == A and result.entry == "biomer" and "Anne Le Goff" not in text, result
+    result, text = ask(engine, "Qui dans la région bosse sur les microalgues ?")
+    assert result.status == A and "algaetech" in result.items, result
+    assert "Anne Le Goff" in ask(engine, "Qui dirige la région ?")[1]  # the region itself, when it is asked about
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

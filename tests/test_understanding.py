@@ -185,6 +185,15 @@ def test_a_year_narrows_a_list_to_what_the_sources_date_so(engine: Engine):
     assert result.status == A and result.items == ("bioimp",), result  # not the undated ones as well
 
 
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Est-ce que qq1 bosse sur l'ADN plasmidique dans votre région ?", "rd-biotech"),  # SMS words are data
+    ("Is somebody in the region making artificial skin?", "urgo"),  # two linked hits: one story, not a tie
+])
+def test_anyone_in_the_region_doing_something_is_about_that_not_the_region(engine: Engine, question: str, entry: str):
+    result, text = ask(engine, question)
+    assert result.status == A and entry in (result.entry, *result.items) and "durain" not in text, result
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

@@ -198,7 +198,9 @@ class Resolver:
         if subjects or filters or self._within(frame, focus):
             return subjects, filters, score
         for finder, found_score in ((lambda: self._picked(frame, focus) or self._from_focus(frame, focus), 90.0),
-                                    (lambda: [self.kb.vocabulary.home] if self._names_home(frame) else [], 85.0)):
+                                    # "anyone in the region working on X?" is about X, not the region
+                                    (lambda: [self.kb.vocabulary.home] if self._names_home(frame)
+                                     and not self._described(frame, context) else [], 85.0)):
             subjects = finder()
             if subjects:
                 return subjects, [], found_score
@@ -358,8 +360,9 @@ class Resolver:
                 continue
             top = hits[0].score
             second = hits[1].score if len(hits) > 1 else 0.0
-            if top >= DESCRIBED_SCORE and top >= second * DESCRIBED_MARGIN:
-                return hits[0].entry
+            if top >= DESCRIBED_SCORE and (top >= second * DESCRIBED_MARGIN
+                                           or self._linked(hits[0].entry, hits[1].entry)):
+                return hits[0].entry  # two close hits linked together tell one story: the first
         return None
 
     def _elliptic(self, frame: Frame, focus: Focus) -> bool:
