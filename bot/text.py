@@ -64,14 +64,15 @@ def tokens(text: str) -> list[str]:
     return normalise(text).split()
 
 
-def language_votes(text: str) -> tuple[int, int]:
-    """Count French-only and English-only marker words, accents counting for French."""
+def language_votes(text: str, names: Collection[str] = ()) -> tuple[int, int]:
+    """Count French-only and English-only marker words, accents counting for French (except in
+    `names`: "Is it a network of Orléans?" is English)."""
     raw = text.casefold()
     words = re.findall(r"[a-zà-ÿ'’-]+", raw)
     folded = [normalise(w) for w in words]
     fr = sum(1 for w in folded if w in _FRENCH)
     en = sum(1 for w in folded if w in _ENGLISH)
-    fr += sum(1 for c in raw if c in "éèêàùçôîœ") > 0
+    fr += any(c in "éèêàùçôîœ" for word, plain in zip(words, folded) if plain not in names for c in word)
     fr += len(re.findall(r"\b(?:qu|l|d|j|n|c|s)['’]", raw))
     en += len(re.findall(r"\b\w+['’](?:s|re|ll|ve|d|m|t)\b", raw))
     return fr, en
@@ -84,7 +85,7 @@ def detect_language(text: str, default: str = "fr", frequencies=None, ignore: Co
     such as the engine's word lists) weighs how French or English the other words are; words in
     `ignore` (names: "vaccine" in a "Vaccine Days" entry) say nothing about the visitor's language.
     """
-    fr, en = language_votes(text)
+    fr, en = language_votes(text, ignore)
     if fr == en and frequencies is not None:
         def balance(words: list[str]) -> float:
             return sum(frequencies.zipf(w, "fr") - frequencies.zipf(w, "en") for w in words)

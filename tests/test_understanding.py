@@ -194,6 +194,12 @@ def test_anyone_in_the_region_doing_something_is_about_that_not_the_region(engin
     assert result.status == A and entry in (result.entry, *result.items) and "durain" not in text, result
 
 
+def test_an_accented_name_does_not_make_an_english_question_french(engine: Engine):
+    result, text = ask(engine, "Is Cellquest a Besançon startup?")
+    assert result.lang == "en" and text.startswith("no"), text
+    assert ask(engine, "Le réseau santé est-il à Besançon ?")[0].lang == "fr"  # its own accents still count
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

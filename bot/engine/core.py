@@ -58,6 +58,9 @@ class Engine:
         for word in dict.fromkeys(itertools.chain.from_iterable(normalise(text).split() for text in texts)):
             known.add(word)
         self._learned: dict[str, str] = {}
+        # Words of names (entries, places) say nothing of the visitor's language, accents included.
+        self._names = frozenset(self._aliases.vocabulary.words | {
+            word for names in self.lexicon.places.names.values() for name in names.values() for word in normalise(name).split()})
         self.search = DescriptionIndex(knowledge, self.lexicon.general.stop | self.lexicon.asks.all_words(),
                                        self.lexicon.synonym_of)
         self.reader = Reader(self.lexicon, self._aliases, known, self._frequencies, general_words)
@@ -146,7 +149,7 @@ class Engine:
         """The reply language: the question's, except that a word or two never switches it."""
         if hint in ("fr", "en") and len(folded.split()) <= SHORT_MESSAGE_WORDS:
             return hint
-        return detect_language(text, default, self._frequencies, ignore=self._aliases.vocabulary.words)
+        return detect_language(text, default, self._frequencies, ignore=self._names)
 
     def _learned_entry(self, folded: str) -> str | None:
         if not self._learned:
