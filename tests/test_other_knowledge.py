@@ -105,6 +105,12 @@ def test_anyone_in_its_region_doing_something_is_about_that(engine: Engine):
     assert "Anne Le Goff" in ask(engine, "Qui dirige la région ?")[1]  # the region itself, when it is asked about
 
 
+def test_who_runs_its_entries(engine: Engine):
+    assert ask(engine, "Qui dirige BioMer ?")[0].status == U
+    result, _ = ask(engine, "Who runs MARINOVA?")
+    assert result.status == A and "region-bzh" in result.items, result
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

@@ -200,6 +200,13 @@ def test_an_accented_name_does_not_make_an_english_question_french(engine: Engin
     assert ask(engine, "Le réseau santé est-il à Besançon ?")[0].lang == "fr"  # its own accents still count
 
 
+def test_who_runs_an_entry_is_its_leader_which_the_sources_may_not_give(engine: Engine):
+    result, _ = ask(engine, "Qui dirige RD Biotech ?")
+    assert result.status == U, result  # not its card, as if asked who it is
+    result, _ = ask(engine, "Who runs the initiative?")
+    assert result.status == A and "region-bfc" in result.items, result  # what launched it carries it
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)
