@@ -111,6 +111,13 @@ def test_who_runs_its_entries(engine: Engine):
     assert result.status == A and "region-bzh" in result.items, result
 
 
+def test_one_of_its_lists_is_picked_by_what_it_does(engine: Engine):
+    first, _ = ask(engine, "Which companies are there?")
+    assert set(first.items) == {"algaetech", "biomer"}, first
+    second, text = ask(engine, "the one with the enzymes, where is it?", focus=first.focus)
+    assert second.entry == "biomer" and "Lorient" in text, text
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

@@ -207,6 +207,13 @@ def test_who_runs_an_entry_is_its_leader_which_the_sources_may_not_give(engine: 
     assert result.status == A and "region-bfc" in result.items, result  # what launched it carries it
 
 
+def test_one_of_a_list_is_picked_by_what_it_does(engine: Engine):
+    first, _ = ask(engine, "Quelles entreprises sont citées ?")
+    assert {"rd-biotech", "urgo"} <= set(first.items), first
+    second, _ = ask(engine, "et celle des blessures graves, c'est où ?", focus=first.focus)
+    assert second.entry == "urgo", second  # not the first of the list
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

@@ -316,10 +316,14 @@ class Resolver:
             return []
         named = self.named_with([w for w in frame.words if w not in self.lx.general.stop])
         places = set(frame.places)
-        if not named and not places:
-            return []
         hits = [e for e in focus.listed if e in named or places & self._places.get(e, set())]
-        return hits if len(hits) == 1 else []
+        if len(hits) == 1 or not frame.content:
+            return hits if len(hits) == 1 else []
+        # "celle de l'ADN": the one item the word describes, well ahead of the others
+        found = self.search.search(frame.content, among=set(focus.listed), limit=2)
+        if found and (len(found) == 1 or found[0].score >= found[1].score * DESCRIBED_MARGIN):
+            return [found[0].entry]
+        return []
 
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
         """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
