@@ -118,6 +118,11 @@ def test_one_of_its_lists_is_picked_by_what_it_does(engine: Engine):
     assert second.entry == "biomer" and "Lorient" in text, text
 
 
+def test_who_leads_what_in_its_world(engine: Engine):
+    assert ask(engine, "Does Ocean Cluster lead MARINOVA?")[1].startswith("No.")  # a partner, not its leader
+    assert ask(engine, "Is the Brittany Region leading MARINOVA?")[1].startswith("Yes.")
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

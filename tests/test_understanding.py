@@ -162,6 +162,10 @@ def test_a_job_seeker_describing_a_field_gets_the_employers(engine: Engine):
     ("Roland Lescure, c'est le président de la Région ?", False, "ministre"),
     ("Urgo, c'est le projet Genesis ?", False, "urgo"),   # linked, yet not the same thing
     ("Did Urgo lead the Genesis project?", True, "urgo"),
+    # who leads what: the leader the led entry names, not words its partners' texts share
+    ("Is CellQuest leading Genesis?", False, "urgo"),
+    ("Does TEMIS Technopole lead BIOVALIANCE?", False, "temis"),
+    ("Is Urgo leading Genesis?", True, "urgo"),
 ])
 def test_yes_no_questions_say_yes_or_no_first(engine: Engine, question: str, yes: bool, fact: str):
     result, text = ask(engine, question)

@@ -519,6 +519,13 @@ class Resolver:
         spec = self.lx.general.attributes[attribute]
         return any(getattr(entry, name, None) or entry.details.get(name) for name in spec.fields or (attribute,))
 
+    def _leaders(self, entry: Entry) -> tuple[str, ...]:
+        """Who leads the entry, by the fields the leader attribute reads (led by, else launched by)."""
+        for name in self.lx.general.attributes["led_by"].fields:
+            if getattr(entry, name, None):
+                return tuple(getattr(entry, name))
+        return ()
+
     def _is_value_of(self, entry_id: str, fields) -> bool:
         """Whether the entry is itself another entry's value for these fields (a partner of someone)."""
         return any((name, entry_id) in self._values for name in fields)
@@ -666,6 +673,11 @@ class Resolver:
         if frame.attribute and self._is_value_of(entry.id, self.lx.general.attributes[frame.attribute].fields
                                                  or (frame.attribute,)):
             yield True  # "Is Acme one of the partners?"
+        if Ask.WHO in frame.asks:  # "Does Acme lead <project>?": what the project names as its leader
+            for other in {n.entry for n in frame.named} - {entry.id}:
+                leaders = self._leaders(self.kb.entries[other])
+                if leaders:
+                    yield entry.id in leaders
         year = _entry_year(entry)
         if frame.years and year is not None:
             yield year in frame.years
