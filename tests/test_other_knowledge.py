@@ -123,6 +123,13 @@ def test_who_leads_what_in_its_world(engine: Engine):
     assert ask(engine, "Is the Brittany Region leading MARINOVA?")[1].startswith("Yes.")
 
 
+@pytest.mark.parametrize("question", ["Quelle est la cadence de fabrication annuelle de BioMer ?",
+                                      "What are the opening hours of the Sea Bio Days event?",
+                                      "Qui va remporter les prochaines élections municipales ?"])
+def test_what_its_sources_do_not_say_is_declined(engine: Engine, question: str):
+    assert ask(engine, question)[0].status == U
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

@@ -218,6 +218,16 @@ def test_one_of_a_list_is_picked_by_what_it_does(engine: Engine):
     assert second.entry == "urgo", second  # not the first of the list
 
 
+@pytest.mark.parametrize("question", [
+    "Quelle est la cadence de fabrication annuelle de Chematech ?",  # words the sources never use about it
+    "Which opening hours does the Innovative Therapies Days event have?",  # "event" only goes with its name
+    "Qui va remporter les prochaines élections municipales ?",  # "who ... next" is no list of events
+])
+def test_what_the_sources_do_not_say_is_declined_not_answered_with_a_card(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

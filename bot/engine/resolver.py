@@ -142,7 +142,7 @@ class Resolver:
             resolution = self._list_resolution(frame, today, filters, context, self._within(frame, focus))
             resolution.context = tuple(filters)
             return resolution
-        if frame.unknown >= 1 and not frame.attribute and frame.ask == Ask.DESCRIBE and forced is None \
+        if frame.unknown >= 1 and not frame.attribute and frame.ask in (Ask.DESCRIBE, Ask.LIST) and forced is None \
                 and not frame.kinds and not frame.places and not frame.yes_no:
             return Resolution([Missing(None, subjects[0])], tuple(subjects[:1]), score=score)
         resolution = self._subject_resolution(frame, subjects, filters, today, score)
@@ -502,8 +502,8 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
-        named_kinds = self._named_kinds(frame)
-        if self._is_value_of(entry.id, spec.fields or (attribute,)) or entry.kind in named_kinds:
+        described = entry.kind in self._named_kinds(frame) and entry.id not in {n.entry for n in frame.named}
+        if self._is_value_of(entry.id, spec.fields or (attribute,)) or described:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
 
@@ -743,8 +743,8 @@ class Resolver:
             wanted |= self._kind_of_noun[noun]
         if Ask.JOBS in frame.asks:
             wanted |= {"company"} if not wanted or wanted & {"company"} else set()
-        if frame.months or frame.time == "upcoming" and not wanted:
-            wanted |= {"event"} if not wanted else set()
+        if (frame.months or frame.time == "upcoming" and not wanted) and Ask.WHO not in frame.asks:
+            wanted |= {"event"} if not wanted else set()  # (who wins the next election is no event)
         if not wanted and within:
             wanted = {self.kb.entries[e].kind for e in within}
         if not wanted and frame.places:
