@@ -77,6 +77,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "head_led_by": {"fr": "{name} est mené par :", "en": "{name} is led by:"},
     "head_backers": {"fr": "{name} est porté par :", "en": "{name} is backed by:"},
     "head_actors_with": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
+    "head_counted": {"fr": "Mes sources en citent {count} pour {name} :", "en": "My sources name {count} for {name}:"},
     "head_related": {"fr": "Ce que mes sources relient à {name} :", "en": "What my sources link to {name}:"},
     "head_attr": {"fr": "{name} — {attribute} :", "en": "{name} — {attribute}:"},
     "no_upcoming": {"fr": "Aucun événement à venir n'est annoncé dans mes sources ; les derniers étaient :",
@@ -352,7 +353,8 @@ class _Renderer:
         elif part.heading.startswith("attr_"):
             w.line(t("head_attr", lang, name=self.name(part.subject, w), attribute=w.esc(self.label(part.heading[5:]))))
         elif part.subject:
-            w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w), of_name=self.of_name(part.subject, w)))
+            w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w), of_name=self.of_name(part.subject, w),
+                     count=len(part.items)))
         elif part.places:
             w.line(t("in_place", lang, place=w.esc(", ".join(self._place(p) for p in part.places))))
         else:

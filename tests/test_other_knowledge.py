@@ -130,6 +130,11 @@ def test_what_its_sources_do_not_say_is_declined(engine: Engine, question: str):
     assert ask(engine, question)[0].status == U
 
 
+def test_how_many_events_its_sources_list(engine: Engine):
+    result, text = ask(engine, "How many events does MARINOVA have?")
+    assert result.status == A and set(result.items) == {"sea-bio-days", "blue-health-forum"} and "name 2" in text, text
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

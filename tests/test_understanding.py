@@ -228,6 +228,11 @@ def test_what_the_sources_do_not_say_is_declined_not_answered_with_a_card(engine
     assert result.status == U, result
 
 
+def test_how_many_of_a_kind_no_figure_gives_is_counted_from_the_sources(engine: Engine):
+    result, text = ask(engine, "Combien d'événements pour BIOVALIANCE ?")
+    assert result.status == A and len(result.items) == 4 and "en citent 4" in text, text
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

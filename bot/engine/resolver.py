@@ -519,6 +519,14 @@ class Resolver:
         spec = self.lx.general.attributes[attribute]
         return any(getattr(entry, name, None) or entry.details.get(name) for name in spec.fields or (attribute,))
 
+    def _linked_of_kinds(self, entry: Entry, frame: Frame, today: dt.date) -> tuple[str, ...]:
+        """The entries of the kinds the clause names that are linked to `entry` (to the initiative:
+        all of them, the knowledge base is its own), as filtered."""
+        linked = sorted({e for noun in frame.kinds for kind in self._kind_of_noun[noun] for e in self._by_kind.get(kind, ())
+                         if e != entry.id and (entry.id == self.initiative or self._linked(e, entry.id))},
+                        key=self._order.__getitem__)
+        return tuple(self._filtered(linked, frame, today))
+
     def _leaders(self, entry: Entry) -> tuple[str, ...]:
         """Who leads the entry, by the fields the leader attribute reads (led by, else launched by)."""
         for name in self.lx.general.attributes["led_by"].fields:
@@ -624,6 +632,10 @@ class Resolver:
 
     def _figures(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         about = set(self.kb.figures_by_subject.get(entry.id, ()))
+        if not about & self._figures_counting(frame):
+            linked = self._linked_of_kinds(entry, frame, today)
+            if linked:  # "how many objectives does it have?": no figure says, the sources list them
+                return Listing("counted", linked, subject=entry.id)
         if not about:
             return Missing("figure", entry.id)
         about = (about & self._figures_counting(frame)) or about
