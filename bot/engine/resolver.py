@@ -364,9 +364,10 @@ class Resolver:
                 continue
             top = hits[0].score
             second = hits[1].score if len(hits) > 1 else 0.0
+            # two close hits linked together, found by a description (not one word), tell one story
             if top >= DESCRIBED_SCORE and (top >= second * DESCRIBED_MARGIN
-                                           or self._linked(hits[0].entry, hits[1].entry)):
-                return hits[0].entry  # two close hits linked together tell one story: the first
+                                           or len(words) > 1 and self._linked(hits[0].entry, hits[1].entry)):
+                return hits[0].entry
         return None
 
     def _elliptic(self, frame: Frame, focus: Focus) -> bool:
