@@ -233,6 +233,13 @@ def test_how_many_of_a_kind_no_figure_gives_is_counted_from_the_sources(engine: 
     assert result.status == A and len(result.items) == 4 and "en citent 4" in text, text
 
 
+@pytest.mark.parametrize("question", ["Which woman from the blood institute is quoted in the press?",
+                                      "who is the expert on blood therapies quoted in the article?"])
+def test_someone_quoted_is_found_through_their_described_organisation(engine: Engine, question: str):
+    result, text = ask(engine, question)
+    assert result.status == A and "galaine" in text, text  # not the list of the articles
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

@@ -239,6 +239,8 @@ class Resolver:
     def _about_sources(self, frame: Frame) -> bool:
         """"Who wrote the article?", "vos sources ?": about the articles, not about an entry."""
         kinds = {self.kb.entries[n.entry].kind for n in frame.named}
+        if Ask.SAID in frame.asks and not frame.named and self._described(frame, None):
+            return False  # "the woman from <a described body> quoted in the article": someone quoted
         return kinds <= {"initiative", "media"} and not frame.kinds
 
     def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
@@ -349,7 +351,8 @@ class Resolver:
         The clause's own words first, then with the rest of the message ("I need a vaccine supplier...
         which company is it?"). Entries of the kind asked for ("which company") come first.
         """
-        wanted = self._wanted(frame)
+        # who is quoted: found by what is said of them or of their organisation (then its speaker)
+        wanted = self._named_kinds(frame) if Ask.SAID in frame.asks else self._wanted(frame)
         if frame.places or frame.months or frame.time == "upcoming":  # a list filtered by place or date
             return None
         if Ask.HOW_MANY in frame.asks or self._counts(frame):  # a key figure is looked for among figures
