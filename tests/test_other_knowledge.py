@@ -121,6 +121,7 @@ def test_one_of_its_lists_is_picked_by_what_it_does(engine: Engine):
 def test_who_leads_what_in_its_world(engine: Engine):
     assert ask(engine, "Does Ocean Cluster lead MARINOVA?")[1].startswith("No.")  # a partner, not its leader
     assert ask(engine, "Is the Brittany Region leading MARINOVA?")[1].startswith("Yes.")
+    assert ask(engine, "Was MARINOVA launched by Ocean Cluster?")[1].startswith("No.")  # the region launched it
 
 
 @pytest.mark.parametrize("question", ["Quelle est la cadence de fabrication annuelle de BioMer ?",

@@ -166,6 +166,7 @@ def test_a_job_seeker_describing_a_field_gets_the_employers(engine: Engine):
     ("Is CellQuest leading Genesis?", False, "urgo"),
     ("Does TEMIS Technopole lead BIOVALIANCE?", False, "temis"),
     ("Is Urgo leading Genesis?", True, "urgo"),
+    ("Did the French government launch BIOVALIANCE?", False, "2025"),  # what was launched, and by whom
 ])
 def test_yes_no_questions_say_yes_or_no_first(engine: Engine, question: str, yes: bool, fact: str):
     result, text = ask(engine, question)

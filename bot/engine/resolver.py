@@ -262,6 +262,9 @@ class Resolver:
             # lead <project> in <home region>?" about Acme and the project: the setting is no subject
             # (but a person's claim is about their organisation, which may be the region)
             claimed = list(dict.fromkeys(n.entry for n in named))
+            launched = [e for e in claimed if getattr(self.kb.entries[e], "launched_by", ())]
+            if len(claimed) > 1 and Ask.LAUNCHED in frame.asks and len(launched) == 1:
+                return launched, []  # "was <initiative> launched by <the state>?": a claim about what was launched
             if len(claimed) > 1:
                 person = any(isinstance(self.kb.entries[e], Person) for e in claimed)
                 setting = {self.initiative} if person else self._setting
@@ -689,11 +692,15 @@ class Resolver:
         if frame.attribute and self._is_value_of(entry.id, self.lx.general.attributes[frame.attribute].fields
                                                  or (frame.attribute,)):
             yield True  # "Is Acme one of the partners?"
+        others = {n.entry for n in frame.named} - {entry.id}
         if Ask.WHO in frame.asks:  # "Does Acme lead <project>?": what the project names as its leader
-            for other in {n.entry for n in frame.named} - {entry.id}:
+            for other in others:
                 leaders = self._leaders(self.kb.entries[other])
                 if leaders:
                     yield entry.id in leaders
+        if Ask.LAUNCHED in frame.asks and getattr(entry, "launched_by", ()):  # "launched by the state?"
+            for other in others:
+                yield other in entry.launched_by
         year = _entry_year(entry)
         if frame.years and year is not None:
             yield year in frame.years
