@@ -136,6 +136,11 @@ def test_how_many_events_its_sources_list(engine: Engine):
     assert result.status == A and set(result.items) == {"sea-bio-days", "blue-health-forum"} and "name 2" in text, text
 
 
+def test_her_organisation_in_its_world(engine: Engine):
+    first, _ = ask(engine, "Who is Anne Le Goff?")
+    assert ask(engine, "what does her organisation do?", focus=first.focus)[0].entry == "region-bzh"
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

@@ -241,6 +241,12 @@ def test_someone_quoted_is_found_through_their_described_organisation(engine: En
     assert result.status == A and "galaine" in text, text  # not the list of the articles
 
 
+def test_her_institution_is_the_organisation_of_the_person_in_focus(engine: Engine):
+    first, _ = ask(engine, "Who is Jérôme Durain?")
+    second, _ = ask(engine, "what does his organisation do?", focus=first.focus)
+    assert second.entry == "region-bfc", second
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)

@@ -304,7 +304,8 @@ class Resolver:
         if (frame.content or frame.unknown > 0) and not pointing and not frame.kinds:
             return []  # "cell", "who won the race?": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
-        if words & g.pronouns.person or Ask.SAID in frame.asks:  # "she", "what did he say": a person first
+        # "she", "what did he say": a person first (but "her institution" is the person's institution)
+        if words & g.pronouns.person and not (possessive and frame.kinds) or Ask.SAID in frame.asks:
             people = [e.id for e in entries if isinstance(e, Person)]
             if people:
                 return people[:1]
