@@ -141,6 +141,14 @@ def test_her_organisation_in_its_world(engine: Engine):
     assert ask(engine, "what does her organisation do?", focus=first.focus)[0].entry == "region-bzh"
 
 
+def test_how_many_people_work_in_its_world(engine: Engine):
+    first, _ = ask(engine, "Tell me about BioMer")
+    second, _ = ask(engine, "how many people work there?", focus=first.focus)
+    assert second.status == U and second.entry == "biomer", second
+    result, text = ask(engine, "How many people work in marine biotech?")
+    assert result.status == A and ("4,200" in text or "4 200" in text), text  # its jobs figure, not a person
+
+
 def test_follow_up_in_its_own_world(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, text = ask(engine, "and where is it?", focus=first.focus)

@@ -247,6 +247,12 @@ def test_her_institution_is_the_organisation_of_the_person_in_focus(engine: Engi
     assert second.entry == "region-bfc", second
 
 
+def test_how_many_people_work_somewhere_is_its_headcount(engine: Engine):
+    first, _ = ask(engine, "Tell me about Chematech")
+    second, _ = ask(engine, "how many people work there?", focus=first.focus)
+    assert second.status == U and second.entry == "chematech", second  # not the people quoted
+
+
 @pytest.mark.parametrize("question", ["merci, au revoir", "thanks a lot, bye!", "hello, thanks"])
 def test_a_message_of_several_kinds_of_small_talk_is_small_talk(engine: Engine, question: str):
     result, _ = ask(engine, question)
