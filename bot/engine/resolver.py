@@ -640,13 +640,14 @@ class Resolver:
 
     def _figures(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         about = set(self.kb.figures_by_subject.get(entry.id, ()))
-        if not about & self._figures_counting(frame):
+        counting = about & self._figures_counting(frame)
+        if not counting:
             linked = self._linked_of_kinds(entry, frame, today)
             if linked:  # "how many objectives does it have?": no figure says, the sources list them
                 return Listing("counted", linked, subject=entry.id)
         if not about:
             return Missing("figure", entry.id)
-        about = (about & self._figures_counting(frame)) or about
+        about = counting or about
         hits = self.search.search(frame.content, among=about, limit=1)
         return Card(hits[0].entry if hits else sorted(about, key=self._order.__getitem__)[0])
 
