@@ -240,9 +240,8 @@ class DatabaseConversations:
                 "updated_at": self._now().replace(tzinfo=None)}
 
     def save(self, key: str, conversation: Conversation) -> None:
-        if self._alone:
-            self._fallback.save(key, conversation)
-        if self._attempt(self._command(self._upsert_state, self._state(key, conversation))) is _FAILED:
+        failed = self._attempt(self._command(self._upsert_state, self._state(key, conversation))) is _FAILED
+        if failed or self._alone:  # alone, memory is the copy this process reads
             self._fallback.save(key, conversation)
 
     async def save_async(self, key: str, conversation: Conversation) -> None:

@@ -197,17 +197,17 @@ class Resolver:
             subjects = [e for e in self._points_back(frame, focus) if e not in subjects] + subjects
         if subjects or filters or self._within(frame, focus):
             return subjects, filters, score
-        for finder, found_score in ((lambda: self._picked(frame, focus) or self._from_focus(frame, focus), 90.0),
-                                    # "anyone in the region working on X?" is about X, not the region
-                                    (lambda: [self.kb.vocabulary.home] if self._names_home(frame)
-                                     and not self._described(frame, context) else [], 85.0)):
-            subjects = finder()
-            if subjects:
-                return subjects, [], found_score
+        followed = self._picked(frame, focus) or self._from_focus(frame, focus)
+        if followed:
+            return followed, [], 90.0
+        names_home = self._names_home(frame)
+        hit = self._described(frame, context) if names_home else None
+        if names_home and not hit:  # "anyone in the region working on X?" is about X, not the region
+            return [self.kb.vocabulary.home], [], 85.0
         asked_back = self._bare_place(frame)
         if asked_back is not None:
             return asked_back
-        hit = self._described(frame, context)
+        hit = hit if names_home else self._described(frame, context)
         if hit and Ask.JOBS in frame.asks:  # a job seeker's field: the employer it describes
             return Resolution([Listing("companies", (hit,))], (hit,), (hit,), score=85.0)
         if hit:
