@@ -142,6 +142,7 @@ class GeneralVocabulary(_Frozen):
     opinion_decisions: Words
     advice: Phrases = ()
     facets: Words = frozenset()  # "for what kind of treatment?": a facet of the entry in focus, not a new topic
+    asides: Phrases = ()          # "every day", "d'après vous": phrases that ask nothing
     identity: Phrases = ()        # "X c'est Y ?": two names said to be one thing, so "no" when they differ
     synonyms: dict[str, Words]
     shorthand: dict[str, str]
@@ -169,4 +170,6 @@ class KnowledgeVocabulary(_Frozen):
     assistant: Assistant
     home: str | None = None
     home_words: Phrases = ()
+    # What "the initiative" or "the brand" means when a visitor names no entry: the initiative itself
+    initiative_words: Phrases = ()
     places: tuple[Place, ...] = ()

@@ -162,3 +162,29 @@ def test_typos_small_talk_and_false_claims_in_its_own_world(engine: Engine):
     assert result.status == A and text.startswith("Non.")
     result, _ = ask(engine, "merci, au revoir")
     assert result.status == S
+
+
+def test_its_initiative_at_a_date_is_at_its_event(engine: Engine):
+    result, text = ask(engine, "Where will the initiative be on 22 September?")
+    assert result.status == A and "Halifax" in text, text
+    result, text = ask(engine, "Où sera MARINOVA en juin ?")
+    assert result.status == A and "Brest" in text, text
+
+
+def test_its_negated_place_with_a_month(engine: Engine):
+    result, text = ask(engine, "the June event that isnt in Canada?")
+    assert result.status == A and "Sea Bio Days" in text and "Blue Health" not in text, text
+
+
+def test_its_initiative_by_a_common_noun(engine: Engine):
+    result, text = ask(engine, "Qui a lancé l'initiative ?")
+    assert result.status == A and result.entry == "marinova" and "Région Bretagne" in text, text
+
+
+def test_who_spoke_and_according_to_whom_in_its_world(engine: Engine):
+    result, _ = ask(engine, "Qui a parlé de faire de la mer un moteur d'emplois ?")
+    assert result.status == A and result.entry == "anne-le-goff", result
+    result, _ = ask(engine, "according to Anne Le Goff, what should drive jobs?")
+    assert result.status == A and result.entry == "anne-le-goff", result
+    result, text = ask(engine, "Anne Le Goff est-elle directrice de la Région Bretagne ?")
+    assert text.startswith("Non"), text

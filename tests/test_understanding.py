@@ -516,6 +516,88 @@ def test_a_follow_up_with_nothing_to_follow_asks_back(engine: Engine):
 
 
 # ------------------------------------------------------------------ the code names no entry
+# ------------------------------------------------------------------ dates, negation, who spoke
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Where could I meet BIOVALIANCE around 13 November?", "lyon"),
+    ("Où était BIOVALIANCE le 2 décembre ?", "strasbourg"),
+    ("Où trouver l'initiative le 10 octobre ?", "besancon"),
+])
+def test_an_undated_entry_at_a_date_is_at_its_event_then(engine: Engine, question: str, expected: str):
+    result, text = ask(engine, question)
+    assert result.status == A and expected in text, text
+
+
+def test_a_month_alone_lists_the_initiatives_events_that_month(engine: Engine):
+    result, text = ask(engine, "What was BIOVALIANCE up to in October?")
+    assert result.status == A and "innovative therapies" in text and "wisconsin" in text and "lyon" not in text, text
+
+
+@pytest.mark.parametrize(("question", "expected", "absent"), [
+    ("the autumn show that wasnt in france?", "wisconsin", "strasbourg"),
+    ("Which October events weren't in France?", "wisconsin", "besancon"),
+])
+def test_a_negation_beside_a_place_is_of_the_place(engine: Engine, question: str, expected: str, absent: str):
+    result, text = ask(engine, question)
+    assert result.status == A and expected in text and absent not in text, text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Who's behind the brand?", "region"),
+    ("la marque a été lancée quand ?", "2025"),
+    ("what are the partners of this initiative?", "temis"),
+])
+def test_the_initiative_by_its_common_nouns(engine: Engine, question: str, expected: str):
+    result, text = ask(engine, question)
+    assert result.status == A and result.entry == "biovaliance" and expected in text, (result, text)
+
+
+def test_the_initiative_words_leave_another_named_initiative_alone(engine: Engine):
+    assert ask(engine, "l'initiative France 2030, elle sert à quoi ?")[0].entry == "france-2030"
+
+
+@pytest.mark.parametrize("question", [
+    "Qui a parlé de rendre la filière visible pour attirer investissements et talents ?",
+    "who spoke about cooperation between research, hospitals and startups?",
+])
+def test_who_spoke_of_something_is_the_person_quoted(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == A and result.parts[0] == Card("jeanne-galaine"), result
+
+
+@pytest.mark.parametrize(("question", "person"), [
+    ("d'après Durain, au final ça sert à renforcer quoi ?", "jerome-durain"),
+    ("according to Lescure, apart from cash, what else counts in the end?", "roland-lescure"),
+])
+def test_according_to_someone_is_what_they_said(engine: Engine, question: str, person: str):
+    result, _ = ask(engine, question)
+    assert result.status == A and result.parts[0] == Card(person), result
+
+
+def test_according_to_you_quotes_nobody(engine: Engine):
+    result, text = ask(engine, "d'après vous, combien d'entreprises biotech et medtech dans la région ?")
+    assert result.status == A and "250" in text, text
+
+
+def test_employers_named_in_the_articles_are_employers(engine: Engine):
+    result, text = ask(engine, "Quels employeurs de Dijon sont cités dans les articles ?")
+    assert result.status == A and "chematech" in text and "k6fm" not in text, text
+
+
+def test_how_often_is_no_question_of_time(engine: Engine):
+    result, text = ask(engine, "Which firm makes the plasmids our lab uses every day?")
+    assert result.status == A and "rd biotech" in text and "launched" not in text, text
+
+
+def test_a_title_claimed_for_a_person_is_checked(engine: Engine):
+    assert ask(engine, "Jeanne Galaine, elle est présidente de l'EFS BFC ?")[1].startswith("non")
+    assert ask(engine, "Is Jeanne Galaine a director at EFS BFC?")[1].startswith("yes")
+
+
+def test_reliee_asks_for_a_relation(engine: Engine):
+    result, text = ask(engine, "CellQuest est-elle reliée à BioImp ?")
+    assert text.startswith("oui"), text
+
+
 def test_no_python_module_names_the_initiative_a_city_or_an_entry(knowledge):
     """Knowledge-specific words are data: the engine, replies and handlers must work for any
     knowledge base (tests/other_kb proves it), so none of this one's names appear in bot/."""

@@ -138,6 +138,8 @@ class Lexicon:
         self.shorthand = {normalise(k): normalise(v) for k, v in general.shorthand.items()}
         self.self_intro = general.self_intro.phrases
         self.places = self._places(knowledge, general.stop)
+        self.initiative = knowledge.initiative.id
+        self.initiative_words = knowledge.vocabulary.initiative_words
 
     @staticmethod
     def _places(knowledge: KnowledgeBase, stop: frozenset[str]) -> Places:

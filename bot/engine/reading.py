@@ -105,6 +105,9 @@ class Reader:
         self._smalltalk = {kind: (cues.phrases, cues.words, cues.words | filler | {w for p in cues.phrases for w in p.split()})
                            for kind, cues in lexicon.smalltalk.items()}
         self._smalltalk_words = set().union(*(allowed for _, _, allowed in self._smalltalk.values()))
+        # Words that say what something is ("research", "hospitals"): in a quote, what was said
+        self._quotable = (lexicon.kinds.all_words() | lexicon.attributes.all_words() | g.facets) - set(g.stop) \
+            - lexicon.asks.all_words()
 
     # ------------------------------------------------------------------ text
     def fold(self, text: str) -> str:
@@ -256,7 +259,7 @@ class Reader:
         cue_words = [t for i, t in enumerate(texts) if i not in in_place]
 
         named_words = {w.raw for i, w in enumerate(words) if i in covered}
-        free = [w for w in all_words if w not in named_words]  # "Therapies Days" says no "when"
+        free = _without(g.asides, [w for w in all_words if w not in named_words])  # "Therapies Days" says no "when"
         asks = lx.asks.find(free)
         describing = "describe" in asks
         asks.pop("describe", None) if len(asks) > 1 else None
@@ -273,7 +276,12 @@ class Reader:
         kinds = lx.kinds.find(cue_words)
         frame.kinds = list(kinds)
         frame.narrowing = [cue_words[i] for k, at in kinds.items() if g.kinds[k].narrows for i in at]
+        if not frame.named and not frame.kinds:  # "la marque", "the initiative", naming nothing else
+            said = next((p for p in lx.initiative_words if phrase_in(clause, (p,))), None)
+            if said:  # (its events, its objectives: a list, which the initiative would not narrow)
+                frame.named = [Named(lx.initiative, said, 95.0)]
         if any(g.asks[a].quotes for a in asks):  # "who said that partnerships matter": words quoted, not asked
+            frame.asks = [a for a in frame.asks if a in _QUOTE_ASKS]  # ("who spoke of jobs": no job search)
             frame.attribute = None
             frame.kinds = [k for k in frame.kinds if "person" in g.kinds[k].entry_kinds]
         frame.months = {m for t in cue_words if t in lx.months for m in lx.months[t]}
@@ -300,8 +308,9 @@ class Reader:
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
         frame.existential = phrase_in(clause, g.yes_no.existential)
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
+        quoting = any(g.asks[a].quotes for a in asks)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
-                         and w.text not in self.general_words]
+                         and (w.text not in self.general_words or quoting and w.text in self._quotable)]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
             pointing = set(all_words) & (g.pronouns.person | g.pronouns.thing)
             # "Acme works on Foo?", "Acme c'est l'institut Foo ?": a claim tying two named things
@@ -349,3 +358,16 @@ def _numbers(raw: str) -> set[float]:
         else:
             found.update(float(p) for p in parts)
     return found
+
+
+_QUOTE_ASKS = {Ask.SAID, Ask.WHO, Ask.SOURCES}
+
+
+def _without(phrases, words: list[str]) -> list[str]:
+    """The words with every occurrence of these phrases taken out ("which DNA I use every day")."""
+    if not phrases or not phrase_in(" ".join(words), phrases):
+        return words
+    text = f" {' '.join(words)} "
+    for phrase in phrases:
+        text = text.replace(f" {phrase} ", " ")
+    return text.split()

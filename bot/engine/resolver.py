@@ -105,6 +105,7 @@ class Resolver:
                 if isinstance(value, tuple):
                     self._values.update((name, v) for v in value)
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
+        self._events = [e.id for e in knowledge if isinstance(e, Event)]
         self._person_ids = {e.id for e in knowledge if isinstance(e, Person)}
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
@@ -134,6 +135,8 @@ class Resolver:
         if early is not None:
             return early
         frame = self._figure_as_kind(frame)
+        if Ask.JOBS in frame.asks and Ask.SOURCES in frame.asks:  # "employers the articles name": employers
+            frame.asks.remove(Ask.SOURCES)
         found = self._subjects(frame, focus, context, forced)
         if isinstance(found, Resolution):
             return found
@@ -241,7 +244,8 @@ class Resolver:
         kinds = {self.kb.entries[n.entry].kind for n in frame.named}
         if Ask.SAID in frame.asks and not frame.named and self._described(frame, None):
             return False  # "the woman from <a described body> quoted in the article": someone quoted
-        return kinds <= {"initiative", "media"} and not frame.kinds
+        # "which employers in that city do the articles name?" asks for employers, not for the articles
+        return kinds <= {"initiative", "media"} and not frame.kinds and Ask.JOBS not in frame.asks
 
     def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
         """"Et Acme ?" / "and the other one?": the previous question, about something else."""
@@ -355,26 +359,33 @@ class Resolver:
         The clause's own words first, then with the rest of the message ("I need a vaccine supplier...
         which company is it?"). Entries of the kind asked for ("which company") come first.
         """
-        # who is quoted: found by what is said of them or of their organisation (then its speaker)
-        wanted = self._named_kinds(frame) if Ask.SAID in frame.asks else self._wanted(frame)
         if frame.places or frame.months or frame.time == "upcoming":  # a list filtered by place or date
             return None
         if Ask.HOW_MANY in frame.asks or self._counts(frame):  # a key figure is looked for among figures
             return None
-        for words in (frame.content, frame.content + (context or [])):
-            if not words:
-                continue
-            hits = self.search.search(words, limit=8)
-            if wanted:
-                hits = [h for h in hits if self.kb.entries[h.entry].kind in wanted] or hits
-            if not hits:
-                continue
-            top = hits[0].score
-            second = hits[1].score if len(hits) > 1 else 0.0
-            # two close hits linked together, found by a description (not one word), tell one story
-            if top >= DESCRIBED_SCORE and (top >= second * DESCRIBED_MARGIN
-                                           or len(words) > 1 and self._linked(hits[0].entry, hits[1].entry)):
-                return hits[0].entry
+        # who is quoted: a person found by what they said, else one found by what is said of their
+        # organisation (then its speaker)
+        wanted = [self._wanted(frame), self._named_kinds(frame)] if Ask.SAID in frame.asks else [self._wanted(frame)]
+        for kinds in dict.fromkeys(map(frozenset, wanted)):
+            for words in (frame.content, frame.content + (context or [])):
+                hit = self._stands_out(words, kinds) if words else None
+                if hit:
+                    return hit
+        return None
+
+    def _stands_out(self, words: list[str], wanted: frozenset[str]) -> str | None:
+        """The entry these words describe, of a wanted kind when one is, well ahead of the next."""
+        hits = self.search.search(words, limit=8)
+        if wanted:
+            hits = [h for h in hits if self.kb.entries[h.entry].kind in wanted] or hits
+        if not hits:
+            return None
+        top = hits[0].score
+        second = hits[1].score if len(hits) > 1 else 0.0
+        # two close hits linked together, found by a description (not one word), tell one story
+        if top >= DESCRIBED_SCORE and (top >= second * DESCRIBED_MARGIN
+                                       or len(words) > 1 and self._linked(hits[0].entry, hits[1].entry)):
+            return hits[0].entry
         return None
 
     def _elliptic(self, frame: Frame, focus: Focus) -> bool:
@@ -427,6 +438,11 @@ class Resolver:
     def _subject_resolution(self, frame: Frame, subjects: list[str], filters: list[str], today: dt.date,
                             score: float) -> Resolution:
         main = self.kb.entries[subjects[0]]
+        dated = self._dated(main, frame, today)
+        if dated:  # "where was the initiative on 9-10 October?": at its event of those days
+            if len(dated) == 1:
+                return self._subject_resolution(frame, dated, filters, today, score)
+            return Resolution([Listing("related", tuple(dated), subject=main.id)], (main.id,), tuple(dated), score)
         if frame.ask == Ask.RELATION and frame.places and len(subjects) == 1 and not filters:
             here = [e for e in self._entries_in(frame.places) if e != main.id and self._related(self.kb.entries[e], main.id)]
             if here:  # "What links the initiative and Ohio?": what it has there
@@ -442,7 +458,9 @@ class Resolver:
             if people and others:  # "Is <the minister> the president of the region?"
                 person = self.kb.entries[people[0]]
                 fact = self._people(self.kb.entries[others[0]], frame, today)
-                return Resolution([Verdict(person.organisation == others[0], fact)], (others[0], person.id), score=score)
+                titled = not frame.narrowing or bool(self.search.coverage(frame.narrowing, person.id))  # "the president"
+                return Resolution([Verdict(person.organisation == others[0] and titled, fact)], (others[0], person.id),
+                                  score=score)
         edition = self._edition(main, frame, today)
         if edition is not None:
             return Resolution([edition], (main.id,), score=score)
@@ -474,6 +492,15 @@ class Resolver:
         if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
             parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
         return Resolution(parts, tuple(same_kind), listed, score=score)
+
+    def _dated(self, entry: Entry, frame: Frame, today: dt.date) -> list[str]:
+        """The events of an undated entry in the months a question names, when it asks where, when
+        or what (not a claim, nor who said or counted what then)."""
+        if not frame.months or frame.yes_no or isinstance(entry, Event) or set(frame.asks) & _NOT_DATED:
+            return []
+        events = [e for e in self._filtered(self._events, frame, today) if self._related(self.kb.entries[e], entry.id)]
+        days = {n for n in frame.numbers if n not in frame.years}  # "on 9-10 October"
+        return [e for e in events if days & _days(self.kb.entries[e])] or events
 
     def _answer(self, entry: Entry, ask: Ask, frame: Frame, today: dt.date) -> Part:
         if frame.attribute:
@@ -837,7 +864,8 @@ class Resolver:
                 continue
             if frame.months and isinstance(entry, Event):
                 months = {entry.start.month, entry.end.month}
-                if bool(months & frame.months) == frame.negated:
+                # "the autumn fair that was not in that country": a negation is of the place when one is named
+                if bool(months & frame.months) == (frame.negated and not frame.places):
                     continue
             if frame.years and not frame.yes_no:
                 year = _entry_year(entry)
@@ -879,6 +907,10 @@ class Resolver:
         return Suggestion(entry_id, self.kb.entries[entry_id].display(lang))
 
 
+# What an entry said, did or counted in a month is not where it was then
+_NOT_DATED = {Ask.SAID, Ask.WHO, Ask.HOW_MANY, Ask.RELATION, Ask.SOURCES, Ask.LAUNCHED}
+
+
 def _no_entries(words: list[str]) -> set[str]:
     return set()
 
@@ -887,6 +919,12 @@ def _without_time(frame: Frame) -> Frame:
     copy = Frame(**{k: v for k, v in frame.__dict__.items()})
     copy.time = None
     return copy
+
+
+def _days(event: Event) -> set[int]:
+    """The days of the month an event takes place on."""
+    span = (event.end - event.start).days
+    return {(event.start + dt.timedelta(days=n)).day for n in range(max(span, 0) + 1)}
 
 
 def _entry_year(entry: Entry) -> int | None:
