@@ -532,6 +532,11 @@ def test_a_month_alone_lists_the_initiatives_events_that_month(engine: Engine):
     assert result.status == A and "innovative therapies" in text and "wisconsin" in text and "lyon" not in text, text
 
 
+def test_a_negative_question_form_is_no_negation(engine: Engine):
+    result, text = ask(engine, "Aren't there any companies in Dijon?")
+    assert text.startswith("yes") and "chematech" in text and "rd biotech" not in text, text
+
+
 @pytest.mark.parametrize(("question", "expected", "absent"), [
     ("the autumn show that wasnt in france?", "wisconsin", "strasbourg"),
     ("Which October events weren't in France?", "wisconsin", "besancon"),

@@ -280,14 +280,17 @@ class Reader:
             said = next((p for p in lx.initiative_words if phrase_in(clause, (p,))), None)
             if said:  # (its events, its objectives: a list, which the initiative would not narrow)
                 frame.named = [Named(lx.initiative, said, 95.0)]
-        if any(g.asks[a].quotes for a in asks):  # "who said that partnerships matter": words quoted, not asked
+        quoting = any(g.asks[a].quotes for a in asks)
+        if quoting:  # "who said that partnerships matter": words quoted, not asked
             frame.asks = [a for a in frame.asks if a in _QUOTE_ASKS]  # ("who spoke of jobs": no job search)
             frame.attribute = None
             frame.kinds = [k for k in frame.kinds if "person" in g.kinds[k].entry_kinds]
         frame.months = {m for t in cue_words if t in lx.months for m in lx.months[t]}
         frame.ordinal = next((lx.ordinals[t] for t in cue_words if t in lx.ordinals), None)
         word_set = set(all_words)
-        frame.negated = bool(word_set & g.negations)
+        # "Aren't there...?" is a yes/no form; "the fair that wasn't in that country" a negation
+        frame.negated = bool(set(all_words[1:] if all_words[:1] and all_words[0] in g.yes_no.openers else all_words)
+                             & g.negations)
         frame.international = bool(word_set & g.international)
         if word_set & g.time.upcoming or phrase_in(clause, g.time.upcoming_phrases):
             frame.time = "upcoming"
@@ -308,7 +311,6 @@ class Reader:
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
         frame.existential = phrase_in(clause, g.yes_no.existential)
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
-        quoting = any(g.asks[a].quotes for a in asks)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
                          and (w.text not in self.general_words or quoting and w.text in self._quotable)]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
