@@ -9,13 +9,15 @@ through SQLAlchemy on a worker thread. The upsert is
 committed before the reply is sent, so a follow-up answered by another process sees its
 context. A long-polling bot is the only process receiving updates (`receive_alone`): it keeps
 conversations in memory, reads the database only for one it has not seen since it started, and
-writes each state behind the reply. Any database error, or no answer within the timeout (the bot's DB_WRITE_TIMEOUT), falls
+writes states behind the replies: within a second, the latest state of each conversation, in one
+statement. Any database error, or no answer within the timeout (the bot's DB_WRITE_TIMEOUT), falls
 back to the process's own memory for that message (logged once per outage): a conversation may
 lose its context, a visitor never loses or waits for a reply.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -31,7 +33,7 @@ from bot.conversations import TTL_SECONDS, Conversation, MemoryConversations
 from bot.engine.result import Focus
 from db import database
 from db.coalescer import Coalescer
-from db.deadline import DeadlineExceeded, DeadlineRunner
+from db.deadline import DeadlineExceeded, DeadlineRunner, within
 from db.loop_connection import LoopConnection
 from db.models import ConversationState, LanguageChoice
 
@@ -41,6 +43,7 @@ T = TypeVar("T")
 _FAILURES = (SQLAlchemyError, DeadlineExceeded)
 _LOOP_FAILURES = (psycopg.Error, OSError, DeadlineExceeded)
 _FAILED: Any = object()  # what a call that failed returns: the caller uses memory instead
+BEHIND_SECONDS = 1.0  # alone, states are written at most this long after the reply
 
 
 # PostgreSQL, for the event loop's connection: one statement for a batch of conversations
@@ -61,12 +64,15 @@ def _now() -> dt.datetime:
 
 class DatabaseConversations:
     def __init__(self, engine: Engine, *, ttl: float = TTL_SECONDS, now: Callable[[], dt.datetime] = _now,
-                 timeout: float = 2.0, health: Any = None) -> None:
+                 timeout: float = 2.0, health: Any = None, behind_seconds: float = BEHIND_SECONDS) -> None:
         self._engine, self._ttl, self._now = engine, dt.timedelta(seconds=ttl), now
         self._fallback = MemoryConversations(ttl)  # on a database error; alone, the authoritative copy
         self._failing = False
         self._alone = False  # see receive_alone()
-        self._behind: set[asyncio.Task[None]] = set()  # writes not awaited by any reply (alone)
+        self._behind_delay = behind_seconds
+        self._behind: dict[str, dict[str, Any]] = {}  # alone: the latest state per key, not yet written
+        self._behind_task: asyncio.Task[None] | None = None
+        self._behind_now = asyncio.Event()
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         # Built once: their compiled form is cached by the engine, nothing is rebuilt per message.
         self._read_state = (select(ConversationState.focus, ConversationState.lang, ConversationState.updated_at)
@@ -104,10 +110,13 @@ class DatabaseConversations:
         self._alone = True
 
     async def drain(self) -> None:
-        """Wait (each within its deadline) for the writes made behind replies: before stopping,
-        so that the next process finds every conversation."""
-        while self._behind:
-            await asyncio.gather(*self._behind, return_exceptions=True)
+        """Write now (within the deadline) the states kept behind replies: before stopping, so
+        that the next process finds every conversation."""
+        while self._behind_task is not None and not self._behind_task.done():
+            self._behind_now.set()
+            await asyncio.gather(self._behind_task, return_exceptions=True)
+        if self._behind:  # left by a task of another event loop (a test's)
+            await self._write_behind()
 
     def close(self) -> None:
         """Close the event loop's connection, if one was opened (with `health`, the question log
@@ -123,7 +132,7 @@ class DatabaseConversations:
                 return connection.execute(statement, params).first()
         return read
 
-    def _command(self, statement: Any, params: dict[str, Any] | None = None) -> Callable[[], None]:
+    def _command(self, statement: Any, params: dict[str, Any] | list[dict[str, Any]] | None = None) -> Callable[[], None]:
         def write() -> None:
             with self._engine.begin() as connection:  # on PostgreSQL autocommit: no BEGIN nor COMMIT sent
                 connection.execute(statement, params)
@@ -250,17 +259,29 @@ class DatabaseConversations:
         state = self._state(key, conversation)
         if self._alone:
             self._fallback.save(key, conversation)
-            task = asyncio.get_running_loop().create_task(self._write_behind(state))
-            self._behind.add(task)
-            task.add_done_callback(self._behind.discard)
+            self._behind[key] = state  # a later message of the same conversation replaces it
+            if self._behind_task is None or self._behind_task.done():
+                self._behind_now.clear()
+                self._behind_task = asyncio.get_running_loop().create_task(self._write_behind_soon())
             return
         if await self._attempt_async(lambda deadline: self._writes.submit(state, deadline),
                                      self._command(self._upsert_state, state)) is _FAILED:
             self._fallback.save(key, conversation)
 
-    async def _write_behind(self, state: dict[str, Any]) -> None:
-        await self._attempt_async(lambda deadline: self._writes.submit(state, deadline),
-                                  self._command(self._upsert_state, state))  # failed: memory has it
+    async def _write_behind_soon(self) -> None:
+        """Within `behind_seconds` (at once when drained), the states saved meanwhile in one
+        statement: a visitor typing ten messages costs the database one write, not ten."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._behind_now.wait(), self._behind_delay)
+        await self._write_behind()
+
+    async def _write_behind(self) -> None:
+        states, self._behind = list(self._behind.values()), {}
+        if not states:
+            return
+        await self._attempt_async(  # failed: memory has them
+            lambda deadline: within(asyncio.ensure_future(self._upsert_states(states)), deadline),
+            self._command(self._upsert_state, states))  # (a list: executemany)
 
     def reset(self, key: str) -> None:
         self._fallback.reset(key)

@@ -153,6 +153,32 @@ async def test_a_polling_bot_keeps_its_conversations_in_memory_and_writes_them_b
     assert other.load(seen) == Conversation()
 
 
+async def test_a_polling_bot_writes_the_latest_state_of_each_conversation_once_soon_after(question_log: QuestionLog):
+    """Written behind, a conversation's states are gathered: several messages within
+    `behind_seconds` cost one write holding the latest state of each conversation, made without
+    waiting for `drain`."""
+    import asyncio
+    import time
+
+    database.upgrade(question_log.engine)
+    other = DatabaseConversations(question_log.engine)
+    bot = DatabaseConversations(question_log.quick_engine, health=question_log, behind_seconds=2.0)
+    bot.receive_alone()
+    for n in range(5):
+        await bot.save_async("typing/chat", Conversation(Focus(entries=(f"entry-{n}",)), "en"))
+    await bot.save_async("other/chat", Conversation(FOCUS, "fr"))
+    assert other.load("typing/chat") == Conversation(), "not yet: gathered behind the replies"
+    assert await bot.load_async("typing/chat") == Conversation(Focus(entries=("entry-4",)), "en"), "memory has it"
+    deadline = time.monotonic() + 10
+    while other.load("other/chat") == Conversation() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert other.load("typing/chat") == Conversation(Focus(entries=("entry-4",)), "en")
+    assert other.load("other/chat") == Conversation(FOCUS, "fr")
+    await bot.save_async("typing/chat", Conversation(FOCUS, "en"))
+    await bot.drain()
+    assert other.load("typing/chat") == Conversation(FOCUS, "en"), "drained at once, not after the delay"
+
+
 async def test_messages_arriving_together_share_statements_and_keep_their_own_state(question_log: QuestionLog):
     """Fifty visitors at once (and one who sent two messages at once): on PostgreSQL the reads and
     the upserts that queue up during a round trip go as one statement each; every visitor reads
