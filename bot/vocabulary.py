@@ -143,6 +143,8 @@ class GeneralVocabulary(_Frozen):
     advice: Phrases = ()
     facets: Words = frozenset()  # "for what kind of treatment?": a facet of the entry in focus, not a new topic
     asides: Phrases = ()          # "every day", "d'après vous": phrases that ask nothing
+    quoted: Words = frozenset()   # "who is quoted?", "qui est cité ?": the people the articles quote
+    attributions: Phrases = ()    # "according to the article, ...": where an answer comes from
     identity: Phrases = ()        # "X c'est Y ?": two names said to be one thing, so "no" when they differ
     synonyms: dict[str, Words]
     shorthand: dict[str, str]

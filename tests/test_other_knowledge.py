@@ -188,3 +188,21 @@ def test_who_spoke_and_according_to_whom_in_its_world(engine: Engine):
     assert result.status == A and result.entry == "anne-le-goff", result
     result, text = ask(engine, "Anne Le Goff est-elle directrice de la Région Bretagne ?")
     assert text.startswith("Non"), text
+
+
+def test_who_its_articles_quote_and_who_wrote_them(engine: Engine):
+    result, _ = ask(engine, "Who is quoted in the Tidewire article?")
+    assert result.items == ("yann-morvan",), result  # not its author, nor who the other article quotes
+    result, _ = ask(engine, "quelles personnes sont citées ?")
+    assert set(result.items) == {"anne-le-goff", "yann-morvan"}, result
+    assert "Sam Okafor" in ask(engine, "who wrote the Tidewire article?")[1]
+    result, text = ask(engine, "According to the Tidewire article, where is BioMer?")
+    assert result.status == A and "Lorient" in text, text
+    listed, _ = ask(engine, "qui est cité ?")
+    assert ask(engine, "le ministre, il fait quoi ?", focus=listed.focus)[0].entry == "yann-morvan"
+    assert ask(engine, "Who said that enzymes will open new markets?")[0].entry == "yann-morvan"
+
+
+def test_a_fee_asked_how_much_is_a_price(engine: Engine):
+    result, _ = ask(engine, "How much is the membership fee for MARINOVA?")
+    assert result.status == U and isinstance(result.parts[0], Missing) and result.parts[0].attribute == "price", result

@@ -603,6 +603,55 @@ def test_reliee_asks_for_a_relation(engine: Engine):
     assert text.startswith("oui"), text
 
 
+def test_a_written_word_is_only_a_one_letter_slip(engine: Engine):
+    """"plasters" is an English word: not two edits from a cue word ("players"); a word nobody
+    writes is still repaired by two."""
+    reader = engine.reader
+    assert reader.repair("plasters", set()).score == 0.0
+    assert reader.repair("entreprsies", set()).text == "entreprises"
+    result, _ = ask(engine, "Does Chematech print plasters with cartoon heroes?")
+    assert result.status == U, result
+
+
+def test_the_attribute_how_much_can_ask_wins_a_tie(engine: Engine):
+    result, _ = ask(engine, "How much is the yearly membership fee of the initiative?")
+    assert result.status == U and isinstance(result.parts[0], Missing) and result.parts[0].attribute == "price", result
+
+
+def test_a_restaurant_is_off_topic(engine: Engine):
+    assert ask(engine, "un resto sympa près de Besançon ce midi ?")[0].status == U
+
+
+@pytest.mark.parametrize(("question", "quoted"), [
+    ("Qui est cité dans l'article de K6FM ?", ("jerome-durain",)),
+    ("who gets quoted in the Sifted piece?", ("jerome-durain", "jeanne-galaine", "roland-lescure")),
+    ("which people are quoted?", ("jerome-durain", "jeanne-galaine", "roland-lescure")),
+])
+def test_who_is_quoted_lists_the_people_quoted_not_the_authors(engine: Engine, question: str, quoted):
+    result, _ = ask(engine, question)
+    assert result.status == A and result.items == quoted, result
+
+
+def test_who_wrote_an_article_is_its_author(engine: Engine):
+    assert "charpenay" in ask(engine, "who wrote the K6FM article?")[1]
+
+
+def test_according_to_an_article_is_where_the_answer_comes_from(engine: Engine):
+    result, text = ask(engine, "D'après l'article de Sifted, combien d'emplois dans les biothérapies ?")
+    assert result.status == A and re.search(r"2[ .,\u202f\u00a0]?500", text), text
+
+
+def test_who_said_weighs_what_the_quote_names(engine: Engine):
+    result, _ = ask(engine, "Qui a parlé du passé industriel de la région en microtechniques ?")
+    assert result.parts[0] == Card("jerome-durain"), result
+
+
+def test_a_title_picks_one_of_the_people_just_listed(engine: Engine):
+    first, _ = ask(engine, "who is quoted in the Sifted article?")
+    result, text = ask(engine, "the minister, what is his portfolio?", focus=first.focus)
+    assert result.entry == "roland-lescure" and "econom" in text, result
+
+
 def test_no_python_module_names_the_initiative_a_city_or_an_entry(knowledge):
     """Knowledge-specific words are data: the engine, replies and handlers must work for any
     knowledge base (tests/other_kb proves it), so none of this one's names appear in bot/."""

@@ -161,7 +161,7 @@ class Lexicon:
     def general_words(self) -> set[str]:
         """Every word the general vocabulary knows: such words never name an entry alone."""
         g = self.general
-        words: set[str] = set(g.stop) | g.filler | g.negations | g.international | g.off_topic | g.opinion
+        words: set[str] = set(g.stop) | g.filler | g.negations | g.quoted | g.international | g.off_topic | g.opinion
         words |= g.opinion_modals | g.opinion_decisions | g.time.past | g.time.upcoming | g.smalltalk_filler | g.facets
         words |= self.asks.all_words() | self.attributes.all_words() | self.kinds.all_words()
         words |= set(self.months) | set(self.ordinals)

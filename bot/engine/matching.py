@@ -106,13 +106,15 @@ class Vocabulary:
     def __contains__(self, word: str) -> bool:
         return word in self.words
 
-    def repair(self, word: str, prefer: set[str] | frozenset[str] = frozenset()) -> tuple[str, float] | None:
+    def repair(self, word: str, prefer: set[str] | frozenset[str] = frozenset(),
+               most_edits: int | None = None) -> tuple[str, float] | None:
         """The closest known word and a 0-100 similarity, or None when nothing is close enough.
 
         Among equally close words, one from `prefer` (words of names) wins, then the one sharing
         more letters in order: "acm" is one edit from both "am" and "acme", and means the name.
+        `most_edits` lowers the tolerance the word's length allows.
         """
-        limit = max_edits(len(word))
+        limit = max_edits(len(word)) if most_edits is None else min(most_edits, max_edits(len(word)))
         if not limit:
             return None
         lengths = range(len(word) - limit, len(word) + limit + 1)

@@ -57,6 +57,8 @@ class Frame:
     international: bool = False
     yes_no: bool | None = False
     existential: bool = False          # "is there a company in Lille?"
+    attributed: bool = False           # "according to the article, ...": an outlet named is the setting
+    quoted: bool = False               # "who is quoted", "qui est cité": who the articles quote
     off_topic: bool = False
     unknown: float = 0.0               # how much of the clause the engine does not know
     content: list[str] = field(default_factory=list)  # repaired words naming no entry, for search
@@ -202,8 +204,9 @@ class Reader:
         if word + "s" in known or (word[-1] in "sx" and word[:-1] in known):
             return Word(word, word, 100.0)
         zipf = self.frequencies.commonest(word)
-        if zipf < 3.0 and len(word) >= 4:  # an everyday word is never bent into a name
-            repaired = known.repair(word, self.aliases.vocabulary.words)
+        if zipf < 3.0 and len(word) >= 4:  # an everyday word is never bent into a name,
+            # and a word people write ("plasters") is only a one-letter slip ("adress"), not two
+            repaired = known.repair(word, self.aliases.vocabulary.words, most_edits=1 if zipf else None)
             if repaired is not None:
                 return Word(word, repaired[0], repaired[1])
         if len(word) >= 6 and word[:6] in self._known_stems:
@@ -266,8 +269,11 @@ class Reader:
         ranked = sorted(asks, key=lambda a: (-lx.ask_weight[a], asks[a][0]))
         frame.asks = [ASK_BY_NAME[a] for a in ranked][:MAX_CLAUSES]
         attributes = lx.attributes.find(free)
-        if attributes:  # the most words win: "site web" over "site"
-            frame.attribute = max(attributes, key=lambda a: (len(attributes[a]), -attributes[a][0]))
+        if attributes:  # the most words win ("site web" over "site"), then one "how much" can ask
+            counting = Ask.HOW_MANY in frame.asks  # ("how much is the membership fee": the fee)
+            frame.attribute = max(attributes, key=lambda a: (
+                len(attributes[a]), counting and bool(g.attributes[a].figures or g.attributes[a].quantity),
+                -attributes[a][0]))
             phrase_words = {free[i] for i in attributes[frame.attribute]} if len(attributes[frame.attribute]) > 1 else set()
             cue_words = [w for w in cue_words if w not in phrase_words]  # "chiffre d'affaires" is no "chiffre"
             spec = g.attributes[frame.attribute]
@@ -281,6 +287,11 @@ class Reader:
             if said:  # (its events, its objectives: a list, which the initiative would not narrow)
                 frame.named = [Named(lx.initiative, said, 95.0)]
         quoting = any(g.asks[a].quotes for a in asks)
+        if quoting and "sources" in asks and set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING \
+                and phrase_in(clause, g.attributions):
+            # "according to the article, how many jobs?": where the answer comes from, then the question
+            frame.asks = [a for a in frame.asks if a not in (Ask.SAID, Ask.SOURCES)]
+            frame.attributed, quoting = True, False
         if quoting:  # "who said that partnerships matter": words quoted, not asked
             frame.asks = [a for a in frame.asks if a in _QUOTE_ASKS]  # ("who spoke of jobs": no job search)
             frame.attribute = None
@@ -292,6 +303,7 @@ class Reader:
         frame.negated = bool(set(all_words[1:] if all_words[:1] and all_words[0] in g.yes_no.openers else all_words)
                              & g.negations)
         frame.international = bool(word_set & g.international)
+        frame.quoted = bool(word_set & g.quoted)
         if word_set & g.time.upcoming or phrase_in(clause, g.time.upcoming_phrases):
             frame.time = "upcoming"
         elif word_set & g.time.past:
@@ -363,6 +375,7 @@ def _numbers(raw: str) -> set[float]:
 
 
 _QUOTE_ASKS = {Ask.SAID, Ask.WHO, Ask.SOURCES}
+_QUOTE_SETTING = {"sources", "who", "describe", "list"}  # asks that still make "who is quoted in the article"
 
 
 def _without(phrases, words: list[str]) -> list[str]:

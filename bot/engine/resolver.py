@@ -107,6 +107,10 @@ class Resolver:
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
         self._events = [e.id for e in knowledge if isinstance(e, Event)]
         self._person_ids = {e.id for e in knowledge if isinstance(e, Person)}
+        authors = {normalise(source.author) for source in knowledge.sources.values()}
+        # the people the articles quote (their authors write, they are not quoted), in file order
+        self._quoted_people = [e.id for e in knowledge if isinstance(e, Person) and normalise(e.name) not in authors]
+        self._quoted_set = set(self._quoted_people)
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
@@ -131,6 +135,7 @@ class Resolver:
     def resolve(self, frame: Frame, focus: Focus, today: dt.date, *, context: list[str] | None = None,
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
+        frame = self._attributed(frame)
         early = self._refusal(frame, forced)
         if early is not None:
             return early
@@ -152,6 +157,25 @@ class Resolver:
         if forced:  # staff linked this question to an entry: answer from it whatever the question holds
             resolution.parts = [Card(forced) if isinstance(p, DECLINES) else p for p in resolution.parts]
         return resolution
+
+    def _attributed(self, frame: Frame) -> Frame:
+        """"According to the Acme Daily article, how many jobs...?": the outlet named as the source of
+        what is asked is not what is asked about."""
+        if not frame.attributed:
+            return frame
+        return replace(frame, named=[n for n in frame.named if self.kb.entries[n.entry].kind != "media"])
+
+    def _asks_quoted(self, frame: Frame) -> bool:
+        """"Who is quoted (in the article)?", "qui est cité ?": who, nothing said, no other kind."""
+        kinds = self._named_kinds(frame)
+        said = [w for w in frame.content if not self.lx.kinds.find([w])]  # ("which people": no words quoted)
+        return frame.quoted and (Ask.WHO in frame.asks or Ask.SAID in frame.asks or kinds == {"person"}) \
+            and not said and kinds <= {"person"}
+
+    def _people_quoted(self, outlet: Entry | None) -> tuple[str, ...]:
+        """Everyone the articles quote, or the articles of one outlet."""
+        return tuple(p for p in self._quoted_people
+                     if outlet is None or set(self.kb.entries[p].source) & set(outlet.source))
 
     def _figure_as_kind(self, frame: Frame) -> Frame:
         """"Which biotech companies are in Lille?": a key figure's name asked as a list names the
@@ -200,6 +224,9 @@ class Resolver:
             subjects = [e for e in self._points_back(frame, focus) if e not in subjects] + subjects
         if subjects or filters or self._within(frame, focus):
             return subjects, filters, score
+        if self._asks_quoted(frame):  # "who is quoted?": everyone the articles quote
+            quoted = self._people_quoted(None)
+            return Resolution([Listing("kind_person", quoted)], (), quoted, score=85.0)
         followed = self._picked(frame, focus) or self._from_focus(frame, focus)
         if followed:
             return followed, [], 90.0
@@ -242,8 +269,8 @@ class Resolver:
     def _about_sources(self, frame: Frame) -> bool:
         """"Who wrote the article?", "vos sources ?": about the articles, not about an entry."""
         kinds = {self.kb.entries[n.entry].kind for n in frame.named}
-        if Ask.SAID in frame.asks and not frame.named and self._described(frame, None):
-            return False  # "the woman from <a described body> quoted in the article": someone quoted
+        if self._asks_quoted(frame) or Ask.SAID in frame.asks and not frame.named and self._described(frame, None):
+            return False  # "who is quoted in the article?", "the woman from <a body> quoted in it": people
         # "which employers in that city do the articles name?" asks for employers, not for the articles
         return kinds <= {"initiative", "media"} and not frame.kinds and Ask.JOBS not in frame.asks
 
@@ -321,7 +348,12 @@ class Resolver:
         return list(focus.entries[:1]) if focus.entries else list(focus.listed[:MAX_SUBJECTS])
 
     def _picked(self, frame: Frame, focus: Focus) -> list[str]:
-        """"The Ohio one", "celui de Lille": the one item of the last list a word of it names."""
+        """"The Ohio one", "celui de Lille": the one item of the last list a word of it names; "the
+        minister" after a list of people: the one item whose texts say so."""
+        if focus.listed and frame.narrowing and not frame.named:
+            narrowed = [e for e in focus.listed if self.search.coverage(frame.narrowing, e)]
+            if len(narrowed) == 1:
+                return narrowed
         if not focus.listed or not set(frame.words) & self.lx.general.pronouns.choice:
             return []
         named = self.named_with([w for w in frame.words if w not in self.lx.general.stop])
@@ -365,6 +397,10 @@ class Resolver:
             return None
         # who is quoted: a person found by what they said, else one found by what is said of their
         # organisation (then its speaker)
+        if Ask.SAID in frame.asks and frame.content and not frame.kinds and not frame.named:
+            speaker = self._speaker(frame.content)
+            if speaker:
+                return speaker
         wanted = [self._wanted(frame), self._named_kinds(frame)] if Ask.SAID in frame.asks else [self._wanted(frame)]
         for kinds in dict.fromkeys(map(frozenset, wanted)):
             for words in (frame.content, frame.content + (context or [])):
@@ -468,6 +504,8 @@ class Resolver:
             # "How many biotech companies in Lille?": the figure is for a wider area
             return Resolution([Missing("figure", place=frame.places[0])], (main.id,), score=score)
         asks = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE)] or [frame.ask]
+        if Ask.SAID in asks or self._asks_quoted(frame):  # "who is quoted in the article?": not who wrote it
+            asks = [Ask.SAID]
         if frame.yes_no and frame.places and asks == [Ask.DESCRIBE]:
             asks = [Ask.WHERE]  # "Is Acme in Lille?": where it is decides
         same_kind = [s for s in subjects if type(self.kb.entries[s]) is type(main)][:MAX_SUBJECTS]
@@ -642,15 +680,29 @@ class Resolver:
 
     def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         """"Who said that X...?": the person whose words the sources report, about that entry."""
-        people = self._person_ids
+        if self._asks_quoted(frame) and entry.kind in ("media", "initiative"):  # "who is quoted in it?"
+            quoted = self._people_quoted(entry if entry.kind == "media" else None)
+            return Listing("kind_person", quoted) if quoted else Missing("speaker", entry.id)
         said = [w for n in frame.named for w in n.words.split()] or normalise(entry.name).split()
-        words = frame.content + said + frame.places  # the words as quoted: "the region", not its full name
-        hits = self.search.search(words, among=people, limit=2)
-        second = hits[1].score if len(hits) > 1 else 0.0
-        # among the few people quoted, a clear winner needs less than an entry found among all
-        if hits and (hits[0].score >= DESCRIBED_SCORE or hits[0].score >= max(DESCRIBED_SCORE / 2, 2 * second)):
-            return Card(hits[0].entry)
+        # the words as quoted ("the region", not its full name); what the quote names counts twice
+        speaker = self._speaker(frame.content + said + frame.places, said)
+        if speaker:
+            return Card(speaker)
         return Sources(tuple(self.kb.sources)) if Ask.SOURCES in frame.asks else Missing("speaker", entry.id)
+
+    def _speaker(self, words: list[str], named: list[str] = ()) -> str | None:
+        """The person quoted saying these words (and again those naming what the quote is about):
+        among the few people quoted (not the authors), a clear winner needs less than an entry
+        found among all."""
+        scores: dict[str, float] = {}
+        for query in (words, named):
+            for hit in self.search.search(query, among=self._quoted_set, limit=len(self._quoted_set)) if query else ():
+                scores[hit.entry] = scores.get(hit.entry, 0.0) + hit.score
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
+        top, second = (ranked[0][1] if ranked else 0.0), (ranked[1][1] if len(ranked) > 1 else 0.0)
+        if ranked and (top >= DESCRIBED_SCORE or top >= max(DESCRIBED_SCORE / 2, 2 * second)):
+            return ranked[0][0]
+        return None
 
     def _actors_with(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         actors = sorted(self.kb.actors_by_speciality.get(entry.id, ()),
