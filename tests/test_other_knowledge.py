@@ -206,3 +206,16 @@ def test_who_its_articles_quote_and_who_wrote_them(engine: Engine):
 def test_a_fee_asked_how_much_is_a_price(engine: Engine):
     result, _ = ask(engine, "How much is the membership fee for MARINOVA?")
     assert result.status == U and isinstance(result.parts[0], Missing) and result.parts[0].attribute == "price", result
+
+
+@pytest.mark.parametrize(("question", "count"), [("how many events in June?", 1), ("combien d'événements en 2026 ?", 2)])
+def test_how_many_events_at_a_date_counts_them_even_after_an_event(engine: Engine, question: str, count: int):
+    first, _ = ask(engine, "When are the Sea Bio Days?")
+    result, text = ask(engine, question, focus=first.focus)
+    assert result.status == A and len(result.items) == count, (result, text)
+    assert f" {count} " in text, text
+
+
+def test_which_minister_is_quoted_is_the_one_quoted_minister(engine: Engine):
+    result, text = ask(engine, "which minister is quoted?")
+    assert result.status == A and result.entry == "yann-morvan", (result, text)

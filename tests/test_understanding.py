@@ -234,6 +234,20 @@ def test_how_many_of_a_kind_no_figure_gives_is_counted_from_the_sources(engine: 
     assert result.status == A and len(result.items) == 4 and "en citent 4" in text, text
 
 
+@pytest.mark.parametrize(("question", "count"), [("combien d'événements en octobre ?", 2),
+                                                  ("how many events in December 2025?", 1)])
+def test_how_many_events_at_a_date_counts_the_events_listed(engine: Engine, question: str, count: int):
+    result, text = ask(engine, question)
+    assert result.status == A and len(result.items) == count, (result, text)
+    assert re.search(rf"\b(name|citent) {count}\b", text), text  # a count, not "no figure" for the one event
+
+
+def test_a_list_at_a_date_after_an_event_is_a_list_not_the_event(engine: Engine):
+    first, _ = ask(engine, "Where did BioFit take place?")
+    second, text = ask(engine, "what events were there in October 2025?", focus=first.focus)
+    assert second.status == A and set(second.items) == {"innovative-therapies-days", "wisconsin-biohealth-summit"}, text
+
+
 @pytest.mark.parametrize("question", ["Which woman from the blood institute is quoted in the press?",
                                       "who is the expert on blood therapies quoted in the article?"])
 def test_someone_quoted_is_found_through_their_described_organisation(engine: Engine, question: str):

@@ -172,10 +172,18 @@ class Resolver:
         return frame.quoted and (Ask.WHO in frame.asks or Ask.SAID in frame.asks or kinds == {"person"}) \
             and not said and kinds <= {"person"}
 
-    def _people_quoted(self, outlet: Entry | None) -> tuple[str, ...]:
-        """Everyone the articles quote, or the articles of one outlet."""
-        return tuple(p for p in self._quoted_people
-                     if outlet is None or set(self.kb.entries[p].source) & set(outlet.source))
+    def _people_quoted(self, frame: Frame, outlet: Entry | None) -> tuple[str, ...]:
+        """Everyone the articles quote, or the articles of one outlet; "which minister is quoted?":
+        those whose texts say minister, when there are some."""
+        return tuple(self._narrowed(frame, [p for p in self._quoted_people
+                                            if outlet is None or set(self.kb.entries[p].source) & set(outlet.source)]))
+
+    def _narrowed(self, frame: Frame, ids: list[str]) -> list[str]:
+        """"Which minister": the entries whose texts say what the clause's kind noun says, when there
+        are some; all of them otherwise."""
+        if not frame.narrowing:
+            return ids
+        return [e for e in ids if self.search.coverage(frame.narrowing, e)] or ids
 
     def _figure_as_kind(self, frame: Frame) -> Frame:
         """"Which biotech companies are in Lille?": a key figure's name asked as a list names the
@@ -225,7 +233,9 @@ class Resolver:
         if subjects or filters or self._within(frame, focus):
             return subjects, filters, score
         if self._asks_quoted(frame):  # "who is quoted?": everyone the articles quote
-            quoted = self._people_quoted(None)
+            quoted = self._people_quoted(frame, None)
+            if len(quoted) == 1:
+                return list(quoted), [], 90.0
             return Resolution([Listing("kind_person", quoted)], (), quoted, score=85.0)
         followed = self._picked(frame, focus) or self._from_focus(frame, focus)
         if followed:
@@ -318,6 +328,9 @@ class Resolver:
     def _from_focus(self, frame: Frame, focus: Focus) -> list[str]:
         """A question with no subject of its own takes the conversation's ("and where is it?")."""
         possessive = bool(set(frame.words) & self.lx.general.pronouns.possessive)
+        counted_or_dated = Ask.HOW_MANY in frame.asks or frame.years or frame.months or frame.time
+        if frame.kinds and counted_or_dated and not set(frame.words) & self._pointing:
+            return []  # "how many events?", "what events in June?": a list of their own, not the focus
         if focus.empty or frame.places and not frame.yes_no or (
                 frame.kinds and not possessive and not self._points_back(frame, focus)):
             return []
@@ -681,7 +694,9 @@ class Resolver:
     def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         """"Who said that X...?": the person whose words the sources report, about that entry."""
         if self._asks_quoted(frame) and entry.kind in ("media", "initiative"):  # "who is quoted in it?"
-            quoted = self._people_quoted(entry if entry.kind == "media" else None)
+            quoted = self._people_quoted(frame, entry if entry.kind == "media" else None)
+            if len(quoted) == 1:
+                return Card(quoted[0])
             return Listing("kind_person", quoted) if quoted else Missing("speaker", entry.id)
         said = [w for n in frame.named for w in n.words.split()] or normalise(entry.name).split()
         # the words as quoted ("the region", not its full name); what the quote names counts twice
@@ -827,7 +842,8 @@ class Resolver:
         part = self._listing(frame, today, filters=filters, context=context, within=within)
         listed = part.items if isinstance(part, Listing) else ()
         specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
-        if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no:
+        counts_kind = counting and frame.kinds and not frame.attribute  # "how many events in June?"
+        if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no and not counts_kind:
             # "the Lille company that makes vaccines: when was it founded?"
             return self._subject_resolution(frame, list(listed), [], today, 85.0)
         if isinstance(part, Listing) and frame.ordinal is not None and listed:
@@ -837,6 +853,8 @@ class Resolver:
                 return Resolution([Card(chosen)], (chosen,), listed, score=90.0)
         if isinstance(part, Listing) and frame.yes_no:
             part = Verdict(bool(listed), part)
+        elif isinstance(part, Listing) and counting:  # "how many events in autumn?": no figure, the count
+            part = Listing("counted", listed, subject=self.initiative)
         return Resolution([part], (), listed, score=90.0 if listed else 0.0)
 
     def _listing(self, frame: Frame, today: dt.date, kinds: set[str] | None = None,
@@ -930,10 +948,7 @@ class Resolver:
             if filters and not all(self._related(entry, f) for f in filters):
                 continue
             out.append(entry_id)
-        if frame.narrowing:  # "which minister": a person whose texts say minister, when there is one
-            narrowed = [e for e in out if self.search.coverage(frame.narrowing, e)]
-            out = narrowed or out
-        return out
+        return self._narrowed(frame, out)
 
     def _owns_kind(self, owner: str, frame: Frame) -> bool:
         """"Its objectives": whether the entry has entries of the kind the clause names (then they are
