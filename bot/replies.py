@@ -59,6 +59,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                         "en": "{place}: my sources name nothing of that kind there."},
     "not_found": {"fr": "Mes sources ne citent rien de ce type.", "en": "My sources name nothing of that kind."},
     "in_place": {"fr": "{place} : voici ce que citent mes sources.", "en": "{place}: here is what my sources name."},
+    "outside_place": {"fr": "Hors de {place}, mes sources citent :", "en": "Outside {place}, my sources name:"},
     "sources": {"fr": "Je réponds uniquement à partir de ces articles :", "en": "I answer only from these articles:"},
     "yes": {"fr": "Oui.", "en": "Yes."},
     "no": {"fr": "Non.", "en": "No."},
@@ -356,7 +357,8 @@ class _Renderer:
             w.line(t("head_" + part.heading, lang, name=self.name(part.subject, w), of_name=self.of_name(part.subject, w),
                      count=len(part.items)))
         elif part.places:
-            w.line(t("in_place", lang, place=w.esc(", ".join(self._place(p) for p in part.places))))
+            w.line(t("outside_place" if part.outside else "in_place", lang,
+                     place=w.esc(", ".join(self._place(p) for p in part.places))))
         else:
             key = "head_" + part.heading
             w.line(t(key if key in CATALOGUE else "head_kind", lang))

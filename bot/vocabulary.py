@@ -89,6 +89,7 @@ class YesNo(_Frozen):
     existential: Phrases = ()
     inversion: Words = frozenset()
     alternatives: Words = frozenset()  # "Acme or Foo?" asks which, it states nothing
+    tags: Phrases = ()  # "..., isn't it?", "..., non ?": a claim asked at its end, the tag itself says nothing
 
 
 class Edition(_Frozen):
@@ -137,6 +138,7 @@ class GeneralVocabulary(_Frozen):
     negations: Words
     international: Words
     off_topic: Words
+    off_topic_phrases: Phrases = ()  # "quel temps fait-il": a topic only a phrase names ("temps" alone is time)
     opinion: Words
     opinion_modals: Words
     opinion_decisions: Words

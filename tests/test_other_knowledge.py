@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, Status
-from bot.engine.result import Focus, Missing
+from bot.engine.result import Card, Focus, Missing, Verdict
 from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
 from bot.replies import render
 
@@ -219,3 +219,38 @@ def test_how_many_events_at_a_date_counts_them_even_after_an_event(engine: Engin
 def test_which_minister_is_quoted_is_the_one_quoted_minister(engine: Engine):
     result, text = ask(engine, "which minister is quoted?")
     assert result.status == A and result.entry == "yann-morvan", (result, text)
+
+
+@pytest.mark.parametrize(("question", "yes"), [("Ocean Cluster is in Brest, isn't it?", False),
+                                               ("AlgaeTech c'est à Brest, non ?", True)])
+def test_a_tag_question_is_answered_yes_or_no(engine: Engine, question: str, yes: bool):
+    result, text = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, (result, text)
+
+
+def test_a_number_claimed_for_a_field_is_checked_against_that_fields_figure(engine: Engine):
+    result, text = ask(engine, "Do 30,000 people work in marine biotechnology?")
+    assert result.parts[0] == Verdict(False, Card("marine-jobs")), (result, text)  # 30,000 is the sea economy
+
+
+def test_the_president_of_a_company_nobody_is_quoted_for_is_unknown(engine: Engine):
+    result, _ = ask(engine, "who is the president of BioMer?")
+    assert result.status == U and result.entry == "biomer", result
+
+
+def test_what_he_said_about_something_after_a_person_is_his_card(engine: Engine):
+    first, _ = ask(engine, "who is Yann Morvan")
+    second, _ = ask(engine, "and what did he say about enzymes?", focus=first.focus)
+    assert second.parts == (Card("yann-morvan"),), second
+
+
+def test_which_events_were_abroad_then_when(engine: Engine):
+    first, text = ask(engine, "which events were outside France?")
+    assert first.items == ("blue-health-forum",) and "Outside France" in text, text
+    second, _ = ask(engine, "when was it?", focus=first.focus)
+    assert second.entry == "blue-health-forum", second
+
+
+def test_according_to_the_outlet_asks_the_figure(engine: Engine):
+    result, _ = ask(engine, "how many marine biotech jobs according to Tidewire?")
+    assert result.status == A and result.entry == "marine-jobs", result

@@ -681,3 +681,66 @@ def test_no_python_module_names_the_initiative_a_city_or_an_entry(knowledge):
             if re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-]|\.sqlite3)", text, re.IGNORECASE):
                 found.append(f"{path.relative_to(ROOT)}: {name}")
     assert not found, found
+
+
+@pytest.mark.parametrize(("question", "yes"), [
+    ("Chematech is in Besançon, isn't it?", False),
+    ("RD Biotech est à Besançon, non ?", True),  # "non" is the tag, no negation
+    ("BioFit-MedFit s'est déroulé à Strasbourg, vous confirmez ?", True),
+    ("Jeanne Galaine works for the CNRS, right?", False),
+])
+def test_a_claim_with_a_tag_at_its_end_is_a_yes_no_question(engine: Engine, question: str, yes: bool):
+    result, text = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, (result, text)
+
+
+def test_a_false_affiliation_shows_who_the_person_is(engine: Engine):
+    result, text = ask(engine, "Is Jeanne Galaine from the CNRS?")
+    assert result.parts[0] == Verdict(False, Card("jeanne-galaine")), result
+
+
+def test_a_title_at_a_body_the_sources_staff_with_nobody_is_not_someone_elses(engine: Engine):
+    result, _ = ask(engine, "Who is the director of TEMIS Technopole?")
+    assert result.status == U and result.entry == "temis-technopole", result  # not the EFS director
+    result, _ = ask(engine, "who is the minister of the France 2030 plan?")
+    assert result.entry == "roland-lescure", result  # his texts name the plan
+
+
+def test_what_the_person_in_focus_said_about_something_is_their_card(engine: Engine):
+    first, _ = ask(engine, "Who is Jeanne Galaine?")
+    second, _ = ask(engine, "and what did she say about BIOVALIANCE?", focus=first.focus)
+    assert second.parts == (Card("jeanne-galaine"),), second
+    first, _ = ask(engine, "Qui est Roland Lescure ?")
+    second, _ = ask(engine, "et il a écrit quoi ?", focus=first.focus)
+    assert second.parts == (Card("roland-lescure"),), second  # not the list of articles
+
+
+def test_which_one_was_abroad_picks_from_the_list_and_is_the_focus_next(engine: Engine):
+    first, _ = ask(engine, "Quels salons pour BIOVALIANCE en 2025 ?")
+    second, text = ask(engine, "lequel était hors de France ?", focus=first.focus)
+    assert second.items == ("wisconsin-biohealth-summit",) and "hors de france" in text, text
+    third, _ = ask(engine, "c'était quand ?", focus=second.focus)
+    assert third.parts == (Schedule("wisconsin-biohealth-summit"),), third
+
+
+def test_a_number_claimed_for_another_field_is_checked_against_that_fields_figure(engine: Engine):
+    result, text = ask(engine, "Do 13,000 people work in biotherapies here?")
+    assert result.parts[0] == Verdict(False, Card("biotherapy-jobs")), (result, text)
+
+
+@pytest.mark.parametrize("question", ["quel temps fait-il à Dijon ce week-end ?",
+                                      "when does the next Tesla come out?"])
+def test_weather_and_the_next_release_of_anything_are_not_events(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U and result.entry is None, result
+
+
+@pytest.mark.parametrize("question", ["merci pour toutes ces infos !", "cheers, that's all I needed"])
+def test_thanks_with_a_few_more_words_is_small_talk(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == S, result
+
+
+def test_according_to_an_outlet_the_outlet_is_not_the_subject(engine: Engine):
+    result, _ = ask(engine, "combien d'emplois dans la santé selon K6FM ?")
+    assert result.status == A and result.entry == "health-jobs", result

@@ -139,6 +139,7 @@ class Lexicon:
         self.self_intro = general.self_intro.phrases
         self.places = self._places(knowledge, general.stop)
         self.initiative = knowledge.initiative.id
+        self.outlets = frozenset(e.id for e in knowledge if e.kind == "media")  # "according to <an outlet>"
         self.initiative_words = knowledge.vocabulary.initiative_words
 
     @staticmethod

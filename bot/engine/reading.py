@@ -239,6 +239,7 @@ class Reader:
     def read(self, clause: str, raw: str, learned: dict[str, str] | None = None) -> Frame:
         """One clause (already folded) into a frame; `raw` is its sentence as typed."""
         lx, g = self.lx, self.lx.general
+        clause, tagged = self._untagged(clause)
         all_words = clause.split()
         frame = Frame(text=clause, words=all_words, has_question_mark="?" in raw)
         capitalised = {normalise(w) for i, w in enumerate(re.findall(r"[\w'’-]+", raw)) if i > 0 and w[:1].isupper()}
@@ -287,7 +288,8 @@ class Reader:
             if said:  # (its events, its objectives: a list, which the initiative would not narrow)
                 frame.named = [Named(lx.initiative, said, 95.0)]
         quoting = any(g.asks[a].quotes for a in asks)
-        if quoting and "sources" in asks and set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING \
+        from_source = "sources" in asks or any(n.entry in lx.outlets for n in frame.named)
+        if quoting and from_source and set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING \
                 and phrase_in(clause, g.attributions):
             # "according to the article, how many jobs?": where the answer comes from, then the question
             frame.asks = [a for a in frame.asks if a not in (Ask.SAID, Ask.SOURCES)]
@@ -319,8 +321,11 @@ class Reader:
         repaired = {w.text for w in words}  # "wether" is the weather
         frame.off_topic = bool((word_set | repaired) & g.off_topic) or bool(word_set & g.opinion) or bool(
             word_set & g.opinion_modals and word_set & g.opinion_decisions) or (
-            frame.attribute is None and phrase_in(clause, g.advice))  # "how do I...?" unless it names what
+            frame.attribute is None and phrase_in(clause, g.advice)) or phrase_in(clause, g.off_topic_phrases)
+        # ("how do I...?" is advice unless it names what)
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
+        if tagged and not frame.yes_no and not word_set & g.interrogatives:  # "..., isn't it?"
+            frame.yes_no = bool(frame.named or frame.kinds or frame.places or frame.months) or frame.yes_no
         frame.existential = phrase_in(clause, g.yes_no.existential)
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
@@ -339,6 +344,13 @@ class Reader:
             # "the consortium launched in 2024", "what did the government launch?": not asking when
             frame.asks.remove(Ask.LAUNCHED)
         return frame
+
+    def _untagged(self, clause: str) -> tuple[str, bool]:
+        """"Acme is in Lille, isn't it?": the claim without its tag, and whether it had one."""
+        for tag in self.lx.general.yes_no.tags:
+            if clause.endswith(" " + tag):
+                return clause[:-len(tag) - 1], True
+        return clause, False
 
     def _is_yes_no(self, words: list[str], raw: str, asks: dict) -> bool | None:
         """"Is Acme in Springfield?", "Acme est-elle à Lille ?": no question word, a yes/no form."""

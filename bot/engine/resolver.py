@@ -136,7 +136,7 @@ class Resolver:
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
         frame = self._attributed(frame)
-        early = self._refusal(frame, forced)
+        early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced)
         if early is not None:
             return early
         frame = self._figure_as_kind(frame)
@@ -157,6 +157,17 @@ class Resolver:
         if forced:  # staff linked this question to an entry: answer from it whatever the question holds
             resolution.parts = [Card(forced) if isinstance(p, DECLINES) else p for p in resolution.parts]
         return resolution
+
+    def _said_by_focus(self, frame: Frame, focus: Focus, forced: str | None) -> Resolution | None:
+        """"Et il a dit quoi sur Acme ?", "what did she write?": the person in focus said it, whatever
+        it is about (their card holds what the sources quote of them)."""
+        if forced or frame.yes_no or frame.off_topic or Ask.WHO in frame.asks or not {Ask.SAID, Ask.SOURCES} & set(frame.asks):
+            return None
+        person = self.kb.entries.get(focus.entries[0]) if focus.entries else None
+        if not isinstance(person, Person) or not set(frame.words) & self._pointing \
+                or any(isinstance(self.kb.entries[n.entry], Person) for n in frame.named):
+            return None
+        return Resolution([Card(person.id)], (person.id,), score=90.0)
 
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?": the outlet named as the source of
@@ -506,9 +517,13 @@ class Resolver:
             others = [s for s in subjects if s not in people]
             if people and others:  # "Is <the minister> the president of the region?"
                 person = self.kb.entries[people[0]]
-                fact = self._people(self.kb.entries[others[0]], frame, today)
                 titled = not frame.narrowing or bool(self.search.coverage(frame.narrowing, person.id))  # "the president"
-                return Resolution([Verdict(person.organisation == others[0] and titled, fact)], (others[0], person.id),
+                true = person.organisation == others[0] and titled
+                # the people of that body ("No. Its president is..."), else who the person really is
+                fact = self._people(self.kb.entries[others[0]], frame, today)
+                if not true and not (isinstance(fact, Listing) and fact.items):
+                    fact = Card(person.id)
+                return Resolution([Verdict(true, fact)], (person.id, others[0]) if isinstance(fact, Card) else (others[0], person.id),
                                   score=score)
         edition = self._edition(main, frame, today)
         if edition is not None:
@@ -534,7 +549,7 @@ class Resolver:
                     listed = part.items
                 if frame.attribute:
                     break
-        if frame.yes_no and frame.places and not self._places.get(main.id):
+        if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks:
             # "Is the initiative in Lille?": what it has there (its events, its partners)
             here = tuple(e for e in self._entries_in(frame.places)
                          if e != main.id and self._related(self.kb.entries[e], main.id))
@@ -598,8 +613,18 @@ class Resolver:
         claims = {n for n in frame.numbers if n not in frame.years}
         if not claims or any(isinstance(self.kb.entries[n.entry], Figure) for n in named):
             return []
-        figures = [f.id for f in self.kb.of_type(Figure) if f.value in claims]
-        return [Named(figures[0], "", 90.0)] if len(figures) == 1 else []
+        figures = [f for f in self.kb.of_type(Figure) if f.value in claims]
+        if len(figures) != 1:
+            return []
+        topic = [w for n in named for w in n.words.split()]
+        if topic and not self.search.coverage(topic, figures[0].id):
+            # "13,000 jobs in <a field>?": that number counts something else; the figure of that field
+            # counting the same thing says (and the claim is then false)
+            groups = self._figure_groups(figures[0])
+            others = [f.id for f in self.kb.of_type(Figure) if f is not figures[0]
+                      and self.search.coverage(topic, f.id) == 1.0 and groups & self._figure_groups(f)]
+            return [Named(others[0], "", 90.0)] if len(others) == 1 else []
+        return [Named(figures[0].id, "", 90.0)]
 
     def _has(self, entry: Entry, attribute: str) -> bool:
         spec = self.lx.general.attributes[attribute]
@@ -855,7 +880,8 @@ class Resolver:
             part = Verdict(bool(listed), part)
         elif isinstance(part, Listing) and counting:  # "how many events in autumn?": no figure, the count
             part = Listing("counted", listed, subject=self.initiative)
-        return Resolution([part], (), listed, score=90.0 if listed else 0.0)
+        # a list of one is what the conversation is about next ("which was abroad?" then "when was it?")
+        return Resolution([part], listed if len(listed) == 1 else (), listed, score=90.0 if listed else 0.0)
 
     def _listing(self, frame: Frame, today: dt.date, kinds: set[str] | None = None,
                  filters: list[str] = (), context: list[str] | None = None, within: tuple[str, ...] = ()) -> Part:
@@ -866,6 +892,8 @@ class Resolver:
         if Ask.JOBS in frame.asks:
             wanted |= {"company"} if not wanted or wanted & {"company"} else set()
         if (frame.months or frame.time == "upcoming" and not wanted) and Ask.WHO not in frame.asks:
+            if not wanted and frame.unknown >= 1:
+                return Declined("unknown")  # "when is the next phone coming out?": not an event the sources know
             wanted |= {"event"} if not wanted else set()  # (who wins the next election is no event)
         if not wanted and within:
             wanted = {self.kb.entries[e].kind for e in within}
@@ -898,6 +926,12 @@ class Resolver:
             none_upcoming = True
             base = self._filtered(pool, _without_time(frame), today)
             related = self._filtered(base, _without_time(frame), today, filters) if filters else base
+        if filters and not related and frame.narrowing and wanted == {"person"}:
+            # "the minister of <a plan>": one whose texts name it; "the president of <a cluster>": nobody's
+            name = normalise(self.kb.entries[filters[0]].name).split()
+            related = [e for e in base if (self.search.coverage(name, e) or 0.0) == 1.0]
+            if not related:
+                return Missing(None, filters[0])
         items = related or base  # a named topic that narrows to nothing does not empty the list
         strong: list[str] = []
         describing = frame.content or (context if Ask.JOBS in frame.asks else None)  # a job seeker's field
@@ -918,7 +952,7 @@ class Resolver:
         heading = "events" if wanted == {"event"} else "companies" if wanted == {"company"} else \
             f"kind_{sorted(wanted)[0]}" if len(wanted) == 1 else "entries"
         return Listing(heading, tuple(items), places=tuple(frame.places),
-                       none_upcoming=none_upcoming)
+                       none_upcoming=none_upcoming, outside=frame.negated and bool(frame.places))
 
     def _filtered(self, ids, frame: Frame, today: dt.date, filters: list[str] = ()) -> list[str]:
         out = []

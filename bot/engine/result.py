@@ -86,6 +86,7 @@ class Listing:
     subject: str | None = None       # the entry the list is about (its people, its actors...)
     places: tuple[str, ...] = ()     # place keys the list was filtered on
     none_upcoming: bool = False      # upcoming events were asked and there are none
+    outside: bool = False            # filtered on being outside `places` ("which was not in Acmeland?")
 
 
 @dataclass(frozen=True)
