@@ -254,3 +254,19 @@ def test_which_events_were_abroad_then_when(engine: Engine):
 def test_according_to_the_outlet_asks_the_figure(engine: Engine):
     result, _ = ask(engine, "how many marine biotech jobs according to Tidewire?")
     assert result.status == A and result.entry == "marine-jobs", result
+
+
+def test_who_wrote_the_outlets_article_is_its_author(engine: Engine):
+    result, _ = ask(engine, "who wrote the Tidewire article?")
+    assert result.parts == (Card("sam-okafor"),), result
+
+
+def test_which_minister_the_outlet_quotes(engine: Engine):
+    result, _ = ask(engine, "quel ministre est cité par Tidewire ?")
+    assert result.parts == (Card("yann-morvan"),), result
+
+
+def test_its_president_when_nobody_is_named_there_is_unknown(engine: Engine):
+    first, _ = ask(engine, "Tell me about BioMer")
+    second, _ = ask(engine, "who is its president?", focus=first.focus)
+    assert second.status == U and second.parts[0] == Missing("leader", "biomer"), second

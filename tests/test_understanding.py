@@ -744,3 +744,44 @@ def test_thanks_with_a_few_more_words_is_small_talk(engine: Engine, question: st
 def test_according_to_an_outlet_the_outlet_is_not_the_subject(engine: Engine):
     result, _ = ask(engine, "combien d'emplois dans la santé selon K6FM ?")
     assert result.status == A and result.entry == "health-jobs", result
+
+
+def test_which_minister_an_outlet_quotes_is_that_minister(engine: Engine):
+    result, _ = ask(engine, "Quel ministre est cité dans l'article de Sifted ?")
+    assert result.parts == (Card("roland-lescure"),), result
+
+
+def test_who_wrote_an_outlets_article_is_its_author_and_the_next_focus(engine: Engine):
+    first, _ = ask(engine, "who wrote the K6FM article?")
+    assert first.parts == (Card("leon-charpenay"),), first
+    second, _ = ask(engine, "what does he do?", focus=first.focus)
+    assert second.entry == "leon-charpenay", second
+
+
+def test_its_director_when_the_sources_name_nobody_there_is_unknown(engine: Engine):
+    first, _ = ask(engine, "Tell me about Santenov")
+    second, _ = ask(engine, "who is its director?", focus=first.focus)
+    assert second.status == U and second.parts[0] == Missing("leader", "santenov"), second
+
+
+@pytest.mark.parametrize("question", ["Où Jérôme Durain a-t-il fait ses études ?",
+                                      "Does BIOVALIANCE offer relocation support for researchers?"])
+def test_an_attribute_the_sources_never_give_is_declined_by_name(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U and isinstance(result.parts[0], Missing) and result.parts[0].attribute, result
+
+
+@pytest.mark.parametrize("question", ["what is the exchange rate of the euro today?", "qui a gagné le match hier ?"])
+def test_exchange_rates_and_who_won_are_off_topic(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U and result.entry is None, result
+
+
+def test_a_demonym_of_a_country_finds_what_is_there(engine: Engine):
+    result, text = ask(engine, "on coopère avec des Canadiens ?")
+    assert "hacking-health" in result.items, text
+
+
+def test_phone_shorthand_u_kno(engine: Engine):
+    result, _ = ask(engine, "u kno a company doing plasmid dna")
+    assert result.status == A and "rd-biotech" in result.items, result

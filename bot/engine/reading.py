@@ -347,7 +347,7 @@ class Reader:
 
     def _untagged(self, clause: str) -> tuple[str, bool]:
         """"Acme is in Lille, isn't it?": the claim without its tag, and whether it had one."""
-        for tag in self.lx.general.yes_no.tags:
+        for tag in sorted(self.lx.general.yes_no.tags, key=len, reverse=True):  # "c'est vrai" before "vrai"
             if clause.endswith(" " + tag):
                 return clause[:-len(tag) - 1], True
         return clause, False

@@ -111,6 +111,10 @@ class Resolver:
         # the people the articles quote (their authors write, they are not quoted), in file order
         self._quoted_people = [e.id for e in knowledge if isinstance(e, Person) and normalise(e.name) not in authors]
         self._quoted_set = set(self._quoted_people)
+        person_by_name = {normalise(e.name): e.id for e in knowledge if isinstance(e, Person)}
+        # the person who wrote each article, when the knowledge base has them
+        self._author_of = {file: person_by_name[normalise(source.author)] for file, source in knowledge.sources.items()
+                           if normalise(source.author) in person_by_name}
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
@@ -176,6 +180,14 @@ class Resolver:
             return frame
         return replace(frame, named=[n for n in frame.named if self.kb.entries[n.entry].kind != "media"])
 
+    def _author(self, frame: Frame) -> str | None:
+        """The author of the one outlet's articles a "who wrote" clause names."""
+        if Ask.WHO not in frame.asks:
+            return None
+        outlets = [self.kb.entries[n.entry] for n in frame.named if self.kb.entries[n.entry].kind == "media"]
+        authors = {self._author_of[f] for o in outlets[:1] for f in o.source if f in self._author_of}
+        return authors.pop() if len(authors) == 1 else None
+
     def _asks_quoted(self, frame: Frame) -> bool:
         """"Who is quoted (in the article)?", "qui est cité ?": who, nothing said, no other kind."""
         kinds = self._named_kinds(frame)
@@ -214,6 +226,9 @@ class Resolver:
         if frame.off_topic and forced is None:
             return Resolution([Declined("off_topic")])
         if Ask.SOURCES in frame.asks and self._about_sources(frame):
+            author = self._author(frame)
+            if author:  # "who wrote the Acme Daily article?": its author, whom the conversation follows
+                return Resolution([Card(author)], (author,), score=90.0)
             return Resolution([Sources(tuple(self.kb.sources))])
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
@@ -241,13 +256,15 @@ class Resolver:
         if subjects and (frame.yes_no or Ask.RELATION in frame.asks) and frame.kinds:
             # "Is that company linked to X?": the company the conversation is about, and X
             subjects = [e for e in self._points_back(frame, focus) if e not in subjects] + subjects
-        if subjects or filters or self._within(frame, focus):
-            return subjects, filters, score
-        if self._asks_quoted(frame):  # "who is quoted?": everyone the articles quote
-            quoted = self._people_quoted(frame, None)
+        named_ids = subjects + filters
+        if self._asks_quoted(frame) and all(self.kb.entries[e].kind == "media" for e in named_ids):
+            # "who is quoted (in the Acme Daily article)?": everyone the articles (of that outlet) quote
+            quoted = self._people_quoted(frame, self.kb.entries[named_ids[0]] if named_ids else None)
             if len(quoted) == 1:
                 return list(quoted), [], 90.0
             return Resolution([Listing("kind_person", quoted)], (), quoted, score=85.0)
+        if subjects or filters or self._within(frame, focus):
+            return subjects, filters, score
         followed = self._picked(frame, focus) or self._from_focus(frame, focus)
         if followed:
             return followed, [], 90.0
@@ -712,8 +729,8 @@ class Resolver:
             return Listing("people", people, subject=entry.id)
         if getattr(entry, "led_by", ()):
             return Listing("led_by", tuple(entry.led_by), subject=entry.id)
-        if Ask.DESCRIBE in frame.asks or frame.ask == Ask.WHO and not frame.attribute:
-            return Card(entry.id)  # "Who is <a cluster>?" asks what it is
+        if (Ask.DESCRIBE in frame.asks or frame.ask == Ask.WHO and not frame.attribute) and not frame.narrowing:
+            return Card(entry.id)  # "Who is <a cluster>?" asks what it is ("who is its director?" does not)
         return Missing("leader", entry.id)
 
     def _quoted(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
