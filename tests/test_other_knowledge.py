@@ -270,3 +270,14 @@ def test_its_president_when_nobody_is_named_there_is_unknown(engine: Engine):
     first, _ = ask(engine, "Tell me about BioMer")
     second, _ = ask(engine, "who is its president?", focus=first.focus)
     assert second.status == U and second.parts[0] == Missing("leader", "biomer"), second
+
+
+def test_it_after_the_visitor_names_something_and_links_through_the_initiative(engine: Engine):
+    result, _ = ask(engine, "I've heard a lot about the Ocean Cluster. Is it linked to the Brittany Region?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+
+
+def test_the_regions_president_is_linked_to_its_initiative(engine: Engine):
+    first, _ = ask(engine, "who is Anne Le Goff")
+    second, text = ask(engine, "what is her link with MARINOVA?", focus=first.focus)
+    assert second.status == A and "My sources link" in text, text

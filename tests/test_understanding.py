@@ -785,3 +785,16 @@ def test_a_demonym_of_a_country_finds_what_is_there(engine: Engine):
 def test_phone_shorthand_u_kno(engine: Engine):
     result, _ = ask(engine, "u kno a company doing plasmid dna")
     assert result.status == A and "rd-biotech" in result.items, result
+
+
+def test_it_in_a_question_can_be_what_the_visitor_named_about_themselves(engine: Engine):
+    result, _ = ask(engine, "I study immunology and I know the Hacking Health network a little. "
+                            "Is it linked to the Bourgogne-Franche-Comté region?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+    assert result.entry == "hacking-health", result  # not the congress a word of the first sentence names
+
+
+def test_a_person_is_linked_to_what_their_organisation_is_linked_to(engine: Engine):
+    first, _ = ask(engine, "who is Durain")
+    second, text = ask(engine, "what is his link with BIOVALIANCE?", focus=first.focus)
+    assert second.status == A and "link" in text and "no direct link" not in text, text

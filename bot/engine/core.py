@@ -108,9 +108,11 @@ class Engine:
 
         parts, readings = [], []
         current, score, main = focus, 0.0, None
-        for sentence in questions:  # "I heard of a consortium in your region. How much did it get?"
-            if sentence not in asking and sentence is not asking[-1]:
-                current = self._context_focus(sentence, current, today)
+        for sentence in sentences:  # "I heard of a consortium in your region. How much did it get?"
+            if sentence in asking or sentence.smalltalk or sentence not in questions and not sentence.intro:
+                continue
+            if sentences.index(sentence) < sentences.index(asking[-1]):  # ("I know Acme. Is it in Lille?")
+                current = self._context_focus(sentence, current, today, named_only=sentence.intro)
         for index, sentence in enumerate(asking):
             previous = None
             for clause in self.reader.clauses(sentence):
@@ -135,11 +137,14 @@ class Engine:
         """Entries one of whose names holds one of these words (a method: the engine pickles)."""
         return set().union(*(self._aliases.entries_with_word(w) for w in words))
 
-    def _context_focus(self, sentence, focus: Focus, today: dt.date) -> Focus:
-        """A statement before the question may name or describe its subject: it sets the focus only."""
+    def _context_focus(self, sentence, focus: Focus, today: dt.date, named_only: bool = False) -> Focus:
+        """A statement before the question may name or describe its subject: it sets the focus only
+        (the visitor's words about themselves only by an entry they name)."""
         frame = self.reader.read(sentence.folded, sentence.raw)
-        if frame.yes_no or frame.off_topic:
+        if frame.yes_no or frame.off_topic or named_only and not frame.named:
             return focus
+        if named_only:  # "I study immunology and know the Acme network": the fullest name, not a word of another
+            frame.named.sort(key=lambda n: -len(n.words.split()))
         resolution = self.resolver.resolve(frame, Focus(), today)
         if resolution.subjects and not any(isinstance(p, DECLINES + (Clarify,)) for p in resolution.parts):
             return _next_focus(focus, resolution, frame)

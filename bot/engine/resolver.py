@@ -256,6 +256,9 @@ class Resolver:
         if subjects and (frame.yes_no or Ask.RELATION in frame.asks) and frame.kinds:
             # "Is that company linked to X?": the company the conversation is about, and X
             subjects = [e for e in self._points_back(frame, focus) if e not in subjects] + subjects
+        elif len(subjects) == 1 and Ask.RELATION in frame.asks and focus.entries and set(frame.words) & self._pointing:
+            # "is it linked to X?": what the conversation is about, and X
+            subjects = [e for e in focus.entries[:1] if e not in subjects] + subjects
         named_ids = subjects + filters
         if self._asks_quoted(frame) and all(self.kb.entries[e].kind == "media" for e in named_ids):
             # "who is quoted (in the Acme Daily article)?": everyone the articles (of that outlet) quote
@@ -859,8 +862,20 @@ class Resolver:
         coverage = self.search.coverage(claim, entry.id)
         return True if coverage is not None and coverage >= SUPPORTED_COVERAGE else None
 
-    def _linked(self, a: str, b: str) -> bool:
-        return b in self.kb.entries[a].references() or a in self.kb.entries[b].references()
+    def _linked(self, a: str, b: str, through_people: bool = True) -> bool:
+        """One refers to the other; a person is linked to what their organisation is linked to, and
+        the home region to what its initiative is linked to."""
+        if b in self.kb.entries[a].references() or a in self.kb.entries[b].references():
+            return True
+        home = self.kb.vocabulary.home
+        if through_people and home in (a, b) and self.initiative not in (a, b):
+            if self._linked(b if a == home else a, self.initiative, False):
+                return True
+        for one, other in ((a, b), (b, a)):
+            organisation = getattr(self.kb.entries[one], "organisation", None)
+            if through_people and organisation and organisation != other and self._linked(organisation, other, False):
+                return True
+        return False
 
     # ------------------------------------------------------------------ many entries
     def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str],
