@@ -132,6 +132,7 @@ class GeneralVocabulary(_Frozen):
     prepositions: Words
     time: Time
     editions: dict[str, Edition]
+    sequence: dict[int, Phrases] = {}  # "the event just before": -1, "the one right after": +1, in calendar order
     months: dict[int, Words]
     seasons: dict[str, tuple[int, ...]] = {}
     ordinals: dict[int, Words]

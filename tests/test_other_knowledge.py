@@ -281,3 +281,11 @@ def test_the_regions_president_is_linked_to_its_initiative(engine: Engine):
     first, _ = ask(engine, "who is Anne Le Goff")
     second, text = ask(engine, "what is her link with MARINOVA?", focus=first.focus)
     assert second.status == A and "My sources link" in text, text
+
+
+def test_the_event_right_after_another(engine: Engine):
+    result, _ = ask(engine, "which event came right after the Brest one?")
+    assert result.entry == "blue-health-forum", result
+    first, _ = ask(engine, "Where is the Blue Health Forum?")
+    second, _ = ask(engine, "and the one before?", focus=first.focus)
+    assert second.entry == "sea-bio-days", second

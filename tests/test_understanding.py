@@ -798,3 +798,13 @@ def test_a_person_is_linked_to_what_their_organisation_is_linked_to(engine: Engi
     first, _ = ask(engine, "who is Durain")
     second, text = ask(engine, "what is his link with BIOVALIANCE?", focus=first.focus)
     assert second.status == A and "link" in text and "no direct link" not in text, text
+
+
+def test_the_event_just_before_or_after_another_in_calendar_order(engine: Engine):
+    result, _ = ask(engine, "which event came right after the Besançon one?")
+    assert result.entry == "wisconsin-biohealth-summit", result  # the one event in the place named
+    first, _ = ask(engine, "Où était le congrès d'immunologie ?")
+    second, _ = ask(engine, "et l'événement juste avant ?", focus=first.focus)
+    assert second.entry == "wisconsin-biohealth-summit", second
+    result, _ = ask(engine, "what was the event right after BioFit?")
+    assert result.status == U, result  # the last one: nothing after it

@@ -50,6 +50,7 @@ class Frame:
     numbers: set[float] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     edition_offset: int | None = None  # "next year" = +1 relative to today
+    step: int = 0                      # "the event just before" (-1) or "right after" (+1) another
     equated: bool = False  # a statement asked that says two named things are one
     time: str | None = None            # "past" | "upcoming"
     ordinal: int | None = None
@@ -73,7 +74,7 @@ class Frame:
         return {"text": self.text, "named": [n.__dict__ for n in self.named], "asks": [a.value for a in self.asks],
                 "attribute": self.attribute, "kinds": self.kinds, "places": self.places,
                 "months": sorted(self.months), "years": sorted(self.years), "edition_offset": self.edition_offset,
-                "time": self.time, "ordinal": self.ordinal, "negated": self.negated, "yes_no": self.yes_no,
+                "time": self.time, "ordinal": self.ordinal, "step": self.step, "negated": self.negated, "yes_no": self.yes_no,
                 "off_topic": self.off_topic, "unknown": self.unknown}
 
 
@@ -316,6 +317,9 @@ class Reader:
                 frame.edition_offset = edition.offset
                 if frame.ordinal is not None and set(said.split()) & set(lx.ordinals):
                     frame.ordinal = None  # "last year" is no "the last one"
+        frame.step = next((step for step, phrases in g.sequence.items() if phrase_in(clause, phrases)), 0)
+        if frame.step:
+            frame.time = None  # ("the previous one" is no "past")
         frame.numbers = _numbers(raw)
         frame.years = {int(n) for n in frame.numbers if n.is_integer() and 1900 <= n <= 2100}
         repaired = {w.text for w in words}  # "wether" is the weather

@@ -140,7 +140,7 @@ class Resolver:
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
         frame = self._attributed(frame)
-        early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced)
+        early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) or self._stepped(frame, focus, today)
         if early is not None:
             return early
         frame = self._figure_as_kind(frame)
@@ -172,6 +172,26 @@ class Resolver:
                 or any(isinstance(self.kb.entries[n.entry], Person) for n in frame.named):
             return None
         return Resolution([Card(person.id)], (person.id,), score=90.0)
+
+    def _stepped(self, frame: Frame, focus: Focus, today: dt.date) -> Resolution | None:
+        """"Which event came right after the Springfield one?", "et celui d'avant ?": the event next to another
+        (named, the one event in the place named, or the one in focus) in calendar order."""
+        if not frame.step or not self._events:
+            return None
+        anchor = next((n.entry for n in frame.named if n.entry in self._events), None)
+        if anchor is None and frame.places:
+            here = [e for e in self._events if set(frame.places) & self._places.get(e, set())]
+            anchor = here[0] if len(here) == 1 else None
+        if anchor is None:
+            anchor = next((e for e in focus.entries if e in self._events), None)
+        if anchor is None:
+            return None
+        calendar = sorted(self._events, key=lambda e: self.kb.entries[e].start)
+        index = calendar.index(anchor) + frame.step
+        if not 0 <= index < len(calendar):
+            return Resolution([NotFound(kinds=("event",))], (anchor,))
+        plain = replace(frame, named=[], places=[], kinds=[], narrowing=[], step=0, yes_no=False)
+        return self._subject_resolution(plain, [calendar[index]], [], today, 90.0)
 
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?": the outlet named as the source of
