@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, Status
-from bot.engine.result import Card, Focus, Missing, Verdict
+from bot.engine.result import Card, Focus, Listing, Missing, Verdict
 from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
 from bot.replies import render
 
@@ -289,3 +289,23 @@ def test_the_event_right_after_another(engine: Engine):
     first, _ = ask(engine, "Where is the Blue Health Forum?")
     second, _ = ask(engine, "and the one before?", focus=first.focus)
     assert second.entry == "sea-bio-days", second
+
+
+def test_the_regions_fields_within_a_broad_field(engine: Engine):
+    result, _ = ask(engine, "which specialities is the region known for in marine biotechnology?")
+    assert isinstance(result.parts[0], Listing) and "algae" in result.items, result
+
+
+def test_the_boss_asked_of_a_person_is_that_person(engine: Engine):
+    result, _ = ask(engine, "c'est qui la boss de la région, la présidente ?")
+    assert result.parts == (Card("anne-le-goff"),), result
+
+
+def test_a_launch_year_claimed_like_the_initiatives(engine: Engine):
+    result, text = ask(engine, "AlgaeTech a-t-elle été lancée en 2024, comme MARINOVA ?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False and "2019" in text, text
+
+
+def test_the_date_of_the_article_attributed_is_not_the_questions(engine: Engine):
+    result, _ = ask(engine, "according to the September 2024 Tidewire article, how many marine biotech jobs?")
+    assert result.entry == "marine-jobs", result

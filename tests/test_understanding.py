@@ -808,3 +808,34 @@ def test_the_event_just_before_or_after_another_in_calendar_order(engine: Engine
     assert second.entry == "wisconsin-biohealth-summit", second
     result, _ = ask(engine, "what was the event right after BioFit?")
     assert result.status == U, result  # the last one: nothing after it
+
+
+def test_the_regions_fields_in_a_broad_field_are_its_specialities(engine: Engine):
+    result, _ = ask(engine, "which fields is the region strong in, within biotherapies?")
+    assert isinstance(result.parts[0], Listing) and {"cell-therapy", "gene-therapy"} <= set(result.items), result
+
+
+def test_the_boss_asked_of_a_person_is_that_person(engine: Engine):
+    result, _ = ask(engine, "c'est qui le boss de la région, le président ?")
+    assert result.parts == (Card("jerome-durain"),), result
+
+
+def test_boites_are_companies(engine: Engine):
+    result, text = ask(engine, "combien de boites spécialisées en biothérapies ?")
+    assert "48" in text, text
+
+
+def test_a_launch_year_claimed_like_another_entrys_is_about_the_first(engine: Engine):
+    result, text = ask(engine, "BioImp a-t-il été lancé en 2025, comme BIOVALIANCE ?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False and "2024" in text, text
+
+
+def test_the_date_of_the_article_attributed_is_not_the_questions(engine: Engine):
+    result, text = ask(engine, "according to the October 2025 article, which organisations back BIOVALIANCE?")
+    assert {"temis-technopole", "santenov"} <= set(result.items), text  # not October's events
+
+
+@pytest.mark.parametrize("question", ["merci bcp t'es top", "Je vous remercie infiniment, bonne soirée"])
+def test_more_thanks(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == S, result

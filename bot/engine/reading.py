@@ -290,7 +290,9 @@ class Reader:
                 frame.named = [Named(lx.initiative, said, 95.0)]
         quoting = any(g.asks[a].quotes for a in asks)
         from_source = "sources" in asks or any(n.entry in lx.outlets for n in frame.named)
-        if quoting and from_source and set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING \
+        asked = set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING
+        things = attributes or any("person" not in g.kinds[k].entry_kinds for k in frame.kinds)  # not who
+        if quoting and from_source and (asked or things) \
                 and phrase_in(clause, g.attributions):
             # "according to the article, how many jobs?": where the answer comes from, then the question
             frame.asks = [a for a in frame.asks if a not in (Ask.SAID, Ask.SOURCES)]
@@ -322,6 +324,11 @@ class Reader:
             frame.time = None  # ("the previous one" is no "past")
         frame.numbers = _numbers(raw)
         frame.years = {int(n) for n in frame.numbers if n.is_integer() and 1900 <= n <= 2100}
+        if frame.attributed:  # "according to the October 2025 article": the source's date, not the question's
+            source = self._source_words(raw)
+            frame.months -= {m for w in source if w in lx.months for m in lx.months[w]}
+            frame.years -= {int(w) for w in source if w.isdigit()}
+            frame.numbers -= {float(w) for w in source if w.isdigit()}
         repaired = {w.text for w in words}  # "wether" is the weather
         frame.off_topic = bool((word_set | repaired) & g.off_topic) or bool(word_set & g.opinion) or bool(
             word_set & g.opinion_modals and word_set & g.opinion_decisions) or (
@@ -348,6 +355,17 @@ class Reader:
             # "the consortium launched in 2024", "what did the government launch?": not asking when
             frame.asks.remove(Ask.LAUNCHED)
         return frame
+
+    def _source_words(self, raw: str) -> list[str]:
+        """The words from "according to" to the end of its part of the sentence: they describe the source."""
+        for part in re.split(r"[,;:]", raw):
+            words = normalise(part).split()
+            for phrase in self.lx.general.attributions:
+                size = len(phrase.split())
+                at = next((i for i in range(len(words)) if words[i:i + size] == phrase.split()), None)
+                if at is not None:
+                    return words[at:]
+        return []
 
     def _untagged(self, clause: str) -> tuple[str, bool]:
         """"Acme is in Lille, isn't it?": the claim without its tag, and whether it had one."""

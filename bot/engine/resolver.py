@@ -355,6 +355,9 @@ class Resolver:
             # (but a person's claim is about their organisation, which may be the region)
             claimed = list(dict.fromkeys(n.entry for n in named))
             launched = [e for e in claimed if getattr(self.kb.entries[e], "launched_by", ())]
+            dated = [e for e in claimed if getattr(self.kb.entries[e], "launched", None)]
+            if len(claimed) > 1 and Ask.LAUNCHED in frame.asks and frame.years and len(dated) > 1:
+                return dated[:1], []  # "was Acme launched in 2025, like Foo?": a claim about the first
             if len(claimed) > 1 and Ask.LAUNCHED in frame.asks and len(launched) == 1:
                 return launched, []  # "was <initiative> launched by <the state>?": a claim about what was launched
             if len(claimed) > 1:
@@ -368,7 +371,10 @@ class Resolver:
             # "the company behind <project>": the answer is of the kind asked, the name narrows it
             # (but "Acme's speciality" asks an attribute Acme has)
             own = (frame.attribute is not None and self._has(entry, frame.attribute)) or isinstance(entry, Figure)
-            if not own and ((wanted and entry.kind not in wanted) or (broad and frame.places and frame.ask != Ask.RELATION)):
+            # ("the region's fields in Acme studies": a broad entry without the attribute asked is its topic)
+            lacks = broad and frame.attribute is not None and not own and entry.kind in wanted
+            if not own and ((wanted and entry.kind not in wanted) or lacks
+                            or (broad and frame.places and frame.ask != Ask.RELATION)):
                 filters.append(n.entry)
             elif n.entry not in subjects:
                 subjects.append(n.entry)
@@ -617,6 +623,8 @@ class Resolver:
 
     def _attribute(self, entry: Entry, attribute: str, frame: Frame, today: dt.date) -> Part:
         spec = self.lx.general.attributes[attribute]
+        if spec.people and isinstance(entry, Person):
+            return Card(entry.id)  # "the boss of the region, the president?": that person is the answer
         if isinstance(entry, Figure) and spec.figures & self._figure_groups(entry):
             return Card(entry.id)  # "the consortium funding's budget" is the figure itself
         for name in spec.fields or (attribute,):
