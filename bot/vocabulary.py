@@ -104,6 +104,7 @@ class Pronouns(_Frozen):
     choice: Words = frozenset()
     among: Words = frozenset()
     possessive: Words = frozenset()  # "its goal", "son objectif": something of the entry in focus
+    demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
 
 
 class Time(_Frozen):

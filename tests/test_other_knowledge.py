@@ -309,3 +309,11 @@ def test_a_launch_year_claimed_like_the_initiatives(engine: Engine):
 def test_the_date_of_the_article_attributed_is_not_the_questions(engine: Engine):
     result, _ = ask(engine, "according to the September 2024 Tidewire article, how many marine biotech jobs?")
     assert result.entry == "marine-jobs", result
+
+
+def test_who_organised_an_event_and_which_country_it_was_in(engine: Engine):
+    first, _ = ask(engine, "Tell me about the Blue Health Forum")
+    second, _ = ask(engine, "who organised it?", focus=first.focus)
+    assert second.status == U and second.parts[0] == Missing("organiser", "blue-health-forum"), second
+    third, text = ask(engine, "which country was that in?", focus=first.focus)
+    assert third.entry == "blue-health-forum" and "Canada" in text, text

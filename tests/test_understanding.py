@@ -839,3 +839,21 @@ def test_the_date_of_the_article_attributed_is_not_the_questions(engine: Engine)
 def test_more_thanks(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == S, result
+
+
+def test_who_organised_an_event_is_not_in_the_sources(engine: Engine):
+    first, _ = ask(engine, "Where was BioFit?")
+    second, _ = ask(engine, "who organised it?", focus=first.focus)
+    assert second.status == U and second.parts[0] == Missing("organiser", "biofit-medfit"), second
+
+
+def test_which_country_after_an_event_asks_where_it_was(engine: Engine):
+    first, _ = ask(engine, "Tell me about the Wisconsin summit")
+    second, text = ask(engine, "which country was that in?", focus=first.focus)
+    assert second.entry == "wisconsin-biohealth-summit" and "united states" in text, text
+
+
+def test_that_company_is_pointed_at_not_described(engine: Engine):
+    first, _ = ask(engine, "Who leads the Genesis project?")
+    second, _ = ask(engine, "and that company, which city is it in?", focus=first.focus)
+    assert second.status == U and second.parts[0] == Missing("city", "urgo"), second  # the sources give no city

@@ -437,6 +437,11 @@ class Resolver:
             return [found[0].entry]
         return []
 
+    def _demonstrated(self, frame: Frame) -> bool:
+        """"That company", "cette entreprise": a kind noun right after a demonstrative."""
+        words, demonstrative = frame.words, self.lx.general.pronouns.demonstrative
+        return any(w in demonstrative and self.lx.kinds.find([n]) for w, n in zip(words, words[1:]))
+
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
         """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
         wanted = self._named_kinds(frame)
@@ -651,7 +656,8 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
-        described = entry.kind in self._named_kinds(frame) and entry.id not in {n.entry for n in frame.named}
+        described = entry.kind in self._named_kinds(frame) and entry.id not in {n.entry for n in frame.named} \
+            and not self._demonstrated(frame)  # ("that company": pointed at, not described)
         if self._is_value_of(entry.id, spec.fields or (attribute,)) or described:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
