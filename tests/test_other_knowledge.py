@@ -317,3 +317,10 @@ def test_who_organised_an_event_and_which_country_it_was_in(engine: Engine):
     assert second.status == U and second.parts[0] == Missing("organiser", "blue-health-forum"), second
     third, text = ask(engine, "which country was that in?", focus=first.focus)
     assert third.entry == "blue-health-forum" and "Canada" in text, text
+
+
+def test_what_a_person_said_and_a_list_of_one(engine: Engine):
+    result, _ = ask(engine, "What did Morvan say the enzymes will do?")
+    assert result.parts == (Card("yann-morvan"),), result
+    result, _ = ask(engine, "which companies are in Lorient?")
+    assert result.parts == (Card("biomer"),), result

@@ -857,3 +857,23 @@ def test_that_company_is_pointed_at_not_described(engine: Engine):
     first, _ = ask(engine, "Who leads the Genesis project?")
     second, _ = ask(engine, "and that company, which city is it in?", focus=first.focus)
     assert second.status == U and second.parts[0] == Missing("city", "urgo"), second  # the sources give no city
+
+
+def test_what_a_person_said_an_entry_does_is_their_card(engine: Engine):
+    result, _ = ask(engine, "What joint actions did Durain say BIOVALIANCE carries out?")
+    assert result.parts == (Card("jerome-durain"),), result  # not "no way of working"
+
+
+def test_what_do_you_say_about_is_describe(engine: Engine):
+    result, _ = ask(engine, "what do you say about Chematech?")
+    assert result.parts == (Card("chematech"),), result
+
+
+def test_a_list_of_one_shows_all_the_sources_say_of_it(engine: Engine):
+    result, text = ask(engine, "What does BIOVALIANCE bring to Dijon and the Côte-d'Or?")
+    assert result.parts == (Card("santenov"),) and "visible" in text, text  # the card's later sentences
+
+
+def test_therapies_the_region_is_strong_in_are_its_specialities(engine: Engine):
+    result, _ = ask(engine, "ya quoi comme therapies fortes ds la region")
+    assert isinstance(result.parts[0], Listing) and "cell-therapy" in result.items, result

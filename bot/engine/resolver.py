@@ -946,6 +946,8 @@ class Resolver:
             part = Verdict(bool(listed), part)
         elif isinstance(part, Listing) and counting:  # "how many events in autumn?": no figure, the count
             part = Listing("counted", listed, subject=self.initiative)
+        elif isinstance(part, Listing) and len(listed) == 1 and not part.outside:
+            part = Card(listed[0])  # a list of one: all the sources say of it, not its first sentence
         # a list of one is what the conversation is about next ("which was abroad?" then "when was it?")
         return Resolution([part], listed if len(listed) == 1 else (), listed, score=90.0 if listed else 0.0)
 
