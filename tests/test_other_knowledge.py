@@ -324,3 +324,11 @@ def test_what_a_person_said_and_a_list_of_one(engine: Engine):
     assert result.parts == (Card("yann-morvan"),), result
     result, _ = ask(engine, "which companies are in Lorient?")
     assert result.parts == (Card("biomer"),), result
+
+
+def test_a_word_of_a_name_in_focus_follows_the_conversation(engine: Engine):
+    first, _ = ask(engine, "Which company in Brest grows microalgae?")
+    second, _ = ask(engine, "and those algae are used for what?", focus=first.focus)
+    assert second.status == A and second.entry in first.focus.entries, second
+    alone, _ = ask(engine, "and those algae are used for what?")
+    assert alone.status == C, alone

@@ -877,3 +877,11 @@ def test_a_list_of_one_shows_all_the_sources_say_of_it(engine: Engine):
 def test_therapies_the_region_is_strong_in_are_its_specialities(engine: Engine):
     result, _ = ask(engine, "ya quoi comme therapies fortes ds la region")
     assert isinstance(result.parts[0], Listing) and "cell-therapy" in result.items, result
+
+
+def test_a_word_of_a_name_in_focus_follows_the_conversation(engine: Engine):
+    first, _ = ask(engine, "Which Dijon company makes chelating agents?")
+    second, text = ask(engine, "and those agents are used for what?", focus=first.focus)
+    assert second.status == A and second.entry in first.focus.entries and "radiotherap" in text, text
+    alone, _ = ask(engine, "and those agents are used for what?")
+    assert alone.status == C, alone  # with nothing before, which agents is asked back

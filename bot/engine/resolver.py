@@ -308,6 +308,9 @@ class Resolver:
         if self._elliptic(frame, focus):  # "pour quel type de traitement ?" right after an answer about Acme
             return list(focus.entries[:1]), [], 70.0
         partly = self._partly_named(frame)
+        followed = [e for e in partly if e in focus.entries or e in focus.listed]
+        if len(followed) == 1:  # "and what are those agents for?" right after the chelating agents
+            return followed, [], 80.0
         if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
             return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
         if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
