@@ -191,10 +191,10 @@ class Source(Frozen):
     title: NonEmpty
     note: Bilingual | None = None
 
-    def citation(self, lang: str) -> str:
-        """'Outlet, 2025-10-04, Author: « title »', with the note when there is one."""
+    def citation(self, lang: str, date_text: str | None = None) -> str:
+        """'Outlet, 2025-10-04, Author: « title »' (the date as given), with the note when there is one."""
         note = f" ({self.note.get(lang)})" if self.note else ""
-        return f"{self.outlet}, {self.date.isoformat()}, {self.author}{note}: « {self.title} »"
+        return f"{self.outlet}, {date_text or self.date.isoformat()}, {self.author}{note}: « {self.title} »"
 
 
 # Which model each file holds; the file name is the contract staff follow.

@@ -46,6 +46,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                 "en": "My sources don't give {name}'s {attribute}. Here is what they do say:"},
     "missing_general": {"fr": "Mes sources ne donnent pas {attribute}.",
                         "en": "My sources don't give the {attribute}."},
+    "missing_at_place": {"fr": "Mes sources ne donnent pas {attribute} pour {place}.",
+                         "en": "My sources don't give the {attribute} for {place}."},
     "missing_place": {"fr": "Je ne connais pas ce chiffre pour {place} : mes sources ne donnent que des chiffres d'ensemble.",
                       "en": "I don't know that figure for {place}: my sources only give overall figures."},
     "other_edition": {"fr": "Mes sources ne parlent pas de l'édition {year} : elles ne couvrent que celle de {covered}.",
@@ -374,7 +376,8 @@ class _Renderer:
     def _sources(self, part: Sources, w: _Writer) -> None:
         w.line(t("sources", self.lang))
         for file in part.files:
-            w.line(f"• {w.esc(self.kb.sources[file].citation(self.lang))}")
+            source = self.kb.sources[file]
+            w.line(f"• {w.esc(source.citation(self.lang, format_date(source.date, self.lang)))}")
 
     def _verdict(self, part: Verdict, w: _Writer) -> None:
         w.line(t({True: "yes", False: "no", None: "no_verdict"}[part.yes], self.lang))
@@ -390,7 +393,8 @@ class _Renderer:
                 w.line(t("unknown_about", lang, name=self.name(part.entry, w)))
             w.line(self._what_they_say(part.entry, w))
         elif part.place:
-            w.line(t("missing_place", lang, place=w.esc(self._place(part.place))))
+            key = "missing_at_place" if part.attribute and part.attribute != "figure" else "missing_place"
+            w.line(t(key, lang, place=w.esc(self._place(part.place)), attribute=w.esc(self.label(part.attribute or ""))))
         else:
             w.line(t("missing_general", lang, attribute=w.esc(self.label(part.attribute))))
 

@@ -332,3 +332,16 @@ def test_a_word_of_a_name_in_focus_follows_the_conversation(engine: Engine):
     assert second.status == A and second.entry in first.focus.entries, second
     alone, _ = ask(engine, "and those algae are used for what?")
     assert alone.status == C, alone
+
+
+def test_outlets_articles_claims_salaries_and_a_specialitys_one_actor(engine: Engine):
+    result, text = ask(engine, "when did Tidewire publish its article?")
+    assert result.parts[0].files == ("tidewire_2024_09.txt",) and "3 September 2024" in text, text
+    result, _ = ask(engine, "Does Tidewire say there are 4,200 marine biotech jobs?")
+    assert result.parts[0] == Verdict(True, Card("marine-jobs")), result
+    result, _ = ask(engine, "what's the average salary in Brest?")
+    assert result.status == U and result.parts[0] == Missing("salary", place="brest"), result
+    result, text = ask(engine, "in which city is the microalgae grower?")
+    assert "algaetech" in result.items and "Brest" in text, text
+    result, _ = ask(engine, "which universities are there in Brest?")
+    assert result.status == U, result

@@ -15,7 +15,7 @@ import pytest
 from bot.engine import Engine, Status
 from bot.engine.matching import Vocabulary
 from bot.engine.result import (
-    Ask, Card, Clarify, FieldValue, Focus, Listing, Location, Missing, OtherEdition, Schedule, Verdict,
+    Ask, Card, Clarify, FieldValue, Focus, Listing, Location, Missing, OtherEdition, Schedule, Sources, Verdict,
 )
 from bot.knowledge import KnowledgeError, load_general_vocabulary, load_knowledge
 from bot.replies import render
@@ -885,3 +885,35 @@ def test_a_word_of_a_name_in_focus_follows_the_conversation(engine: Engine):
     assert second.status == A and second.entry in first.focus.entries and "radiotherap" in text, text
     alone, _ = ask(engine, "and those agents are used for what?")
     assert alone.status == C, alone  # with nothing before, which agents is asked back
+
+
+def test_when_an_outlet_published_is_its_own_article_dated_in_words(engine: Engine):
+    result, text = ask(engine, "when did K6FM publish its article?")
+    assert isinstance(result.parts[0], Sources) and len(result.parts[0].files) == 1 and "4 october 2025" in text, text
+
+
+def test_what_an_outlet_says_in_a_claim_is_the_claim(engine: Engine):
+    result, _ = ask(engine, "Does Sifted say the region has 13,000 health jobs?")
+    assert result.parts[0] == Verdict(True, Card("health-jobs")), result
+
+
+def test_a_salary_at_a_place_is_not_a_list_of_the_place(engine: Engine):
+    result, _ = ask(engine, "what's the average salary in Dijon?")
+    assert result.status == U and result.parts[0] == Missing("salary", place="dijon"), result
+
+
+def test_an_attribute_of_a_speciality_one_actor_works_on_is_that_actors(engine: Engine):
+    result, text = ask(engine, "in which city is the plasmid DNA supplier?")
+    assert result.status == A and "rd-biotech" in result.items and "besancon" in text, text
+
+
+@pytest.mark.parametrize("question", ["ça joue ?", "bonne fin de salon !", "adieu et merci"])
+def test_regional_greetings_and_goodbyes(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == S, result
+
+
+@pytest.mark.parametrize("question", ["do biotherapies hurt?", "Which universities are there in Dijon?"])
+def test_what_the_sources_never_cover_is_declined(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result

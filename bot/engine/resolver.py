@@ -194,8 +194,12 @@ class Resolver:
         return self._subject_resolution(plain, [calendar[index]], [], today, 90.0)
 
     def _attributed(self, frame: Frame) -> Frame:
-        """"According to the Acme Daily article, how many jobs...?": the outlet named as the source of
-        what is asked is not what is asked about."""
+        """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
+        firms, right?": the outlet named as the source of what is asked is not what is asked about."""
+        outlet_says = frame.yes_no and Ask.SAID in frame.asks and any(
+            self.kb.entries[n.entry].kind == "media" for n in frame.named)
+        if outlet_says:
+            frame = replace(frame, asks=[a for a in frame.asks if a not in (Ask.SAID, Ask.SOURCES)], attributed=True)
         if not frame.attributed:
             return frame
         return replace(frame, named=[n for n in frame.named if self.kb.entries[n.entry].kind != "media"])
@@ -249,7 +253,7 @@ class Resolver:
             author = self._author(frame)
             if author:  # "who wrote the Acme Daily article?": its author, whom the conversation follows
                 return Resolution([Card(author)], (author,), score=90.0)
-            return Resolution([Sources(tuple(self.kb.sources))])
+            return Resolution([self._sources_of(frame.named)])
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
         if unsure and not named and forced is None:
@@ -659,6 +663,9 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
+        actors = self.kb.actors_by_speciality.get(entry.id, ()) if isinstance(entry, Speciality) else ()
+        if len(actors) == 1:  # "the only French supplier of Foo: which city?": the one actor doing Foo
+            return self._attribute(self.kb.entries[actors[0]], attribute, frame, today)
         described = entry.kind in self._named_kinds(frame) and entry.id not in {n.entry for n in frame.named} \
             and not self._demonstrated(frame)  # ("that company": pointed at, not described)
         if self._is_value_of(entry.id, spec.fields or (attribute,)) or described:
@@ -748,7 +755,13 @@ class Resolver:
         return Missing("job_offers", entry.id)
 
     def _sources(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
-        return Sources(tuple(self.kb.sources))
+        return self._sources_of([n for n in frame.named if n.entry == entry.id])
+
+    def _sources_of(self, named: list[Named]) -> Sources:
+        """The articles, or those of the outlet named ("when was the Acme Daily article published?")."""
+        files = [f for n in named if self.kb.entries[n.entry].kind == "media"
+                 for f in self.kb.entries[n.entry].source if f in self.kb.sources]
+        return Sources(tuple(dict.fromkeys(files)) or tuple(self.kb.sources))
 
     def _location(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         if isinstance(entry, Person):
@@ -929,6 +942,9 @@ class Resolver:
         if frame.attribute and not frame.kinds:
             home = self.kb.entries[self.initiative]
             part = self._attribute(home, frame.attribute, frame, today)
+            if isinstance(part, Missing) and frame.places and self.lx.general.attributes[frame.attribute].quantity:
+                # "the average salary in Lille?": not a list of what is in Lille
+                return Resolution([Missing(frame.attribute, place=frame.places[0])])
             if not isinstance(part, Missing) or not frame.places:
                 listed = part.items if isinstance(part, Listing) else ()
                 focus = (self.initiative,) if not isinstance(part, Missing) else ()

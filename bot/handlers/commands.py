@@ -17,7 +17,7 @@ from bot.handlers.context import SERVICES, BotContext
 from bot.handlers.delivery import send_html
 from bot.handlers.strings import PUBLIC_COMMANDS, STAFF_COMMANDS, ui
 from bot.knowledge import KnowledgeBase
-from bot.replies import render_card
+from bot.replies import format_date, render_card
 from bot.text import detect_language
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ async def about(update: Update, context: BotContext) -> None:
     lang = context.lang(update.effective_user)
     services = context.services
     card = render_card(services.knowledge.initiative, services.knowledge, lang, services.today())
-    sources = "\n".join(f"• {html.escape(source.citation(lang), quote=False)}"
+    sources = "\n".join(f"• {html.escape(source.citation(lang, format_date(source.date, lang)), quote=False)}"
                          for source in services.knowledge.sources.values())
     await send_html(context.bot, message.chat_id, ui("about", lang, card=card.html, sources=sources),
                     reply_to=message)
