@@ -105,6 +105,7 @@ class Pronouns(_Frozen):
     among: Words = frozenset()
     possessive: Words = frozenset()  # "its goal", "son objectif": something of the entry in focus
     demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
+    places: Words = frozenset()  # "that city", "ce pays": the place of the entry in focus
 
 
 class Time(_Frozen):

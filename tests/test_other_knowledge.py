@@ -345,3 +345,12 @@ def test_outlets_articles_claims_salaries_and_a_specialitys_one_actor(engine: En
     assert "algaetech" in result.items and "Brest" in text, text
     result, _ = ask(engine, "which universities are there in Brest?")
     assert result.status == U, result
+
+
+def test_that_city_and_that_same_country_and_the_other_one(engine: Engine):
+    first, _ = ask(engine, "Where is AlgaeTech?")
+    second, _ = ask(engine, "which event is held in that city?", focus=first.focus)
+    assert second.items == ("sea-bio-days",), second
+    first, _ = ask(engine, "Tell me about the Blue Health Forum")
+    second, _ = ask(engine, "is there a company from that same country?", focus=first.focus)
+    assert second.status == U or "algaetech" not in second.items, second  # nothing in Canada, not the focus

@@ -917,3 +917,24 @@ def test_regional_greetings_and_goodbyes(engine: Engine, question: str):
 def test_what_the_sources_never_cover_is_declined(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == U, result
+
+
+def test_that_city_is_the_place_of_the_entry_in_focus(engine: Engine):
+    first, _ = ask(engine, "Where is RD Biotech?")
+    second, _ = ask(engine, "which event was held in that city in October 2025?", focus=first.focus)
+    assert second.items == ("innovative-therapies-days",), second  # Besançon's, not every October event
+    third, _ = ask(engine, "on what days?", focus=second.focus)
+    assert third.entry == "innovative-therapies-days", third
+
+
+def test_is_there_a_kind_in_that_same_country_is_a_list_not_the_focus(engine: Engine):
+    first, _ = ask(engine, "Tell me about the Wisconsin Biohealth Summit")
+    second, _ = ask(engine, "is there a cluster from that same country they work with?", focus=first.focus)
+    assert "bioforward" in second.items, second
+
+
+def test_where_is_the_other_one_from_is_an_open_question(engine: Engine):
+    first, _ = ask(engine, "BIOVALIANCE coopère avec qui à l'étranger ?")
+    second, _ = ask(engine, "le réseau québécois, c'est lequel ?", focus=first.focus)
+    third, text = ask(engine, "et l'autre, il vient d'où ?", focus=second.focus)
+    assert third.status == A and third.entry == "bioforward" and "wisconsin" in text, text

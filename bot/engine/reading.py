@@ -382,6 +382,8 @@ class Reader:
             return False
         if words and words[0] in yn.openers:
             return True
+        if words and words[-1] in self.lx.asks.closers:  # "et l'autre, il vient d'où ?": an open question
+            return False
         if phrase_in(" ".join(words), yn.phrases):
             return True
         pronouns = {normalise(m.group(1)) for m in _INVERSION.finditer(raw)}

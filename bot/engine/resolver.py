@@ -139,7 +139,7 @@ class Resolver:
     def resolve(self, frame: Frame, focus: Focus, today: dt.date, *, context: list[str] | None = None,
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
-        frame = self._attributed(frame)
+        frame = self._place_pointed(self._attributed(frame), focus)
         early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) or self._stepped(frame, focus, today)
         if early is not None:
             return early
@@ -192,6 +192,19 @@ class Resolver:
             return Resolution([NotFound(kinds=("event",))], (anchor,))
         plain = replace(frame, named=[], places=[], kinds=[], narrowing=[], step=0, yes_no=False)
         return self._subject_resolution(plain, [calendar[index]], [], today, 90.0)
+
+    def _place_pointed(self, frame: Frame, focus: Focus) -> Frame:
+        """"What event took place in that city?", "a cluster from that same state": the place of the
+        entry in focus (its narrowest one), not the entry."""
+        pronouns, words = self.lx.general.pronouns, frame.words
+        if frame.places or not focus.entries or not any(
+                w in pronouns.places and set(words[max(0, i - 2):i]) & pronouns.demonstrative for i, w in enumerate(words)):
+            return frame
+        places = sorted(self._places.get(focus.entries[0], ()), key=lambda p: -len(self.lx.places.enclosing(p)))
+        if not places:
+            return frame
+        attribute = None if frame.attribute == "city" else frame.attribute  # ("that city" asks no city)
+        return replace(frame, places=places[:1], attribute=attribute)
 
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
@@ -393,8 +406,8 @@ class Resolver:
         """A question with no subject of its own takes the conversation's ("and where is it?")."""
         possessive = bool(set(frame.words) & self.lx.general.pronouns.possessive)
         counted_or_dated = Ask.HOW_MANY in frame.asks or frame.years or frame.months or frame.time
-        if frame.kinds and counted_or_dated and not set(frame.words) & self._pointing:
-            return []  # "how many events?", "what events in June?": a list of their own, not the focus
+        if frame.kinds and (counted_or_dated and not set(frame.words) & self._pointing or frame.existential):
+            return []  # "how many events?", "what events in June?", "is there a cluster...?": a list of their own
         if focus.empty or frame.places and not frame.yes_no or (
                 frame.kinds and not possessive and not self._points_back(frame, focus)):
             return []
@@ -407,7 +420,7 @@ class Resolver:
             current = self.kb.entries.get(focus.entries[0])
             pool = [e for e in focus.listed + focus.entries[1:] if e != focus.entries[0]]
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
-            return others[:1]
+            return (others or [e for e in pool if e in focus.listed])[:1]  # (a cluster and a network: the other listed)
         pointing = words & self._pointing
         if (frame.content or frame.unknown > 0) and not pointing and not frame.kinds:
             return []  # "cell", "who won the race?": words of its own, not a question about what came before
@@ -967,8 +980,10 @@ class Resolver:
             part = Listing("counted", listed, subject=self.initiative)
         elif isinstance(part, Listing) and len(listed) == 1 and not part.outside:
             part = Card(listed[0])  # a list of one: all the sources say of it, not its first sentence
-        # a list of one is what the conversation is about next ("which was abroad?" then "when was it?")
-        return Resolution([part], listed if len(listed) == 1 else (), listed, score=90.0 if listed else 0.0)
+        # a list of one is what the conversation is about next ("which was abroad?" then "when was it?"),
+        # and one picked from the last list leaves that list ("and the other one?")
+        shown = within if within and len(listed) == 1 else listed
+        return Resolution([part], listed if len(listed) == 1 else (), shown, score=90.0 if listed else 0.0)
 
     def _listing(self, frame: Frame, today: dt.date, kinds: set[str] | None = None,
                  filters: list[str] = (), context: list[str] | None = None, within: tuple[str, ...] = ()) -> Part:
