@@ -354,3 +354,23 @@ def test_that_city_and_that_same_country_and_the_other_one(engine: Engine):
     first, _ = ask(engine, "Tell me about the Blue Health Forum")
     second, _ = ask(engine, "is there a company from that same country?", focus=first.focus)
     assert second.status == U or "algaetech" not in second.items, second  # nothing in Canada, not the focus
+
+
+def test_attributes_never_held_prices_phones_and_counts(engine: Engine):
+    result, _ = ask(engine, "y a-t-il un appel à projets de MARINOVA pour les startups ?")
+    assert result.status == U and result.parts[0] == Missing("calls", "marinova"), result
+    result, _ = ask(engine, "faut-il payer pour entrer au forum de Halifax ?")
+    assert result.status == U and result.parts[0] == Missing("price", "blue-health-forum"), result
+    result, _ = ask(engine, "what's the phone number of BioMer?")
+    assert result.parts[0] == Missing("phone", "biomer"), result
+    result, _ = ask(engine, "what is the number of jobs?")
+    assert result.status == C and {s.entry for s in result.suggestions} == {"marine-jobs", "sea-economy-jobs"}, result
+
+
+def test_supplier_existential_cited_and_the_company_applied_to(engine: Engine):
+    result, text = ask(engine, "pour mes essais, y a un producteur de microalgues dans le coin ?")
+    assert result.status == A and "AlgaeTech" in text, text
+    result, _ = ask(engine, "Morvan, il a cité quoi sur les enzymes ?")
+    assert result.parts == (Card("yann-morvan"),), result
+    result, _ = ask(engine, "I'd like to apply to BioMer. How many employees do they have?")
+    assert result.status == U and result.parts[0] == Missing("headcount", "biomer"), result

@@ -938,3 +938,50 @@ def test_where_is_the_other_one_from_is_an_open_question(engine: Engine):
     second, _ = ask(engine, "le réseau québécois, c'est lequel ?", focus=first.focus)
     third, text = ask(engine, "et l'autre, il vient d'où ?", focus=second.focus)
     assert third.status == A and third.entry == "bioforward" and "wisconsin" in text, text
+
+
+def test_is_there_a_supplier_with_unknown_words_around_is_answered(engine: Engine):
+    result, text = ask(engine, "pour mes essais precliniques, y a un fournisseur d'ADN plasmidique dans le coin ?")
+    assert result.status == A and "rd biotech" in text, text
+
+
+def test_he_cited_is_what_he_said(engine: Engine):
+    result, _ = ask(engine, "Durain, il a cité quoi comme actions ?")
+    assert result.parts == (Card("jerome-durain"),), result
+
+
+def test_an_attribute_no_entry_has_is_missing_not_a_list(engine: Engine):
+    result, _ = ask(engine, "y a-t-il un appel à projets de BIOVALIANCE pour les jeunes startups ?")
+    assert result.status == U and result.parts[0] == Missing("calls", "biovaliance"), result
+
+
+def test_a_price_asked_of_the_one_event_in_a_place(engine: Engine):
+    result, _ = ask(engine, "faut-il payer pour entrer au salon de Strasbourg ?")
+    assert result.status == U and result.parts[0] == Missing("price", "biofit-medfit"), result
+    result, _ = ask(engine, "quel événement en Alsace ?")
+    assert result.items == ("biofit-medfit",), result
+
+
+@pytest.mark.parametrize(("question", "attribute", "entry"), [
+    ("what's the phone number of Chematech?", "phone", "chematech"),
+    ("when does the BioImp consortium end?", "end", "bioimp"),
+    ("where are the offices of Santenov?", "address", "santenov"),
+])
+def test_attributes_the_sources_do_not_give(engine: Engine, question: str, attribute: str, entry: str):
+    result, _ = ask(engine, question)
+    assert result.status == U and result.parts[0] == Missing(attribute, entry), result
+
+
+def test_the_number_of_jobs_asks_which_figure(engine: Engine):
+    result, _ = ask(engine, "what is the number of jobs?")
+    assert result.status == C and {s.entry for s in result.suggestions} == {"health-jobs", "biotherapy-jobs"}, result
+
+
+def test_a_company_the_visitor_would_apply_to_is_the_focus(engine: Engine):
+    result, _ = ask(engine, "I'd like to apply to CellQuest. How many employees do they have?")
+    assert result.status == U and result.parts[0] == Missing("headcount", "cellquest"), result
+
+
+def test_anyone_there_is_a_greeting(engine: Engine):
+    result, _ = ask(engine, "hello, is anyone there?")
+    assert result.status == S, result

@@ -146,7 +146,8 @@ class Engine:
         if named_only:  # "I study immunology and know the Acme network": the fullest name, not a word of another
             frame.named.sort(key=lambda n: -len(n.words.split()))
         resolution = self.resolver.resolve(frame, Focus(), today)
-        if resolution.subjects and not any(isinstance(p, DECLINES + (Clarify,)) for p in resolution.parts):
+        if resolution.subjects and not any(isinstance(p, (Declined, Clarify)) for p in resolution.parts):
+            # ("I'd like to apply to Acme": what it says is missing, but Acme is what they talk about)
             return _next_focus(focus, resolution, frame)
         return focus
 

@@ -279,6 +279,8 @@ class Reader:
             phrase_words = {free[i] for i in attributes[frame.attribute]} if len(attributes[frame.attribute]) > 1 else set()
             cue_words = [w for w in cue_words if w not in phrase_words]  # "chiffre d'affaires" is no "chiffre"
             spec = g.attributes[frame.attribute]
+            if set(asks.get("how_many", ())) & set(attributes[frame.attribute]):
+                frame.asks.remove(Ask.HOW_MANY)  # "the phone number of Acme": the number is the phone's
             if Ask.HOW_MANY in frame.asks and not spec.figures and not spec.quantity:
                 frame.attribute = None  # "how many companies could I apply to": a count, not how to apply
         kinds = lx.kinds.find(cue_words)

@@ -91,6 +91,7 @@ class Resolver:
         self._in_place: dict[str, list[str]] = {}      # place key -> entries there, in file order
         self._by_kind: dict[str, list[str]] = {}       # entry kind -> entries, in file order
         self._values: set[tuple[str, str]] = set()     # (field, entry id) it is a value of, somewhere
+        self._held: dict[str, bool] = {}               # attribute -> whether any entry has it (filled on use)
         for entry in knowledge:
             keys: set[str] = set()
             for text in entry_place_texts(entry):
@@ -140,7 +141,8 @@ class Resolver:
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
         frame = self._place_pointed(self._attributed(frame), focus)
-        early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) or self._stepped(frame, focus, today)
+        early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) \
+            or self._stepped(frame, focus, today)
         if early is not None:
             return early
         frame = self._figure_as_kind(frame)
@@ -155,7 +157,7 @@ class Resolver:
             resolution.context = tuple(filters)
             return resolution
         if frame.unknown >= 1 and not frame.attribute and frame.ask in (Ask.DESCRIBE, Ask.LIST) and forced is None \
-                and not frame.kinds and not frame.places and not frame.yes_no:
+                and not frame.kinds and not frame.places and not frame.yes_no and not frame.existential:
             return Resolution([Missing(None, subjects[0])], tuple(subjects[:1]), score=score)
         resolution = self._subject_resolution(frame, subjects, filters, today, score)
         if forced:  # staff linked this question to an entry: answer from it whatever the question holds
@@ -192,6 +194,22 @@ class Resolver:
             return Resolution([NotFound(kinds=("event",))], (anchor,))
         plain = replace(frame, named=[], places=[], kinds=[], narrowing=[], step=0, yes_no=False)
         return self._subject_resolution(plain, [calendar[index]], [], today, 90.0)
+
+    def _never_held(self, frame: Frame, filters: list[str]) -> Resolution | None:
+        """"Is there an Acme call for projects for startups?": an attribute no entry of the knowledge
+        base has is missing, not a list of what else the clause names."""
+        attribute = frame.attribute
+        spec = self.lx.general.attributes.get(attribute) if attribute else None
+        if spec is None or spec.people or spec.figures or attribute in ("role", "led_by"):
+            return None
+        if attribute not in self._held:
+            names = spec.fields or (attribute,)
+            self._held[attribute] = any(getattr(e, n, None) or e.details.get(n) for e in self.kb for n in names)
+        if self._held[attribute]:
+            return None
+        about = filters[0] if filters else None
+        place = frame.places[0] if frame.places and not about else None
+        return Resolution([Missing(attribute, about, place)], tuple(filters[:1]))
 
     def _place_pointed(self, frame: Frame, focus: Focus) -> Frame:
         """"What event took place in that city?", "a cluster from that same state": the place of the
@@ -271,7 +289,8 @@ class Resolver:
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
         if unsure and not named and forced is None:
             return Resolution([Clarify(tuple(self._suggestion(n.entry) for n in unsure[:3]))])
-        if named and frame.unknown >= 2 and forced is None and (frame.yes_no or frame.ask == Ask.DESCRIBE):
+        if named and frame.unknown >= 2 and forced is None and not frame.existential \
+                and (frame.yes_no or frame.ask == Ask.DESCRIBE):
             # "Is Roche a member of X?": the claim is about something the sources never name
             return Resolution([Declined("unknown", named[0].entry)], (named[0].entry,))
         return None
@@ -679,8 +698,11 @@ class Resolver:
         actors = self.kb.actors_by_speciality.get(entry.id, ()) if isinstance(entry, Speciality) else ()
         if len(actors) == 1:  # "the only French supplier of Foo: which city?": the one actor doing Foo
             return self._attribute(self.kb.entries[actors[0]], attribute, frame, today)
+        fields = set(spec.fields or (attribute,))
+        # "the network that partners with the brand": an attribute holding entries identifies one
+        # (not "that company", pointed at; nor a price, which no entry is)
         described = entry.kind in self._named_kinds(frame) and entry.id not in {n.entry for n in frame.named} \
-            and not self._demonstrated(frame)  # ("that company": pointed at, not described)
+            and not self._demonstrated(frame) and any(f in fields for f, _ in self._values)
         if self._is_value_of(entry.id, spec.fields or (attribute,)) or described:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
@@ -943,9 +965,24 @@ class Resolver:
     # ------------------------------------------------------------------ many entries
     def _list_resolution(self, frame: Frame, today: dt.date, filters: list[str],
                          context: list[str] | None = None, within: tuple[str, ...] = ()) -> Resolution:
+        never = self._never_held(frame, filters)
+        if never is not None:  # (asked of the one entry the clause describes: that entry's)
+            one = self._listing(frame, today, filters=filters, context=context, within=within)
+            if isinstance(one, Listing) and len(one.items) == 1:
+                return self._subject_resolution(frame, list(one.items), [], today, 85.0)
+            return never
         counting = Ask.HOW_MANY in frame.asks or (self._counts(frame) and not frame.kinds)
         if counting and not frame.places:  # "how many companies...": the key figure counting them
-            hits = self.search.search(frame.content, among=self._figures_counting(frame), limit=2)
+            among = self._figures_counting(frame)
+            asked = {self.lx.synonym_of[w] for w in frame.words if w in self.lx.synonym_of}
+            if not frame.content and asked and not set(frame.words) & self._pointing:
+                # "the number of jobs?": the figures counting jobs, without a word to choose among them
+                ordered = sorted((f for f in among if self._unit_groups(self.kb.entries[f]) & asked), key=self._order.__getitem__)
+                if len(ordered) == 1:
+                    return Resolution([Card(ordered[0])], (ordered[0],), score=85.0)
+                if ordered:
+                    return Resolution([Clarify(tuple(self._suggestion(f) for f in ordered[:3]))], score=70.0)
+            hits = self.search.search(frame.content, among=among, limit=2)
             if len(hits) > 1 and hits[0].score < hits[1].score * DESCRIBED_MARGIN:
                 return Resolution([Clarify(tuple(self._suggestion(h.entry) for h in hits))], score=70.0)
             if hits:
@@ -966,7 +1003,7 @@ class Resolver:
         listed = part.items if isinstance(part, Listing) else ()
         specific = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE, Ask.JOBS)]
         counts_kind = counting and frame.kinds and not frame.attribute  # "how many events in June?"
-        if len(listed) == 1 and (specific or frame.attribute) and not frame.yes_no and not counts_kind:
+        if len(listed) == 1 and (specific and not frame.yes_no or frame.attribute) and not counts_kind:
             # "the Lille company that makes vaccines: when was it founded?"
             return self._subject_resolution(frame, list(listed), [], today, 85.0)
         if isinstance(part, Listing) and frame.ordinal is not None and listed:
@@ -1047,8 +1084,8 @@ class Resolver:
             if strong:
                 kept = set(related)
                 items = [e for e in strong if e in kept] or strong
-        if frame.yes_no and frame.unknown >= 2 and not strong:
-            items = []  # "Is there a fair about giraffes?": none that the sources describe so
+        if frame.yes_no and frame.unknown >= 2 and not strong and not (filters and related):
+            items = []  # "Is there a fair about giraffes?": none that the sources describe so (a name did narrow)
         if not items:
             return NotFound(place=frame.places[0] if frame.places else None, kinds=tuple(sorted(wanted)))
         heading = "events" if wanted == {"event"} else "companies" if wanted == {"company"} else \
