@@ -91,7 +91,7 @@ class Resolver:
         self._in_place: dict[str, list[str]] = {}      # place key -> entries there, in file order
         self._by_kind: dict[str, list[str]] = {}       # entry kind -> entries, in file order
         self._values: set[tuple[str, str]] = set()     # (field, entry id) it is a value of, somewhere
-        self._held: dict[str, bool] = {}               # attribute -> whether any entry has it (filled on use)
+        self._held: set[str] = set()                   # fields and details some entry fills
         for entry in knowledge:
             keys: set[str] = set()
             for text in entry_place_texts(entry):
@@ -105,6 +105,8 @@ class Resolver:
             for name, value in entry.__dict__.items():
                 if isinstance(value, tuple):
                     self._values.update((name, v) for v in value)
+            self._held.update(name for name, value in entry.__dict__.items() if value)
+            self._held.update(entry.details)
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
         self._events = [e.id for e in knowledge if isinstance(e, Event)]
         self._person_ids = {e.id for e in knowledge if isinstance(e, Person)}
@@ -202,10 +204,7 @@ class Resolver:
         spec = self.lx.general.attributes.get(attribute) if attribute else None
         if spec is None or spec.people or spec.figures or attribute in ("role", "led_by"):
             return None
-        if attribute not in self._held:
-            names = spec.fields or (attribute,)
-            self._held[attribute] = any(getattr(e, n, None) or e.details.get(n) for e in self.kb for n in names)
-        if self._held[attribute]:
+        if self._held & set(spec.fields or (attribute,)):
             return None
         about = filters[0] if filters else None
         place = frame.places[0] if frame.places and not about else None
