@@ -374,3 +374,12 @@ def test_supplier_existential_cited_and_the_company_applied_to(engine: Engine):
     assert result.parts == (Card("yann-morvan"),), result
     result, _ = ask(engine, "I'd like to apply to BioMer. How many employees do they have?")
     assert result.status == U and result.parts[0] == Missing("headcount", "biomer"), result
+
+
+def test_a_body_says_an_unplaced_seat_home_partners_and_training(engine: Engine):
+    result, _ = ask(engine, "Which fields does the region say it is good at?")
+    assert isinstance(result.parts[0], Listing) and "algae" in result.items, result
+    result, _ = ask(engine, "Tidewire a-t-il son siège à Rennes ?")
+    assert result.status == U and isinstance(result.parts[0], Missing), result
+    result, _ = ask(engine, "What did Anne Le Goff study?")
+    assert result.status == U, result

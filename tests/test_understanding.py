@@ -985,3 +985,31 @@ def test_a_company_the_visitor_would_apply_to_is_the_focus(engine: Engine):
 def test_anyone_there_is_a_greeting(engine: Engine):
     result, _ = ask(engine, "hello, is anyone there?")
     assert result.status == S, result
+
+
+def test_what_a_body_says_it_is_strong_in_is_its_specialities(engine: Engine):
+    result, _ = ask(engine, "Which areas does the region say it excels in?")
+    assert isinstance(result.parts[0], Listing) and "gene-therapy" in result.items, result  # not who said it
+
+
+def test_a_seat_claimed_for_an_entry_the_sources_place_nowhere_is_unknown(engine: Engine):
+    result, _ = ask(engine, "Le siège de TEMIS Technopole est-il à Dijon ?")
+    assert result.status == U and isinstance(result.parts[0], Missing), result  # not "No"
+
+
+def test_the_home_regions_partners_are_its_initiatives(engine: Engine):
+    result, _ = ask(engine, "Does the region have any partnership in Wisconsin?")
+    assert result.status == A and "bioforward" in result.items, result
+
+
+@pytest.mark.parametrize("question", ["What did Jérôme Durain study?", "Honestly, do you think BIOVALIANCE will work out?",
+                                      "Is there any tax break for investors here?", "Y a-t-il des formations en biothérapie ?"])
+def test_more_of_what_the_sources_never_say(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result
+
+
+@pytest.mark.parametrize("question", ["danke schön, thank you!", "thanks, that helps with my applications"])
+def test_thanks_in_other_words(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == S, result

@@ -140,6 +140,7 @@ class Lexicon:
         self.places = self._places(knowledge, general.stop)
         self.initiative = knowledge.initiative.id
         self.outlets = frozenset(e.id for e in knowledge if e.kind == "media")  # "according to <an outlet>"
+        self.people = frozenset(e.id for e in knowledge if e.kind == "person")   # "did <a person> say..."
         self.initiative_words = knowledge.vocabulary.initiative_words
 
     @staticmethod

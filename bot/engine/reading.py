@@ -291,6 +291,11 @@ class Reader:
             if said:  # (its events, its objectives: a list, which the initiative would not narrow)
                 frame.named = [Named(lx.initiative, said, 95.0)]
         quoting = any(g.asks[a].quotes for a in asks)
+        if quoting and "who" not in asks and not any(n.entry in lx.people for n in frame.named) and (attributes or any("person" not in g.kinds[k].entry_kinds for k in frame.kinds)) \
+                and all(free[i] in lx.asks.words and not phrase_in(free[i], g.attributions)  # "say", not "selon"
+                        for a in asks if g.asks[a].quotes for i in asks[a]):
+            quoting = False  # "which areas does the region say it is strong in?": the areas, not who said
+            frame.asks = [a for a in frame.asks if a != Ask.SAID]
         from_source = "sources" in asks or any(n.entry in lx.outlets for n in frame.named)
         asked = set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING
         things = attributes or any("person" not in g.kinds[k].entry_kinds for k in frame.kinds)  # not who

@@ -638,6 +638,10 @@ class Resolver:
                     listed = part.items
                 if frame.attribute:
                     break
+        if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks \
+                and main.id not in (self.initiative, self.kb.vocabulary.home) and not frame.kinds:
+            # "Is Acme's seat in Lille?" when the sources place Acme nowhere: unknown, not "no"
+            return Resolution([Missing("location", main.id)], (main.id,), score=score)
         if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks:
             # "Is the initiative in Lille?": what it has there (its events, its partners)
             here = tuple(e for e in self._entries_in(frame.places)
@@ -694,6 +698,10 @@ class Resolver:
         if attribute == "role" or (attribute in ("led_by",) and isinstance(entry, Actor)):
             return self._answer(entry, Ask.WHO if attribute == "led_by" else Ask.DESCRIBE,
                                 Frame(frame.text, frame.words), today)
+        if entry.id == self.kb.vocabulary.home and self.initiative in self.kb.entries \
+                and self._has(self.kb.entries[self.initiative], attribute):
+            # "the region's partners": those of its initiative, which the sources give
+            return self._attribute(self.kb.entries[self.initiative], attribute, frame, today)
         actors = self.kb.actors_by_speciality.get(entry.id, ()) if isinstance(entry, Speciality) else ()
         if len(actors) == 1:  # "the only French supplier of Foo: which city?": the one actor doing Foo
             return self._attribute(self.kb.entries[actors[0]], attribute, frame, today)
