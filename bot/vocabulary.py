@@ -105,6 +105,7 @@ class Pronouns(_Frozen):
     among: Words = frozenset()
     possessive: Words = frozenset()  # "its goal", "son objectif": something of the entry in focus
     demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
+    among_phrases: Phrases = ()  # "which of those", "lequel d'entre eux": within the last list, as `among`
     places: Words = frozenset()  # "that city", "ce pays": the place of the entry in focus
 
 

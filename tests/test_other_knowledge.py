@@ -383,3 +383,11 @@ def test_a_body_says_an_unplaced_seat_home_partners_and_training(engine: Engine)
     assert result.status == U and isinstance(result.parts[0], Missing), result
     result, _ = ask(engine, "What did Anne Le Goff study?")
     assert result.status == U, result
+
+
+def test_which_of_those_and_a_figures_subject(engine: Engine):
+    first, _ = ask(engine, "Which events are there in 2026?")
+    second, _ = ask(engine, "which of those is not in France?", focus=first.focus)
+    assert second.items == ("blue-health-forum",), second
+    result, _ = ask(engine, "how many marine biotech jobs according to Tidewire?")
+    assert result.entry == "marine-jobs", result

@@ -1013,3 +1013,31 @@ def test_more_of_what_the_sources_never_say(engine: Engine, question: str):
 def test_thanks_in_other_words(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == S, result
+
+
+def test_which_of_those_and_the_one_about_a_common_word(engine: Engine):
+    first, _ = ask(engine, "Which events did BIOVALIANCE go to in 2025?")
+    second, _ = ask(engine, "which of those was not in France?", focus=first.focus)
+    assert second.items == ("wisconsin-biohealth-summit",), second
+    third, _ = ask(engine, "on what dates?", focus=second.focus)
+    assert third.entry == "wisconsin-biohealth-summit", third
+    first, _ = ask(engine, "What are the objectives of BIOVALIANCE?")
+    second, _ = ask(engine, "the one about patients?", focus=first.focus)
+    assert second.entry == "objective-market", second
+
+
+def test_since_when_of_a_figure_is_its_subjects_launch(engine: Engine):
+    first, _ = ask(engine, "How much EU money does BioImp have?")
+    second, text = ask(engine, "and since when does it exist?", focus=first.focus)
+    assert second.status == A and "2024" in text, text
+
+
+def test_does_he_talk_about_after_a_person_is_their_card(engine: Engine):
+    first, _ = ask(engine, "Qui est Jérôme Durain ?")
+    second, _ = ask(engine, "parle-t-il aussi des autres pays ?", focus=first.focus)
+    assert second.parts[-1] == Card("jerome-durain") or second.entry == "jerome-durain", second
+
+
+def test_according_to_an_outlet_at_the_end(engine: Engine):
+    result, _ = ask(engine, "Qu'est-ce que BIOVALIANCE apporte à Dijon et la Côte-d'Or selon K6FM ?")
+    assert result.status == A and "santenov" in result.items, result

@@ -299,7 +299,8 @@ class Reader:
         from_source = "sources" in asks or any(n.entry in lx.outlets for n in frame.named)
         asked = set(asks) - {a for a in asks if g.asks[a].quotes} - _QUOTE_SETTING
         things = attributes or any("person" not in g.kinds[k].entry_kinds for k in frame.kinds)  # not who
-        if quoting and from_source and (asked or things) \
+        outlet_named = any(n.entry in lx.outlets for n in frame.named) and "who" not in asks  # (not "selon qui")
+        if quoting and from_source and (asked or things or outlet_named) \
                 and phrase_in(clause, g.attributions):
             # "according to the article, how many jobs?": where the answer comes from, then the question
             frame.asks = [a for a in frame.asks if a not in (Ask.SAID, Ask.SOURCES)]

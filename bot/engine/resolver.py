@@ -354,7 +354,9 @@ class Resolver:
 
     def _within(self, frame: Frame, focus: Focus) -> tuple[str, ...]:
         """"Which of them...": the last list shown, when the clause points at it."""
-        return focus.listed if focus.listed and set(frame.words) & self.lx.general.pronouns.among else ()
+        pronouns = self.lx.general.pronouns
+        pointed = set(frame.words) & pronouns.among or phrase_in(frame.text, pronouns.among_phrases)
+        return focus.listed if focus.listed and pointed else ()
 
     def _bare_place(self, frame: Frame) -> Resolution | None:
         """A place name alone ("ohio") that several entries answer to: which of them?"""
@@ -467,10 +469,15 @@ class Resolver:
         named = self.named_with([w for w in frame.words if w not in self.lx.general.stop])
         places = set(frame.places)
         hits = [e for e in focus.listed if e in named or places & self._places.get(e, set())]
-        if len(hits) == 1 or not frame.content:
-            return hits if len(hits) == 1 else []
-        # "celle de l'ADN": the one item the word describes, well ahead of the others
-        found = self.search.search(frame.content, among=set(focus.listed), limit=2)
+        if len(hits) == 1:
+            return hits
+        # "celle de l'ADN", "the one about patients": the one item the words describe, well ahead of the others
+        g = self.lx.general
+        words = list(dict.fromkeys(frame.content + [w for w in frame.words if w not in g.stop
+                                                    and w not in g.interrogatives and w not in g.pronouns.choice]))
+        if not words:
+            return []
+        found = self.search.search(words, among=set(focus.listed), limit=2)
         if found and (len(found) == 1 or found[0].score >= found[1].score * DESCRIBED_MARGIN):
             return [found[0].entry]
         return []
@@ -813,6 +820,8 @@ class Resolver:
         return Location(entry.id)
 
     def _launch(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        if isinstance(entry, Figure) and not getattr(entry, "launched", None) and len(entry.about) == 1:
+            return self._launch(self.kb.entries[entry.about[0]], frame, today)  # "since when?" of its subject
         return Launch(entry.id) if getattr(entry, "launched", None) else Missing("launched", entry.id)
 
     def _backers(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
