@@ -107,6 +107,7 @@ class Resolver:
                     self._values.update((name, v) for v in value)
             self._held.update(name for name, value in entry.__dict__.items() if value)
             self._held.update(entry.details)
+        self._reference_fields = {name for name, _ in self._values}  # fields whose values are entries
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
         self._events = [e.id for e in knowledge if isinstance(e, Event)]
         self._person_ids = {e.id for e in knowledge if isinstance(e, Person)}
@@ -716,7 +717,7 @@ class Resolver:
         # "the network that partners with the brand": an attribute holding entries identifies one
         # (not "that company", pointed at; nor a price, which no entry is)
         described = entry.kind in self._named_kinds(frame) and entry.id not in {n.entry for n in frame.named} \
-            and not self._demonstrated(frame) and any(f in fields for f, _ in self._values)
+            and not self._demonstrated(frame) and bool(fields & self._reference_fields)
         if self._is_value_of(entry.id, spec.fields or (attribute,)) or described:
             return Card(entry.id)  # "the network that partners with the brand": the attribute identifies it
         return Missing(attribute, entry.id)
