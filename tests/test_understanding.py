@@ -907,18 +907,6 @@ def test_an_attribute_of_a_speciality_one_actor_works_on_is_that_actors(engine: 
     assert result.status == A and "rd-biotech" in result.items and "besancon" in text, text
 
 
-@pytest.mark.parametrize("question", ["ça joue ?", "bonne fin de salon !", "adieu et merci"])
-def test_regional_greetings_and_goodbyes(engine: Engine, question: str):
-    result, _ = ask(engine, question)
-    assert result.status == S, result
-
-
-@pytest.mark.parametrize("question", ["do biotherapies hurt?", "Which universities are there in Dijon?"])
-def test_what_the_sources_never_cover_is_declined(engine: Engine, question: str):
-    result, _ = ask(engine, question)
-    assert result.status == U, result
-
-
 def test_that_city_is_the_place_of_the_entry_in_focus(engine: Engine):
     first, _ = ask(engine, "Where is RD Biotech?")
     second, _ = ask(engine, "which event was held in that city in October 2025?", focus=first.focus)
@@ -1002,15 +990,17 @@ def test_the_home_regions_partners_are_its_initiatives(engine: Engine):
     assert result.status == A and "bioforward" in result.items, result
 
 
-@pytest.mark.parametrize("question", ["What did Jérôme Durain study?", "Honestly, do you think BIOVALIANCE will work out?",
+@pytest.mark.parametrize("question", ["do biotherapies hurt?", "Which universities are there in Dijon?",
+                                      "What did Jérôme Durain study?", "Honestly, do you think BIOVALIANCE will work out?",
                                       "Is there any tax break for investors here?", "Y a-t-il des formations en biothérapie ?"])
 def test_more_of_what_the_sources_never_say(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == U, result
 
 
-@pytest.mark.parametrize("question", ["danke schön, thank you!", "thanks, that helps with my applications"])
-def test_thanks_in_other_words(engine: Engine, question: str):
+@pytest.mark.parametrize("question", ["ça joue ?", "bonne fin de salon !", "adieu et merci",
+                                      "danke schön, thank you!", "thanks, that helps with my applications"])
+def test_greetings_thanks_and_goodbyes_in_other_words(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == S, result
 
