@@ -735,12 +735,6 @@ def test_weather_and_the_next_release_of_anything_are_not_events(engine: Engine,
     assert result.status == U and result.entry is None, result
 
 
-@pytest.mark.parametrize("question", ["merci pour toutes ces infos !", "cheers, that's all I needed"])
-def test_thanks_with_a_few_more_words_is_small_talk(engine: Engine, question: str):
-    result, _ = ask(engine, question)
-    assert result.status == S, result
-
-
 def test_according_to_an_outlet_the_outlet_is_not_the_subject(engine: Engine):
     result, _ = ask(engine, "combien d'emplois dans la santé selon K6FM ?")
     assert result.status == A and result.entry == "health-jobs", result
@@ -833,12 +827,6 @@ def test_a_launch_year_claimed_like_another_entrys_is_about_the_first(engine: En
 def test_the_date_of_the_article_attributed_is_not_the_questions(engine: Engine):
     result, text = ask(engine, "according to the October 2025 article, which organisations back BIOVALIANCE?")
     assert {"temis-technopole", "santenov"} <= set(result.items), text  # not October's events
-
-
-@pytest.mark.parametrize("question", ["merci bcp t'es top", "Je vous remercie infiniment, bonne soirée"])
-def test_more_thanks(engine: Engine, question: str):
-    result, _ = ask(engine, question)
-    assert result.status == S, result
 
 
 def test_who_organised_an_event_is_not_in_the_sources(engine: Engine):
@@ -998,7 +986,9 @@ def test_more_of_what_the_sources_never_say(engine: Engine, question: str):
     assert result.status == U, result
 
 
-@pytest.mark.parametrize("question", ["ça joue ?", "bonne fin de salon !", "adieu et merci",
+@pytest.mark.parametrize("question", ["merci pour toutes ces infos !", "cheers, that's all I needed",
+                                      "merci bcp t'es top", "Je vous remercie infiniment, bonne soirée",
+                                      "ça joue ?", "bonne fin de salon !", "adieu et merci",
                                       "danke schön, thank you!", "thanks, that helps with my applications"])
 def test_greetings_thanks_and_goodbyes_in_other_words(engine: Engine, question: str):
     result, _ = ask(engine, question)

@@ -646,11 +646,10 @@ class Resolver:
                     listed = part.items
                 if frame.attribute:
                     break
-        if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks \
-                and main.id not in (self.initiative, self.kb.vocabulary.home) and not frame.kinds:
-            # "Is Acme's seat in Lille?" when the sources place Acme nowhere: unknown, not "no"
-            return Resolution([Missing("location", main.id)], (main.id,), score=score)
         if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks:
+            if main.id not in (self.initiative, self.kb.vocabulary.home) and not frame.kinds:
+                # "Is Acme's seat in Lille?" when the sources place Acme nowhere: unknown, not "no"
+                return Resolution([Missing("location", main.id)], (main.id,), score=score)
             # "Is the initiative in Lille?": what it has there (its events, its partners)
             here = tuple(e for e in self._entries_in(frame.places)
                          if e != main.id and self._related(self.kb.entries[e], main.id))
