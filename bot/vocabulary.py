@@ -106,7 +106,8 @@ class Pronouns(_Frozen):
     possessive: Words = frozenset()  # "its goal", "son objectif": something of the entry in focus
     demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
     among_phrases: Phrases = ()  # "which of those", "lequel d'entre eux": within the last list, as `among`
-    places: Words = frozenset()  # "that city", "ce pays": the place of the entry in focus
+    # "that city", "ce pays": the place of the entry in focus, by the place field the word names
+    places: dict[str, Words] = {}
 
 
 class Time(_Frozen):

@@ -212,17 +212,26 @@ class Resolver:
         return Resolution([Missing(attribute, about, place)], tuple(filters[:1]))
 
     def _place_pointed(self, frame: Frame, focus: Focus) -> Frame:
-        """"What event took place in that city?", "a cluster from that same state": the place of the
-        entry in focus (its narrowest one), not the entry."""
+        """"What event took place in that city?", "a company from that same country": the place of
+        the entry in focus that the word names (its city, area or country), not the entry."""
         pronouns, words = self.lx.general.pronouns, frame.words
-        if frame.places or not focus.entries or not any(
-                w in pronouns.places and set(words[max(0, i - 2):i]) & pronouns.demonstrative for i, w in enumerate(words)):
+        if frame.places or not focus.entries:
             return frame
-        places = sorted(self._places.get(focus.entries[0], ()), key=lambda p: -len(self.lx.places.enclosing(p)))
-        if not places:
+        pointed = [f for i, w in enumerate(words) if set(words[max(0, i - 2):i]) & pronouns.demonstrative
+                   for f, names in pronouns.places.items() if w in names]
+        if not pointed:
+            return frame
+        fields = self.kb.entries[focus.entries[0]].__dict__
+        value = fields.get(pointed[0])
+        text = value if isinstance(value, str) or value is None else value.en
+        place = self.lx.places.key_of(text)
+        if place is None:  # (the field is empty: the entry's narrowest place)
+            places = sorted(self._places.get(focus.entries[0], ()), key=lambda p: (-len(self.lx.places.enclosing(p)), p))
+            place = places[0] if places else None
+        if place is None:
             return frame
         attribute = None if frame.attribute == "city" else frame.attribute  # ("that city" asks no city)
-        return replace(frame, places=places[:1], attribute=attribute)
+        return replace(frame, places=[place], attribute=attribute)
 
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
