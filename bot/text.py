@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if _NON_WORD.fullmatch(chr(c))})
@@ -57,6 +57,15 @@ def normalise(text: str) -> str:
                 text = "".join(c for c in text if c not in marks)
             return _NON_WORD.sub(" ", text).strip()
     return " ".join(text.translate(_ASCII_SEPARATORS).split())  # as _NON_WORD does, twice as fast
+
+
+def distinct_words(texts: Iterable[str]) -> list[str]:
+    """The normalised words of many texts, each once, in order of first appearance.
+
+    Folding works letter by letter and whitespace always separates, so each distinct raw token is
+    folded once: a large text base repeats most of its tokens."""
+    raw = dict.fromkeys(token for text in texts for token in text.split())
+    return list(dict.fromkeys(word for token in raw for word in normalise(token).split()))
 
 
 def tokens(text: str) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import re
 import unicodedata
 
@@ -24,7 +23,7 @@ from bot.engine.result import (
 )
 from bot.engine.search import DescriptionIndex, entry_texts
 from bot.knowledge import KnowledgeBase, load_general_vocabulary
-from bot.text import detect_language, normalise
+from bot.text import detect_language, distinct_words, normalise
 from bot.vocabulary import GeneralVocabulary
 
 MAX_QUESTION_CHARS = 500
@@ -53,9 +52,7 @@ class Engine:
                            | set(self.lexicon.synonym_of)):
             for part in word.split():
                 known.add(part)
-        # Each word once, in order of first appearance (adding a known word again changes nothing).
-        texts = (text for entry in knowledge for text in entry_texts(entry))
-        for word in dict.fromkeys(itertools.chain.from_iterable(normalise(text).split() for text in texts)):
+        for word in distinct_words(text for entry in knowledge for text in entry_texts(entry)):
             known.add(word)
         self._learned: dict[str, str] = {}
         # Words of names (entries, places) say nothing of the visitor's language, accents included.

@@ -73,6 +73,7 @@ class Places:
     within: dict[str, str] = field(default_factory=dict)              # key -> wider place key
     longest: int = 1
     stop: frozenset[str] = frozenset()  # questions are read without these: "rio de janeiro" is "rio janeiro"
+    _key_of: dict[str, str] = field(default_factory=dict, repr=False)  # free text -> key_of
 
     def add(self, key: str, names: dict[str, str], aliases: Iterable[str] = ()) -> None:
         self.names.setdefault(key, names)
@@ -86,8 +87,11 @@ class Places:
         """The place a free text (an entry's city or area) names, if any."""
         if not text:
             return None
-        folded = normalise(text)
-        return self.by_word.get(folded, folded or None)
+        key = self._key_of.get(text)
+        if key is None:  # (many entries share a city: each text folded once)
+            folded = normalise(text)
+            key = self._key_of[text] = self.by_word.get(folded, folded)
+        return key or None
 
     def enclosing(self, key: str) -> list[str]:
         """The place and every wider place it lies in: a city, its region, its country."""

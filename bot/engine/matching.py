@@ -93,15 +93,18 @@ class Vocabulary:
         self._blocks: dict[tuple[str, str, int], list[str]] = defaultdict(list)
 
     def add(self, word: str) -> None:
-        if word in self.words or len(word) < 3:
-            self.words.add(word)
+        if word in self.words:
             return
         self.words.add(word)
-        keys = set(_block_keys(word, len(word)))
-        if len(word) >= 6:
-            keys.update(_block_keys(word, len(word), WIDE_AFFIX))
-        for key in keys:
-            self._blocks[key].append(word)
+        length = len(word)
+        if length < 3:
+            return
+        blocks = self._blocks
+        for key in _block_keys(word, length):
+            blocks[key].append(word)
+        if length >= 6:  # the wider blocks too ("ends" is the same block at any affix)
+            for key in _block_keys(word, length, WIDE_AFFIX)[:2]:
+                blocks[key].append(word)
 
     def __contains__(self, word: str) -> bool:
         return word in self.words

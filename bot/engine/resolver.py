@@ -92,6 +92,7 @@ class Resolver:
         self._by_kind: dict[str, list[str]] = {}       # entry kind -> entries, in file order
         self._values: set[tuple[str, str]] = set()     # (field, entry id) it is a value of, somewhere
         self._held: set[str] = set()                   # fields and details some entry fills
+        held_add, values_add = self._held.add, self._values.add
         for entry in knowledge:
             keys: set[str] = set()
             for text in entry_place_texts(entry):
@@ -103,9 +104,11 @@ class Resolver:
                 self._in_place.setdefault(key, []).append(entry.id)
             self._by_kind.setdefault(entry.kind, []).append(entry.id)
             for name, value in entry.__dict__.items():
-                if isinstance(value, tuple):
-                    self._values.update((name, v) for v in value)
-            self._held.update(name for name, value in entry.__dict__.items() if value)
+                if value:
+                    held_add(name)
+                    if isinstance(value, tuple):
+                        for v in value:
+                            values_add((name, v))
             self._held.update(entry.details)
         self._reference_fields = {name for name, _ in self._values}  # fields whose values are entries
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
