@@ -1,13 +1,15 @@
-"""`normalise` is fast on long accented texts and folds exactly as its plain definition does."""
+"""`normalise` is fast on long accented texts and folds exactly as its plain definition does;
+`distinct_words` gives the words of folding each text, each once, in order."""
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import text
-from bot.knowledge import load_knowledge
+from bot.knowledge import load_general_vocabulary, load_knowledge
 from bot.engine.search import entry_texts
 
 
@@ -40,3 +42,21 @@ latin = st.text(st.sampled_from("aAeéÉèêëçÇœŒßæøđł€ǅǈﬁ²½ñ
 @given(st.one_of(st.text(max_size=40), latin))
 def test_any_text_folds_as_defined(value: str) -> None:
     assert text.normalise(value) == reference(value)
+
+
+def words_by_folding_each(texts: list[str]) -> list[str]:
+    return list(dict.fromkeys(word for value in texts for word in reference(value).split()))
+
+
+def test_distinct_words_of_both_knowledge_bases() -> None:
+    other = load_knowledge(Path(__file__).parent / "other_kb", load_general_vocabulary())
+    for knowledge in (load_knowledge(), other):
+        texts = [value for entry in knowledge for value in entry_texts(entry)]
+        assert text.distinct_words(texts) == words_by_folding_each(texts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), latin, st.sampled_from(["a\u00a0b", "x\u00b4y", "½ ¼", "l’œuvre d'Acme"])),
+                max_size=8))
+def test_distinct_words_of_any_texts(texts: list[str]) -> None:
+    assert text.distinct_words(texts) == words_by_folding_each(texts)
