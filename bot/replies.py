@@ -81,6 +81,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "head_backers": {"fr": "{name} est porté par :", "en": "{name} is backed by:"},
     "head_actors_with": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
     "head_counted": {"fr": "Mes sources en citent {count} pour {name} :", "en": "My sources name {count} for {name}:"},
+    "head_count": {"fr": "Mes sources en citent {count} :", "en": "My sources name {count}:"},
     "head_related": {"fr": "Ce que mes sources relient à {name} :", "en": "What my sources link to {name}:"},
     "head_attr": {"fr": "{name} — {attribute} :", "en": "{name} — {attribute}:"},
     "no_upcoming": {"fr": "Aucun événement à venir n'est annoncé dans mes sources ; les derniers étaient :",
@@ -363,7 +364,7 @@ class _Renderer:
                      place=w.esc(", ".join(self._place(p) for p in part.places))))
         else:
             key = "head_" + part.heading
-            w.line(t(key if key in CATALOGUE else "head_kind", lang))
+            w.line(t(key if key in CATALOGUE else "head_kind", lang, count=len(part.items)))
         for item in part.items:
             w.line(_item_line(self.kb.entries[item], lang, self.today, w))
 

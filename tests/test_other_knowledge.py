@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, Status
-from bot.engine.result import Card, Focus, Listing, Missing, NotFound, Verdict
+from bot.engine.result import Card, Focus, Listing, Missing, NotFound, Sources, Verdict
 from bot.knowledge import KnowledgeBase, load_general_vocabulary, load_knowledge
 from bot.replies import render
 
@@ -389,3 +389,21 @@ def test_which_of_those_picks_within_the_last_list(engine: Engine):
     first, _ = ask(engine, "Which events are there in 2026?")
     second, _ = ask(engine, "which of those is not in France?", focus=first.focus)
     assert second.items == ("blue-health-forum",), second
+
+
+def test_what_an_outlet_says_about_an_entry_and_an_edition_in_focus(engine: Engine):
+    result, _ = ask(engine, "What does the Tidewire article say about BioMer?")
+    assert result.parts == (Card("biomer"),), result
+    result, _ = ask(engine, "what does Tidewire say?")
+    assert result.parts == (Sources(("tidewire_2024_09.txt",)),), result
+    first, _ = ask(engine, "Where are the Sea Bio Days?")
+    second, _ = ask(engine, "is a 2028 edition planned?", focus=first.focus)
+    assert second.status == U and second.entry == "sea-bio-days", second
+    third, text = ask(engine, "remind me of the city?", focus=second.focus)
+    assert third.status == A and "Brest" in text, text
+
+
+def test_how_many_after_a_list_counts_that_list(engine: Engine):
+    first, _ = ask(engine, "What are MARINOVA's objectives?")
+    second, text = ask(engine, "how many are there?", focus=first.focus)
+    assert second.parts == (Listing("count", ("objective-export", "objective-startups")),) and "2" in text, second

@@ -1021,3 +1021,33 @@ def test_does_he_talk_about_after_a_person_is_their_card(engine: Engine):
 def test_according_to_an_outlet_at_the_end(engine: Engine):
     result, _ = ask(engine, "Qu'est-ce que BIOVALIANCE apporte à Dijon et la Côte-d'Or selon K6FM ?")
     assert result.status == A and "santenov" in result.items, result
+
+
+def test_what_an_outlet_says_about_an_entry_is_that_entrys_card(engine: Engine):
+    result, _ = ask(engine, "Que dit l'article de K6FM sur RD Biotech ?")
+    assert result.parts == (Card("rd-biotech"),), result
+    result, _ = ask(engine, "what does K6FM say?")  # its own article, not "who said it"
+    assert result.parts == (Sources(engine.knowledge.entries["k6fm"].source),), result
+    result, text = ask(engine, "Who wrote the Sifted piece about BIOVALIANCE?")
+    assert "smith" in text, text
+
+
+def test_a_later_edition_of_the_event_in_focus_then_its_city(engine: Engine):
+    first, _ = ask(engine, "Where were the Innovative Therapies Days held?")
+    second, _ = ask(engine, "will there be a 2027 edition?", focus=first.focus)
+    assert second.status == U and second.parts == (OtherEdition("innovative-therapies-days", 2027),), second
+    third, text = ask(engine, "can you remind me of the city?", focus=second.focus)
+    assert third.status == A and "besancon" in text, text
+
+
+def test_no_upcoming_event_is_no_yes(engine: Engine):
+    result, _ = ask(engine, "Are there upcoming events?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result
+
+
+def test_how_many_after_a_list_counts_that_list(engine: Engine):
+    first, _ = ask(engine, "quels sont les objectifs ?")
+    second, text = ask(engine, "il y en a combien ?", focus=first.focus)
+    assert second.parts == (Listing("count", first.items),) and "4" in text, second
+    third, _ = ask(engine, "and which one is about talent?", focus=second.focus)
+    assert third.entry == "objective-attract", third

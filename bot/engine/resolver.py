@@ -239,10 +239,16 @@ class Resolver:
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
         firms, right?": the outlet named as the source of what is asked is not what is asked about."""
-        outlet_says = frame.yes_no and Ask.SAID in frame.asks and any(
-            self.kb.entries[n.entry].kind == "media" for n in frame.named)
+        kinds = [self.kb.entries[n.entry].kind for n in frame.named]
+        others = [self.kb.entries[n.entry].kind for n in frame.named
+                  if self.kb.entries[n.entry].kind != "media" and n.entry not in self._setting]
+        # "What does the Acme Daily article say about Springfield Labs?": about the firm ("who wrote
+        # it?" stays about the article)
+        outlet_says = Ask.SAID in frame.asks and "media" in kinds and (
+            frame.yes_no or others and Ask.WHO not in frame.asks)
         if outlet_says:
-            frame = replace(frame, asks=[a for a in frame.asks if a not in (Ask.SAID, Ask.SOURCES)], attributed=True)
+            dropped = (Ask.SOURCES,) if "person" in others and not frame.yes_no else (Ask.SAID, Ask.SOURCES)
+            frame = replace(frame, asks=[a for a in frame.asks if a not in dropped], attributed=True)
         if not frame.attributed:
             return frame
         return replace(frame, named=[n for n in frame.named if self.kb.entries[n.entry].kind != "media"])
@@ -336,6 +342,9 @@ class Resolver:
             return Resolution([Listing("kind_person", quoted)], (), quoted, score=85.0)
         if subjects or filters or self._within(frame, focus):
             return subjects, filters, score
+        if Ask.HOW_MANY in frame.asks and focus.listed and not (frame.kinds or frame.attribute or frame.content):
+            # "how many are there?" right after a list: that list, counted
+            return Resolution([Listing("count", focus.listed)], (), focus.listed, score=85.0)
         followed = self._picked(frame, focus) or self._from_focus(frame, focus)
         if followed:
             return followed, [], 90.0
@@ -455,7 +464,8 @@ class Resolver:
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
             return (others or [e for e in pool if e in focus.listed])[:1]  # (a cluster and a network: the other listed)
         pointing = words & self._pointing
-        if (frame.content or frame.unknown > 0) and not pointing and not frame.kinds:
+        own = [w for w in frame.content if w not in g.facets and not w.isdigit()]  # ("a 2026 edition?": of the one in focus)
+        if (own or frame.unknown > 0) and not pointing and not frame.kinds:
             return []  # "cell", "who won the race?": words of its own, not a question about what came before
         entries = [self.kb.entries[e] for e in focus.entries if e in self.kb.entries]
         # "she", "what did he say": a person first (but "her institution" is the person's institution)
@@ -861,6 +871,8 @@ class Resolver:
         speaker = self._speaker(frame.content + said + frame.places, said)
         if speaker:
             return Card(speaker)
+        if entry.kind == "media":  # "what does Acme Daily say?": its articles
+            return self._sources_of([n for n in frame.named if n.entry == entry.id])
         return Sources(tuple(self.kb.sources)) if Ask.SOURCES in frame.asks else Missing("speaker", entry.id)
 
     def _speaker(self, words: list[str], named: list[str] = ()) -> str | None:
@@ -1040,7 +1052,7 @@ class Resolver:
                 chosen = listed[index]
                 return Resolution([Card(chosen)], (chosen,), listed, score=90.0)
         if isinstance(part, Listing) and frame.yes_no:
-            part = Verdict(bool(listed), part)
+            part = Verdict(bool(listed) and not part.none_upcoming, part)  # (the latest past ones are no "yes")
         elif isinstance(part, Listing) and counting:  # "how many events in autumn?": no figure, the count
             part = Listing("counted", listed, subject=self.initiative)
         elif isinstance(part, Listing) and len(listed) == 1 and not part.outside:
