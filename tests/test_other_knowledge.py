@@ -407,3 +407,12 @@ def test_how_many_after_a_list_counts_that_list(engine: Engine):
     first, _ = ask(engine, "What are MARINOVA's objectives?")
     second, text = ask(engine, "how many are there?", focus=first.focus)
     assert second.parts == (Listing("count", ("objective-export", "objective-startups")),) and "2" in text, second
+
+
+@pytest.mark.parametrize("question", [
+    "I'm a chemist in Porto thinking about moving - is marine biotechnology among the region's strengths?",
+    "je suis ingénieure à Nantes, est-ce que la région est forte en biotechnologies marines ?",
+])
+def test_a_question_after_a_self_introduction_and_a_comma_or_dash(engine: Engine, question: str):
+    result, text = ask(engine, question)
+    assert result.status == A and isinstance(result.parts[0], Verdict) and result.parts[0].yes, result

@@ -1051,3 +1051,22 @@ def test_how_many_after_a_list_counts_that_list(engine: Engine):
     assert second.parts == (Listing("count", first.items),) and "4" in text, second
     third, _ = ask(engine, "and which one is about talent?", focus=second.focus)
     assert third.entry == "objective-attract", third
+
+
+@pytest.mark.parametrize("question", [
+    "je suis en master de biologie a Nancy, c quoi les domaines d'expertise de la region en biotherapies ?",
+    "I work in pharma in Basel and may relocate - is theranostics one of the region's strengths?",
+])
+def test_a_question_after_a_self_introduction_and_a_comma_or_dash(engine: Engine, question: str):
+    result, text = ask(engine, question)
+    assert result.status == A and "theranost" in text, result
+
+
+def test_the_regions_expertise_in_a_topic_is_the_regions(engine: Engine):
+    result, _ = ask(engine, "quels sont les domaines d'expertise de la région en biothérapies ?")
+    assert result.entry == "region-bfc" and "gene-therapy" in result.items, result
+
+
+def test_a_dash_inside_a_name_is_no_break(engine: Engine):
+    result, _ = ask(engine, "c'était quand, BioFit – MedFit ?")
+    assert result.entry == "biofit-medfit", result

@@ -20,6 +20,7 @@ ASK_BY_NAME = {a.value: a for a in Ask}
 MAX_CLAUSES = 3
 # A sentence runs to . ! ? ; or a line break, but "7.5" and "13,000" do not end one.
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)[.,](?=\d))+[.!?;\n]*")
+_ASIDE = re.compile(r"(\s[-\u2013\u2014]\s|,)")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 _INVERSION = re.compile(r"\b\w+['’]?-(?:t-)?(\w+)\b", re.IGNORECASE)
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "merciii": a letter held down (never "2000")
@@ -103,6 +104,7 @@ class Reader:
             w for w, labels in lexicon.asks.words.items() if set(labels) & {"where", "when", "who", "how_many", "list"}
         }
         self._question_openers = self._wh_words | g.interrogatives
+        self._sentence_openers = self._question_openers | g.yes_no.openers  # (after a spaced dash)
         # Per small-talk kind, built once: its phrases, its cue words, every word it may hold.
         filler = g.smalltalk_filler | set(g.stop)
         self._smalltalk = {kind: (cues.phrases, cues.words, cues.words | filler | {w for p in cues.phrases for w in p.split()})
@@ -156,10 +158,29 @@ class Reader:
                 return said[-1]
         return best[1] if best else None
 
+    def _split_asides(self, raw: str) -> list[str]:
+        """"I'm a postdoc in Springfield - is gene editing strong there?", "je suis en BTS à Springfield,
+        c'est quoi...": a question opening after a spaced dash, or after a comma that ends a
+        self-introduction, is a sentence of its own, when what comes before asks nothing (the dash
+        inside a name, "Acme – Bio", is no break)."""
+        pieces = _ASIDE.split(raw)  # text, separator, text, separator, ...
+        out = pieces[:1]
+        for separator, piece in zip(pieces[1::2], pieces[2::2]):
+            words, before = self.fold(piece).split(), self.fold(out[-1]).split()
+            opens = bool(words) and (words[0] in self._sentence_openers or any(
+                " ".join(words[:len(p.split())]) == p for p in self.lx.general.interrogative_phrases))
+            asks_nothing = not set(before) & self._question_openers
+            dash = separator != ","
+            if opens and asks_nothing and (dash or phrase_in(" ".join(before[:3]), self.lx.self_intro)):
+                out.append(piece)
+            else:
+                out[-1] += separator + piece
+        return out
+
     def sentences(self, text: str) -> list[Sentence]:
         out = []
-        for match in _SENTENCE.finditer(text):
-            raw = match.group().strip()
+        for raw in (piece for match in _SENTENCE.finditer(text) for piece in self._split_asides(match.group())):
+            raw = raw.strip()
             if not raw.strip(".!?; \n"):
                 continue
             folded = self.fold(raw)

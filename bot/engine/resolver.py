@@ -668,6 +668,13 @@ class Resolver:
                     listed = part.items
                 if frame.attribute:
                     break
+        home = self.kb.vocabulary.home
+        if frame.attribute and not frame.yes_no and parts == [Missing(frame.attribute, main.id)] and home \
+                and main.id != home and self._names_home(frame):
+            # "the region's areas of expertise in gene editing?": the region's, which the topic has none of
+            part = self._attribute(self.kb.entries[home], frame.attribute, frame, today)
+            if not isinstance(part, DECLINES):
+                return Resolution([part], (home,), part.items if isinstance(part, Listing) else (), score)
         if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks:
             if main.id not in (self.initiative, self.kb.vocabulary.home) and not frame.kinds:
                 # "Is Acme's seat in Lille?" when the sources place Acme nowhere: unknown, not "no"
