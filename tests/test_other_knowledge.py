@@ -416,3 +416,22 @@ def test_how_many_after_a_list_counts_that_list(engine: Engine):
 def test_a_question_after_a_self_introduction_and_a_comma_or_dash(engine: Engine, question: str):
     result, text = ask(engine, question)
     assert result.status == A and isinstance(result.parts[0], Verdict) and result.parts[0].yes, result
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("How many marine biotech jobs does BioMer have?", Missing("figure", "biomer")),  # the figure is the region's
+    ("Les Sea Bio Days, c'était dans quel bâtiment ?", Missing("venue", "sea-bio-days")),
+])
+def test_what_the_sources_do_not_say_of_the_entry_asked(engine: Engine, question: str, missing: Missing):
+    result, _ = ask(engine, question)
+    assert result.status == U and result.parts == (missing,), result
+
+
+def test_a_kind_is_claimed_only_by_is(engine: Engine):
+    result, _ = ask(engine, "what is AlgaeTech, is it a cluster?")
+    assert result.parts == (Verdict(False, Card("algaetech")),), result
+    first, _ = ask(engine, "Tell me about BioMer")
+    second, _ = ask(engine, "is it a company?", focus=first.focus)
+    assert second.parts == (Verdict(True, Card("biomer")),), second
+    result, _ = ask(engine, "Does MARINOVA work with research institutions?")
+    assert not (isinstance(result.parts[0], Verdict) and result.parts[0].yes is False), result

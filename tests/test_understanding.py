@@ -1070,3 +1070,24 @@ def test_the_regions_expertise_in_a_topic_is_the_regions(engine: Engine):
 def test_a_dash_inside_a_name_is_no_break(engine: Engine):
     result, _ = ask(engine, "c'était quand, BioFit – MedFit ?")
     assert result.entry == "biofit-medfit", result
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("who coordinates the BioImp consortium?", Missing("leader", "bioimp")),
+    ("dans quel bâtiment se tenait le congrès de Lyon ?", Missing("venue", "immunology-congress")),
+    ("How much EU funding did Urgo receive?", Missing("figure", "urgo")),  # the funding figure is BioImp's
+    ("How many researchers does the CNRS employ in Bourgogne-Franche-Comté?", Missing("headcount", "cnrs")),
+])
+def test_what_the_sources_do_not_say_of_the_entry_asked(engine: Engine, question: str, missing: Missing):
+    result, _ = ask(engine, question)
+    assert result.status == U and result.parts == (missing,), result
+
+
+def test_a_kind_is_claimed_only_by_is(engine: Engine):
+    result, _ = ask(engine, "Does BIOVALIANCE send joint delegations to the European institutions?")
+    assert result.parts == (Verdict(True, Card("biovaliance")),), result  # "institutions" claims no kind
+    result, _ = ask(engine, "what is Santenov, is it a company?")
+    assert result.parts == (Verdict(False, Card("santenov")),), result  # two questions, one card
+    first, _ = ask(engine, "Tell me about Chematech")
+    second, _ = ask(engine, "c'est une entreprise ?", focus=first.focus)
+    assert second.parts == (Verdict(True, Card("chematech")),), second

@@ -121,7 +121,9 @@ class Engine:
                 resolution = self.resolver.resolve(frame, current, today, context=context if not readings[:-1] else None,
                                                    forced=learned if len(readings) == 1 else None)
                 for part in resolution.parts:
-                    if part not in parts and not (parts and isinstance(part, Declined) and part.reason == "unknown"):
+                    if isinstance(part, Verdict) and part.fact in parts:  # "what is Acme, is it a firm?": one card
+                        parts[parts.index(part.fact)] = part
+                    elif part not in parts and not (parts and isinstance(part, Declined) and part.reason == "unknown"):
                         parts.append(part)
                 if resolution.subjects or resolution.listed or resolution.context:
                     main = main or (resolution.subjects[0] if resolution.subjects else None)

@@ -161,8 +161,9 @@ class Reader:
     def _split_asides(self, raw: str) -> list[str]:
         """"I'm a postdoc in Springfield - is gene editing strong there?", "je suis en BTS à Springfield,
         c'est quoi...": a question opening after a spaced dash, or after a comma that ends a
-        self-introduction, is a sentence of its own, when what comes before asks nothing (the dash
-        inside a name, "Acme – Bio", is no break)."""
+        self-introduction, is a sentence of its own, when what comes before asks nothing; so is one
+        after a comma that ends another question ("what is Acme, is it a firm?"). The dash inside a
+        name, "Acme – Bio", is no break."""
         pieces = _ASIDE.split(raw)  # text, separator, text, separator, ...
         out = pieces[:1]
         for separator, piece in zip(pieces[1::2], pieces[2::2]):
@@ -171,7 +172,8 @@ class Reader:
                 " ".join(words[:len(p.split())]) == p for p in self.lx.general.interrogative_phrases))
             asks_nothing = not set(before) & self._question_openers
             dash = separator != ","
-            if opens and asks_nothing and (dash or phrase_in(" ".join(before[:3]), self.lx.self_intro)):
+            asked = bool(before) and before[0] in self._sentence_openers  # "what is Acme, is it a firm?"
+            if opens and (asked or asks_nothing and (dash or phrase_in(" ".join(before[:3]), self.lx.self_intro))):
                 out.append(piece)
             else:
                 out[-1] += separator + piece
@@ -192,7 +194,7 @@ class Reader:
             folded = " ".join(words)
             if not folded:
                 continue
-            question = "?" in raw or (bool(words) and words[0] in self._wh_words)
+            question = "?" in raw or (bool(words) and words[0] in self._question_openers)
             intro = phrase_in(" ".join(words[:3]), self.lx.self_intro) or any(
                 " ".join(words[:n]) in self.lx.self_intro for n in (1, 2, 3))
             out.append(Sentence(raw, folded, question, intro and "?" not in raw, self.smalltalk_kind(folded)))

@@ -442,6 +442,10 @@ class Resolver:
                 subjects.append(n.entry)
         if len(subjects) > 1 and self.initiative in subjects and frame.ask != Ask.RELATION:
             subjects.remove(self.initiative)  # "Will the initiative be at the fair?" is about the fair
+        home = self.kb.vocabulary.home
+        if len(subjects) > 1 and home in subjects and frame.ask != Ask.RELATION and (
+                frame.attribute or Ask.HOW_MANY in frame.asks):
+            subjects.remove(home)  # "how many researchers does Acme employ in <the home region>?": Acme's
         return subjects, filters
 
     def _from_focus(self, frame: Frame, focus: Focus) -> list[str]:
@@ -450,13 +454,16 @@ class Resolver:
         counted_or_dated = Ask.HOW_MANY in frame.asks or frame.years or frame.months or frame.time
         if frame.kinds and (counted_or_dated and not set(frame.words) & self._pointing or frame.existential):
             return []  # "how many events?", "what events in June?", "is there a cluster...?": a list of their own
+        g = self.lx.general
+        if frame.yes_no and frame.kinds and focus.entries and set(frame.words) & g.pronouns.thing \
+                and phrase_in(frame.text, g.identity) and not frame.existential:
+            return list(focus.entries[:1])  # "is it a company?": a claim about what it is
         if focus.empty or frame.places and not frame.yes_no or (
                 frame.kinds and not possessive and not self._points_back(frame, focus)):
             return []
         if frame.ordinal is not None and focus.listed:
             index = frame.ordinal - 1 if frame.ordinal > 0 else len(focus.listed) - 1
             return [focus.listed[index]] if index < len(focus.listed) else []
-        g = self.lx.general
         words = set(frame.words)
         if words & g.pronouns.other and focus.entries:  # "the other one": same kind, not the last one
             current = self.kb.entries.get(focus.entries[0])
@@ -617,6 +624,11 @@ class Resolver:
     def _subject_resolution(self, frame: Frame, subjects: list[str], filters: list[str], today: dt.date,
                             score: float) -> Resolution:
         main = self.kb.entries[subjects[0]]
+        if isinstance(main, Figure) and not frame.yes_no:
+            holders = [e for e in subjects[1:] + filters if isinstance(self.kb.entries[e], (Actor, Event))
+                       and e not in self._setting and e not in main.about]
+            if holders:  # "how much funding did Acme get?" when the figure is another's
+                return Resolution([Missing("figure", holders[0])], (holders[0],), score=score)
         dated = self._dated(main, frame, today)
         if dated:  # "where was the initiative on 9-10 October?": at its event of those days
             if len(dated) == 1:
@@ -977,7 +989,8 @@ class Resolver:
         year = _entry_year(entry)
         if frame.years and year is not None:
             yield year in frame.years
-        if frame.kinds:
+        if frame.kinds and phrase_in(frame.text, self.lx.general.identity):
+            # "Is Acme a company?" (not "does Acme work with institutions?": no claim of what it is)
             yield entry.kind in self._named_kinds(frame)
         if frame.equated and len({n.entry for n in frame.named}) > 1:
             yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one
