@@ -435,3 +435,16 @@ def test_a_kind_is_claimed_only_by_is(engine: Engine):
     assert second.parts == (Verdict(True, Card("biomer")),), second
     result, _ = ask(engine, "Does MARINOVA work with research institutions?")
     assert not (isinstance(result.parts[0], Verdict) and result.parts[0].yes is False), result
+
+
+def test_how_long_cited_firms_and_a_kind_of_linked_entry(engine: Engine):
+    result, _ = ask(engine, "how long do the Sea Bio Days last?")
+    assert [type(p).__name__ for p in result.parts] == ["Schedule"], result
+    result, _ = ask(engine, "ça fait combien de temps que MARINOVA a été lancée ?")
+    assert [type(p).__name__ for p in result.parts] == ["Launch"], result
+    result, _ = ask(engine, "Which companies in Brest are cited in the articles?")
+    assert result.parts == (Card("algaetech"),), result
+    result, _ = ask(engine, "is MARINOVA linked to a cluster?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+    result, _ = ask(engine, "Where does the author of the Tidewire article work?")
+    assert result.entry == "sam-okafor", result

@@ -1091,3 +1091,27 @@ def test_a_kind_is_claimed_only_by_is(engine: Engine):
     first, _ = ask(engine, "Tell me about Chematech")
     second, _ = ask(engine, "c'est une entreprise ?", focus=first.focus)
     assert second.parts == (Verdict(True, Card("chematech")),), second
+
+
+def test_firms_cited_in_the_articles_are_firms_not_the_articles(engine: Engine):
+    result, _ = ask(engine, "Quelles entreprises de Dijon sont citées dans les articles ?")
+    assert result.parts == (Card("chematech"),), result
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("how long ago was BIOVALIANCE launched?", "Launch"),
+    ("ça fait combien de temps que BioImp a été lancé ?", "Launch"),
+    ("combien de jours a duré le congrès de Lyon ?", "Schedule"),
+])
+def test_how_long_asks_a_date_not_a_count(engine: Engine, question: str, part: str):
+    result, _ = ask(engine, question)
+    assert [type(p).__name__ for p in result.parts] == [part], result
+
+
+def test_a_kind_of_linked_entry(engine: Engine):
+    result, _ = ask(engine, "de quel plan national BIOVALIANCE fait-elle partie ?")
+    assert result.parts == (Card("france-2030"),), result
+    result, _ = ask(engine, "is BIOVALIANCE linked to a national plan?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+    result, _ = ask(engine, "Where does the author of the K6FM article work?")
+    assert result.entry == "leon-charpenay", result

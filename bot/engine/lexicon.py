@@ -52,6 +52,15 @@ class CueTable:
                     found.setdefault(label, []).extend(range(i, i + size))
         return found
 
+    def find_ranked(self, words: list[str], weight: dict[str, int]) -> dict[str, list[int]]:
+        """As `find`, but a cue lying within a longer cue of another label never outranks it: the
+        heavier label is dropped ("combien de temps" asks when; its "combien" asks no count)."""
+        found = self.find(words)
+        spans = {label: set(positions) for label, positions in found.items()}
+        return {label: positions for label, positions in found.items()
+                if not any(spans[label] < spans[other] and weight[label] > weight[other]
+                           for other in spans if other != label)}
+
     def all_words(self) -> set[str]:
         words = set(self.words) | set(self.openers) | set(self.closers)
         for phrase in self.phrases:

@@ -288,7 +288,7 @@ class Reader:
 
         named_words = {w.raw for i, w in enumerate(words) if i in covered}
         free = _without(g.asides, [w for w in all_words if w not in named_words])  # "Therapies Days" says no "when"
-        asks = lx.asks.find(free)
+        asks = lx.asks.find_ranked(free, lx.ask_weight)
         describing = "describe" in asks
         asks.pop("describe", None) if len(asks) > 1 else None
         ranked = sorted(asks, key=lambda a: (-lx.ask_weight[a], asks[a][0]))
@@ -306,9 +306,11 @@ class Reader:
                 frame.asks.remove(Ask.HOW_MANY)  # "the phone number of Acme": the number is the phone's
             if Ask.HOW_MANY in frame.asks and not spec.figures and not spec.quantity:
                 frame.attribute = None  # "how many companies could I apply to": a count, not how to apply
-        kinds = lx.kinds.find(cue_words)
+        aside = {w for phrase in g.asides if phrase_in(clause, (phrase,)) for w in phrase.split()}
+        kind_words = [w for w in cue_words if w not in aside]  # ("do you plan to...": no plan)
+        kinds = lx.kinds.find(kind_words)
         frame.kinds = list(kinds)
-        frame.narrowing = [cue_words[i] for k, at in kinds.items() if g.kinds[k].narrows for i in at]
+        frame.narrowing = [kind_words[i] for k, at in kinds.items() if g.kinds[k].narrows for i in at]
         if not frame.named and not frame.kinds:  # "la marque", "the initiative", naming nothing else
             said = next((p for p in lx.initiative_words if phrase_in(clause, (p,))), None)
             if said:  # (its events, its objectives: a list, which the initiative would not narrow)

@@ -152,8 +152,8 @@ class Resolver:
         if early is not None:
             return early
         frame = self._figure_as_kind(frame)
-        if Ask.JOBS in frame.asks and Ask.SOURCES in frame.asks:  # "employers the articles name": employers
-            frame.asks.remove(Ask.SOURCES)
+        if Ask.SOURCES in frame.asks and (Ask.JOBS in frame.asks or frame.kinds):
+            frame.asks.remove(Ask.SOURCES)  # "employers the articles name", "firms cited in the articles": those
         found = self._subjects(frame, focus, context, forced)
         if isinstance(found, Resolution):
             return found
@@ -989,7 +989,9 @@ class Resolver:
         year = _entry_year(entry)
         if frame.years and year is not None:
             yield year in frame.years
-        if frame.kinds and phrase_in(frame.text, self.lx.general.identity):
+        if frame.kinds and Ask.RELATION in frame.asks:  # "is Acme linked to a cluster?": to one of them
+            yield any(self._linked(entry.id, e) for kind in self._named_kinds(frame) for e in self._by_kind.get(kind, ()))
+        elif frame.kinds and phrase_in(frame.text, self.lx.general.identity):
             # "Is Acme a company?" (not "does Acme work with institutions?": no claim of what it is)
             yield entry.kind in self._named_kinds(frame)
         if frame.equated and len({n.entry for n in frame.named}) > 1:
