@@ -98,6 +98,12 @@ class Entry(Frozen):
     def all_names(self) -> tuple[str, ...]:
         return self.names + self.aliases
 
+    @property
+    def acronyms(self) -> tuple[str, ...]:
+        """Its names written in capitals ("ACME", "SPL BIO"): what "its acronym?" asks."""
+        return tuple(n for n in dict.fromkeys(self.all_names())
+                     if n.replace(" ", "").isalpha() and n.isupper() and n != self.names[0])
+
     def references(self) -> tuple[str, ...]:
         """Ids of the entries this one names, in REFERENCE_FIELDS order, each once."""
         ids: list[str] = []

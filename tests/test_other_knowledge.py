@@ -448,3 +448,11 @@ def test_how_long_cited_firms_and_a_kind_of_linked_entry(engine: Engine):
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
     result, _ = ask(engine, "Where does the author of the Tidewire article work?")
     assert result.entry == "sam-okafor", result
+
+
+def test_acronym_and_which_of_several_named(engine: Engine):
+    first, _ = ask(engine, "Tell me about Ocean Cluster")
+    second, text = ask(engine, "c'est quoi son sigle ?", focus=first.focus)
+    assert second.status == A and "OCR" in text, text
+    result, _ = ask(engine, "AlgaeTech, BioMer, Ocean Cluster. lequel est à Lorient ?")
+    assert result.parts == (Card("biomer"),), result

@@ -1115,3 +1115,23 @@ def test_a_kind_of_linked_entry(engine: Engine):
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
     result, _ = ask(engine, "Where does the author of the K6FM article work?")
     assert result.entry == "leon-charpenay", result
+
+
+def test_several_named_then_which_of_them(engine: Engine):
+    result, _ = ask(engine, "Chematech, Santenov, RD Biotech. which of them is in Besançon?")
+    assert result.parts == (Card("rd-biotech"),), result
+
+
+def test_the_region_asked_after_an_entry_it_cannot_answer_for(engine: Engine):
+    first, _ = ask(engine, "Tell me about Santenov")
+    second, _ = ask(engine, "and who presides over the Region behind all this?", focus=first.focus)
+    assert second.entry == "region-bfc" and "jerome-durain" in second.items, second
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("what's the acronym of the Pôle des Microtechniques?", FieldValue("pmt", "acronyms", "PMT")),
+    ("what's Urgo's acronym?", Missing("acronyms", "urgo")),
+])
+def test_an_acronym_is_a_name_in_capitals(engine: Engine, question: str, part):
+    result, _ = ask(engine, question)
+    assert result.parts == (part,), result

@@ -207,6 +207,7 @@ def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:
     entries = tuple(dict.fromkeys(about + tuple(e for e in previous.entries if e not in about)))[:3]
     # The last list stays while the conversation picks from it ("the first one", "the other one").
     picked = set(resolution.subjects) <= set(previous.listed)
-    listed = (resolution.listed or (previous.listed if picked else ()))[:MAX_LISTED]
+    several = resolution.subjects if len(resolution.subjects) > 1 else ()  # "Acme, Foo and Bar: which of them...?"
+    listed = (resolution.listed or several or (previous.listed if picked else ()))[:MAX_LISTED]
     return Focus(entries=entries, listed=listed, ask=frame.ask.value, attribute=frame.attribute)
 

@@ -110,6 +110,8 @@ class Resolver:
                         for v in value:
                             values_add((name, v))
             self._held.update(entry.details)
+            if entry.acronyms:  # (a field the schema derives from the names)
+                held_add("acronyms")
         self._reference_fields = {name for name, _ in self._values}  # fields whose values are entries
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
         self._events = [e.id for e in knowledge if isinstance(e, Event)]
@@ -681,8 +683,8 @@ class Resolver:
                 if frame.attribute:
                     break
         home = self.kb.vocabulary.home
-        if frame.attribute and not frame.yes_no and parts == [Missing(frame.attribute, main.id)] and home \
-                and main.id != home and self._names_home(frame):
+        if frame.attribute and not frame.yes_no and len(parts) == 1 and isinstance(parts[0], Missing) \
+                and parts[0].entry == main.id and home and main.id != home and self._names_home(frame):
             # "the region's areas of expertise in gene editing?": the region's, which the topic has none of
             part = self._attribute(self.kb.entries[home], frame.attribute, frame, today)
             if not isinstance(part, DECLINES):
@@ -727,6 +729,8 @@ class Resolver:
             if value is None:
                 value = entry.details.get(name)
             if value:
+                if isinstance(value, tuple) and not all(v in self.kb.entries for v in value):
+                    value = ", ".join(value)  # words, not entries ("its other names")
                 if isinstance(value, tuple):
                     items = self._filtered(value, frame, today)
                     wanted = self._named_kinds(frame)  # "which agency backs it?": the partners of that kind
