@@ -141,6 +141,8 @@ class GeneralVocabulary(_Frozen):
     seasons: dict[str, tuple[int, ...]] = {}
     ordinals: dict[int, Words]
     negations: Words
+    # "the French article", "l'article en anglais": an article by the language it is written in
+    article_languages: dict[str, Words] = {}
     international: Words
     off_topic: Words
     off_topic_phrases: Phrases = ()  # "quel temps fait-il": a topic only a phrase names ("temps" alone is time)

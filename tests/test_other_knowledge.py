@@ -456,3 +456,12 @@ def test_acronym_and_which_of_several_named(engine: Engine):
     assert second.status == A and "OCR" in text, text
     result, _ = ask(engine, "AlgaeTech, BioMer, Ocean Cluster. lequel est à Lorient ?")
     assert result.parts == (Card("biomer"),), result
+
+
+def test_an_ordinal_claim_and_the_article_in_a_language(engine: Engine):
+    result, _ = ask(engine, "was the Blue Health Forum the first event?")
+    assert result.parts == (Verdict(False, Card("sea-bio-days")),), result
+    first, _ = ask(engine, "qui a écrit l'article en français ?")
+    assert first.parts == (Sources(("courrier_2024_05.txt",)),), first
+    second, _ = ask(engine, "and the English one?", focus=first.focus)
+    assert second.parts == (Sources(("tidewire_2024_09.txt",)),), second

@@ -1135,3 +1135,20 @@ def test_the_region_asked_after_an_entry_it_cannot_answer_for(engine: Engine):
 def test_an_acronym_is_a_name_in_capitals(engine: Engine, question: str, part):
     result, _ = ask(engine, question)
     assert result.parts == (part,), result
+
+
+def test_an_ordinal_claim_is_checked_and_the_true_one_followed(engine: Engine):
+    first, _ = ask(engine, "le congrès de Lyon était-il le premier événement de l'automne ?")
+    assert first.parts == (Verdict(False, Card("innovative-therapies-days")),), first
+    second, text = ask(engine, "and how many days did it last?", focus=first.focus)  # "last": no "last one"
+    assert second.parts == (Schedule("innovative-therapies-days"),), second
+
+
+def test_the_article_in_a_language_then_the_other(engine: Engine):
+    kb = engine.knowledge
+    french = tuple(f for f, s in kb.sources.items() if s.lang == "fr")
+    english = tuple(f for f, s in kb.sources.items() if s.lang == "en")
+    first, _ = ask(engine, "qui a écrit l'article en français ?")
+    assert first.parts == (Sources(french),), first
+    second, _ = ask(engine, "and the English one?", focus=first.focus)
+    assert second.parts == (Sources(english),), second

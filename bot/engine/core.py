@@ -19,7 +19,7 @@ from bot.engine.matching import AliasIndex, Vocabulary
 from bot.engine.reading import Reader
 from bot.engine.resolver import Resolution, Resolver
 from bot.engine.result import (
-    DECLINES, Chat, Clarify, Declined, Focus, Listing, Missing, Result, Status, Suggestion, Verdict,
+    DECLINES, Ask, Chat, Clarify, Declined, Focus, Listing, Missing, Result, Sources, Status, Suggestion, Verdict,
 )
 from bot.engine.search import DescriptionIndex, entry_texts
 from bot.knowledge import KnowledgeBase, load_general_vocabulary
@@ -129,6 +129,8 @@ class Engine:
                     main = main or (resolution.subjects[0] if resolution.subjects else None)
                     current = _next_focus(current, resolution, frame)
                     score = max(score, resolution.score)
+                elif any(isinstance(p, Sources) for p in resolution.parts):  # ("and the English one?": articles)
+                    current = dataclasses.replace(current, ask=Ask.SOURCES.value, attribute=None)
         return self._result(base, parts, readings, current, main, score)
 
     # ----------------------------------------------------------------- helpers

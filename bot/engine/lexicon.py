@@ -179,7 +179,7 @@ class Lexicon:
         words: set[str] = set(g.stop) | g.filler | g.negations | g.quoted | g.international | g.off_topic | g.opinion
         words |= g.opinion_modals | g.opinion_decisions | g.time.past | g.time.upcoming | g.smalltalk_filler | g.facets
         words |= self.asks.all_words() | self.attributes.all_words() | self.kinds.all_words()
-        words |= set(self.months) | set(self.ordinals)
+        words |= set(self.months) | set(self.ordinals) | set().union(*g.article_languages.values())
         for cues in g.smalltalk.values():
             words |= cues.words
             for phrase in cues.phrases:

@@ -335,7 +335,7 @@ class Reader:
             frame.attribute = None
             frame.kinds = [k for k in frame.kinds if "person" in g.kinds[k].entry_kinds]
         frame.months = {m for t in cue_words if t in lx.months for m in lx.months[t]}
-        frame.ordinal = next((lx.ordinals[t] for t in cue_words if t in lx.ordinals), None)
+        frame.ordinal = next((lx.ordinals[t] for t in kind_words if t in lx.ordinals), None)
         word_set = set(all_words)
         # "Aren't there...?" is a yes/no form; "the fair that wasn't in that country" a negation
         frame.negated = bool(set(all_words[1:] if all_words[:1] and all_words[0] in g.yes_no.openers else all_words)

@@ -149,6 +149,7 @@ class Resolver:
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
         frame = self._place_pointed(self._attributed(frame), focus)
+        self._inherit_ask(frame, focus, [n for n in frame.named if n.score >= ANSWER_SCORE])
         early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) \
             or self._stepped(frame, focus, today)
         if early is not None:
@@ -304,7 +305,7 @@ class Resolver:
             author = self._author(frame)
             if author:  # "who wrote the Acme Daily article?": its author, whom the conversation follows
                 return Resolution([Card(author)], (author,), score=90.0)
-            return Resolution([self._sources_of(frame.named)])
+            return Resolution([self._sources_of(frame.named, frame)])
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
         if unsure and not named and forced is None:
@@ -401,8 +402,10 @@ class Resolver:
 
     def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
         """"Et Acme ?" / "and the other one?": the previous question, about something else."""
+        languages = set().union(*self.lx.general.article_languages.values())
+        other = named or focus.ask == Ask.SOURCES.value and set(frame.words) & languages  # "and the English one?"
         if not frame.asks and frame.attribute is None and not frame.yes_no and not frame.content \
-                and len(frame.words) <= 5 and focus.ask and named:
+                and len(frame.words) <= 5 and focus.ask and other:
             frame.asks = [Ask(focus.ask)]
             frame.attribute = focus.attribute
 
@@ -658,6 +661,14 @@ class Resolver:
                     fact = Card(person.id)
                 return Resolution([Verdict(true, fact)], (person.id, others[0]) if isinstance(fact, Card) else (others[0], person.id),
                                   score=score)
+        if frame.yes_no and frame.ordinal is not None and frame.kinds and isinstance(main, Event):
+            # "Was Acme Days the first event of the autumn?": the first one decides, and is shown
+            ranked = self._listing(replace(frame, named=[], yes_no=False), today)
+            listed = ranked.items if isinstance(ranked, Listing) else ()
+            index = frame.ordinal - 1 if frame.ordinal > 0 else len(listed) - 1
+            if 0 <= index < len(listed):
+                chosen = listed[index]
+                return Resolution([Verdict(chosen == main.id, Card(chosen))], (chosen,), listed, score)
         edition = self._edition(main, frame, today)
         if edition is not None:
             return Resolution([edition], (main.id,), score=score)
@@ -849,13 +860,17 @@ class Resolver:
         return Missing("job_offers", entry.id)
 
     def _sources(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
-        return self._sources_of([n for n in frame.named if n.entry == entry.id])
+        return self._sources_of([n for n in frame.named if n.entry == entry.id], frame)
 
-    def _sources_of(self, named: list[Named]) -> Sources:
-        """The articles, or those of the outlet named ("when was the Acme Daily article published?")."""
+    def _sources_of(self, named: list[Named], frame: Frame | None = None) -> Sources:
+        """The articles, or those of the outlet named ("when was the Acme Daily article published?"),
+        or those in the language named ("the French article")."""
         files = [f for n in named if self.kb.entries[n.entry].kind == "media"
-                 for f in self.kb.entries[n.entry].source if f in self.kb.sources]
-        return Sources(tuple(dict.fromkeys(files)) or tuple(self.kb.sources))
+                 for f in self.kb.entries[n.entry].source if f in self.kb.sources] or list(self.kb.sources)
+        langs = [lang for lang, words in self.lx.general.article_languages.items()
+                 if frame is not None and set(frame.words) & words]
+        in_lang = [f for f in files if self.kb.sources[f].lang in langs] if len(langs) == 1 else []
+        return Sources(tuple(dict.fromkeys(in_lang or files)))
 
     def _location(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         if isinstance(entry, Person):
