@@ -63,6 +63,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "in_place": {"fr": "{place} : voici ce que citent mes sources.", "en": "{place}: here is what my sources name."},
     "outside_place": {"fr": "Hors de {place}, mes sources citent :", "en": "Outside {place}, my sources name:"},
     "sources": {"fr": "Je réponds uniquement à partir de ces articles :", "en": "I answer only from these articles:"},
+    "source_one": {"fr": "Cet article a été publié par {outlet} le {date} ; il est signé {author}{note}. Son titre :",
+                   "en": "This article was published by {outlet} on {date} and written by {author}{note}. Its title:"},
     "yes": {"fr": "Oui.", "en": "Yes."},
     "no": {"fr": "Non.", "en": "No."},
     "no_verdict": {"fr": "Voici ce que disent mes sources :", "en": "Here is what my sources say:"},
@@ -375,6 +377,13 @@ class _Renderer:
         w.line(w.esc(b.text.get(self.lang)))
 
     def _sources(self, part: Sources, w: _Writer) -> None:
+        if len(part.files) == 1 < len(self.kb.sources):  # the one article asked about ("the French article")
+            source = self.kb.sources[part.files[0]]
+            note = f" ({source.note.get(self.lang)})" if source.note else ""
+            w.line(t("source_one", self.lang, outlet=w.esc(source.outlet), date=format_date(source.date, self.lang),
+                     author=w.esc(source.author), note=w.esc(note)))
+            w.line(f"« {w.esc(source.title)} »")
+            return
         w.line(t("sources", self.lang))
         for file in part.files:
             source = self.kb.sources[file]

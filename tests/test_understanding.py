@@ -1148,7 +1148,9 @@ def test_the_article_in_a_language_then_the_other(engine: Engine):
     kb = engine.knowledge
     french = tuple(f for f, s in kb.sources.items() if s.lang == "fr")
     english = tuple(f for f, s in kb.sources.items() if s.lang == "en")
-    first, _ = ask(engine, "qui a écrit l'article en français ?")
+    first, text = ask(engine, "qui a écrit l'article en français ?")
     assert first.parts == (Sources(french),), first
+    source = kb.sources[french[0]]
+    assert fold(f"publie par {source.outlet} le {source.date.day} ") in text and fold(source.author) in text, text
     second, _ = ask(engine, "and the English one?", focus=first.focus)
     assert second.parts == (Sources(english),), second
