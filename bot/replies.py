@@ -84,6 +84,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "head_actors_with": {"fr": "Acteurs qui travaillent sur {name} :", "en": "Actors working on {name}:"},
     "head_counted": {"fr": "Mes sources en citent {count} pour {name} :", "en": "My sources name {count} for {name}:"},
     "head_count": {"fr": "Mes sources en citent {count} :", "en": "My sources name {count}:"},
+    "head_larger": {"fr": "Le plus grand des deux d'abord :", "en": "The larger of the two first:"},
+    "head_smaller": {"fr": "Le plus petit des deux d'abord :", "en": "The smaller of the two first:"},
     "head_related": {"fr": "Ce que mes sources relient à {name} :", "en": "What my sources link to {name}:"},
     "head_attr": {"fr": "{name} — {attribute} :", "en": "{name} — {attribute}:"},
     "no_upcoming": {"fr": "Aucun événement à venir n'est annoncé dans mes sources ; les derniers étaient :",

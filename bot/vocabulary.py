@@ -8,7 +8,7 @@ normalised (`bot.text.normalise`), so lookups are plain set and dictionary hits.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Literal, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -143,6 +143,10 @@ class GeneralVocabulary(_Frozen):
     negations: Words
     # "the French article", "l'article en anglais": an article by the language it is written in
     article_languages: dict[str, Words] = {}
+    # "which is larger, A or B?": the words asking for the larger (more) or the smaller (less)
+    comparatives: dict[Literal["more", "less"], Words] = {}
+    # unit words that scale a key figure's value ("millions", "milliards"), to compare two figures
+    scales: dict[str, float] = {}
     international: Words
     off_topic: Words
     off_topic_phrases: Phrases = ()  # "quel temps fait-il": a topic only a phrase names ("temps" alone is time)

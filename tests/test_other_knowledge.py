@@ -465,3 +465,12 @@ def test_an_ordinal_claim_and_the_article_in_a_language(engine: Engine):
     assert first.parts == (Sources(("courrier_2024_05.txt",)),), first
     second, _ = ask(engine, "and the English one?", focus=first.focus)
     assert second.parts == (Sources(("tidewire_2024_09.txt",)),), second
+
+
+def test_two_key_figures_compared_and_an_articles_date(engine: Engine):
+    result, _ = ask(engine, "which is bigger, marine jobs or sea economy jobs?")  # no name spans the "or"
+    assert [p.items for p in result.parts] == [("sea-economy-jobs", "marine-jobs")], result
+    result, _ = ask(engine, "the Tidewire article came out in September 2024, yes?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+    result, _ = ask(engine, "the Tidewire article came out in June, right?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result

@@ -1154,3 +1154,27 @@ def test_the_article_in_a_language_then_the_other(engine: Engine):
     assert fold(f"publie par {source.outlet} le {source.date.day} ") in text and fold(source.author) in text, text
     second, _ = ask(engine, "and the English one?", focus=first.focus)
     assert second.parts == (Sources(english),), second
+
+
+def test_a_figure_claimed_from_a_funder_it_is_not_from(engine: Engine):
+    result, _ = ask(engine, "BioImp got its €800m from the French government, right?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result
+    result, _ = ask(engine, "BIOVALIANCE was launched by the national government, wasn't it?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result
+
+
+def test_an_articles_date_claimed(engine: Engine):
+    result, _ = ask(engine, "the English article came out in November 2025, yes?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
+    result, _ = ask(engine, "l'article en français est sorti en novembre, non ?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("which is larger: the BioImp funding or the Healthcare Innovation 2030 budget?",
+     ("healthcare-innovation-2030-budget", "bioimp-funding")),  # 7.5 billion against 800 million
+    ("y a-t-il moins d'emplois dans les biothérapies ou d'emplois dans la santé ?", ("biotherapy-jobs", "health-jobs")),
+])
+def test_two_key_figures_compared(engine: Engine, question: str, items: tuple[str, ...]):
+    result, _ = ask(engine, question)
+    assert [p.items for p in result.parts] == [items], result

@@ -268,7 +268,8 @@ class Reader:
         frame = Frame(text=clause, words=all_words, has_question_mark="?" in raw)
         capitalised = {normalise(w) for i, w in enumerate(re.findall(r"[\w'’-]+", raw)) if i > 0 and w[:1].isupper()}
         stop = g.stop
-        kept = [w for w in all_words if w not in stop or w in lx.places.by_word]
+        # (an alternative, "A or B", stays: no name spans it)
+        kept = [w for w in all_words if w not in stop or w in lx.places.by_word or w in g.yes_no.alternatives]
         words = self._join_split_names([self.repair(w, capitalised) for w in kept])
         mentions: list[Mention] = self.aliases.find(words)
         covered = {i for m in mentions for i in range(m.start, m.end)}

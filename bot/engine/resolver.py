@@ -161,6 +161,9 @@ class Resolver:
         if isinstance(found, Resolution):
             return found
         subjects, filters, score = found
+        compared = self._compared(frame, subjects + filters)
+        if compared is not None:
+            return compared
         if not subjects:  # "which of them is in Lille?": a list, within the last one when so pointed
             resolution = self._list_resolution(frame, today, filters, context, self._within(frame, focus))
             resolution.context = tuple(filters)
@@ -305,7 +308,8 @@ class Resolver:
             author = self._author(frame)
             if author:  # "who wrote the Acme Daily article?": its author, whom the conversation follows
                 return Resolution([Card(author)], (author,), score=90.0)
-            return Resolution([self._sources_of(frame.named, frame)])
+            sources = self._sources_of(frame.named, frame)
+            return Resolution([Verdict(self._dated_right(sources, frame), sources) if frame.yes_no else sources])
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
         if unsure and not named and forced is None:
@@ -711,6 +715,7 @@ class Resolver:
             return Resolution([Verdict(bool(here), fact)], (main.id,), here, score)
         if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
             parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
+            parts[1:] = [p for p in parts[1:] if not isinstance(p, DECLINES)]  # (what others named lack decides nothing)
         return Resolution(parts, tuple(same_kind), listed, score=score)
 
     def _dated(self, entry: Entry, frame: Frame, today: dt.date) -> list[str]:
@@ -830,6 +835,40 @@ class Resolver:
         return any(p in self._places.get(about, set()) or self.lx.places.key_of(self.kb.entries[about].name) == p
                    for about in figure.about for p in places)
 
+    def _compared(self, frame: Frame, ids: list[str]) -> Resolution | None:
+        """"Which weighs more, Acme's funding or the Foo plan?": the key figures of the two, the
+        larger (or, asked so, the smaller) first, when they count the same thing."""
+        comparatives = self.lx.general.comparatives
+        words = set(frame.words)
+        less = bool(words & comparatives.get("less", frozenset()))
+        choice = words & self.lx.general.yes_no.alternatives  # ("are there more A or B?": which, not yes or no)
+        if len(ids) < 2 or frame.yes_no and not choice or not (less or words & comparatives.get("more", frozenset())):
+            return None
+        figures = [self._figure_for(e, frame) for e in ids[:2]]
+        if None in figures or not self._unit_groups(figures[0]) & self._unit_groups(figures[1]):
+            return None
+        ranked = sorted(figures, key=self._magnitude, reverse=not less)
+        ids = tuple(f.id for f in ranked)
+        return Resolution([Listing("smaller" if less else "larger", ids)], ids[:1], ids, score=90.0)
+
+    def _figure_for(self, entry_id: str, frame: Frame) -> Figure | None:
+        """The key figure an entry is, or the one figure about it (the one counting what is asked)."""
+        entry = self.kb.entries[entry_id]
+        if isinstance(entry, Figure):
+            return entry
+        figures = [self.kb.entries[f] for f in self.kb.figures_by_subject.get(entry_id, ())]
+        asked = {self.lx.synonym_of[w] for w in frame.words if w in self.lx.synonym_of}
+        fitting = [f for f in figures if self._figure_groups(f) & asked] or figures
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _magnitude(self, figure: Figure) -> float:
+        """The value with its unit's scale: "800 million" is 8e8."""
+        scales = self.lx.general.scales
+        value = figure.value
+        for word in normalise(figure.unit.en).split():
+            value *= scales.get(word, 1.0)
+        return value
+
     def _figures_counting(self, frame: Frame) -> set[str]:
         """Key figures whose unit is what the question counts ("how many people": jobs, not companies)."""
         figures = self.kb.of_type(Figure)
@@ -861,6 +900,14 @@ class Resolver:
 
     def _sources(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         return self._sources_of([n for n in frame.named if n.entry == entry.id], frame)
+
+    def _dated_right(self, sources: Sources, frame: Frame) -> bool | None:
+        """"The French article came out in November, right?": every article meant has that month
+        and year; no verdict when the claim names neither."""
+        dates = [self.kb.sources[f].date for f in sources.files]
+        checks = [all(d.month in frame.months for d in dates)] if frame.months else []
+        checks += [all(d.year in frame.years for d in dates)] if frame.years else []
+        return all(checks) if checks else None
 
     def _sources_of(self, named: list[Named], frame: Frame | None = None) -> Sources:
         """The articles, or those of the outlet named ("when was the Acme Daily article published?"),
@@ -985,6 +1032,7 @@ class Resolver:
         if isinstance(target, Figure):  # a figure is checked by its number; the other words only name it
             if claims:
                 yield any(abs(n - target.value) < 1e-6 for n in claims)
+            yield from self._unlinked(entry, frame)  # ("its €800m from the government?": not theirs)
             return
         figures = [self.kb.entries[f] for f in self.kb.figures_by_subject.get(entry.id, ())]
         if claims and figures:  # "Did it get €80m?": the figure about it says
@@ -1015,8 +1063,12 @@ class Resolver:
             yield entry.kind in self._named_kinds(frame)
         if frame.equated and len({n.entry for n in frame.named}) > 1:
             yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one
+        yield from self._unlinked(entry, frame)
+
+    def _unlinked(self, entry: Entry, frame: Frame) -> Iterator[bool]:
+        """"Is Acme's project about vaccines?": False for a named thing tied to none of the others."""
         named = {n.entry for n in frame.named if n.entry not in self._setting} | {entry.id}
-        for other in named - {entry.id}:  # "Is Acme's project about vaccines?": one named thing tied to none of the others
+        for other in named - {entry.id}:
             if not any(self._linked(other, x) for x in named - {other}):
                 yield False
 
