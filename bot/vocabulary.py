@@ -104,6 +104,7 @@ class Pronouns(_Frozen):
     choice: Words = frozenset()
     among: Words = frozenset()
     possessive: Words = frozenset()  # "its goal", "son objectif": something of the entry in focus
+    neuter: Words = frozenset()  # "it", never a person ("il" and "elle" may be either)
     demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
     among_phrases: Phrases = ()  # "which of those", "lequel d'entre eux": within the last list, as `among`
     # "that city", "ce pays": the place of the entry in focus, by the place field the word names
@@ -143,6 +144,8 @@ class GeneralVocabulary(_Frozen):
     negations: Words
     # "the French article", "l'article en anglais": an article by the language it is written in
     article_languages: dict[str, Words] = {}
+    # "who wrote the Acme Daily article?": words asking for an article's author (not its outlet or sponsor)
+    authorship: Words = frozenset()
     # "which is larger, A or B?": the words asking for the larger (more) or the smaller (less)
     comparatives: dict[Literal["more", "less"], Words] = {}
     # unit words that scale a key figure's value ("millions", "milliards"), to compare two figures

@@ -461,7 +461,7 @@ def test_acronym_and_which_of_several_named(engine: Engine):
 def test_an_ordinal_claim_and_the_article_in_a_language(engine: Engine):
     result, _ = ask(engine, "was the Blue Health Forum the first event?")
     assert result.parts == (Verdict(False, Card("sea-bio-days")),), result
-    first, _ = ask(engine, "qui a écrit l'article en français ?")
+    first, _ = ask(engine, "quand est paru l'article en français ?")
     assert first.parts == (Sources(("courrier_2024_05.txt",)),), first
     second, _ = ask(engine, "and the English one?", focus=first.focus)
     assert second.parts == (Sources(("tidewire_2024_09.txt",)),), second
@@ -474,3 +474,10 @@ def test_two_key_figures_compared_and_an_articles_date(engine: Engine):
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is True, result
     result, _ = ask(engine, "the Tidewire article came out in June, right?")
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result
+
+
+def test_the_author_of_an_article_then_when_it_came_out(engine: Engine):
+    first, _ = ask(engine, "who wrote the English article?")
+    assert first.parts == (Card("sam-okafor"),), first
+    second, _ = ask(engine, "and when was it published?", focus=first.focus)
+    assert second.parts == (Sources(("tidewire_2024_09.txt",)),), second

@@ -1148,7 +1148,7 @@ def test_the_article_in_a_language_then_the_other(engine: Engine):
     kb = engine.knowledge
     french = tuple(f for f, s in kb.sources.items() if s.lang == "fr")
     english = tuple(f for f, s in kb.sources.items() if s.lang == "en")
-    first, text = ask(engine, "qui a écrit l'article en français ?")
+    first, text = ask(engine, "quand est paru l'article en français ?")
     assert first.parts == (Sources(french),), first
     source = kb.sources[french[0]]
     assert fold(f"publie par {source.outlet} le {source.date.day} ") in text and fold(source.author) in text, text
@@ -1178,3 +1178,14 @@ def test_an_articles_date_claimed(engine: Engine):
 def test_two_key_figures_compared(engine: Engine, question: str, items: tuple[str, ...]):
     result, _ = ask(engine, question)
     assert [p.items for p in result.parts] == [items], result
+
+
+def test_the_author_and_the_sponsor_of_an_article(engine: Engine):
+    result, _ = ask(engine, "Who wrote the English article, and who sponsored it?")
+    sponsored = tuple(f for f, source in engine.knowledge.sources.items() if source.note)
+    assert result.parts == (Card("tim-smith"), Sources(sponsored)), result  # the note says who sponsored it
+    first, _ = ask(engine, "When was the French article published?")
+    second, _ = ask(engine, "and who wrote it?", focus=first.focus)
+    assert second.parts == (Card("leon-charpenay"),), second
+    third, _ = ask(engine, "il est sorti quand ?", focus=ask(engine, "What is Sifted?")[0].focus)
+    assert third.parts == (Sources(engine.knowledge.entries["sifted"].source),), third

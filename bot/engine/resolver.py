@@ -37,6 +37,7 @@ TABLE: dict[tuple[Ask, str], str] = {
     (Ask.WHEN, "event"): "schedule",
     (Ask.LAUNCHED, "event"): "schedule",
     (Ask.WHERE, "*"): "location",
+    (Ask.WHEN, "media"): "sources",  # "when did it come out?": its articles, dated
     (Ask.WHEN, "*"): "launch",
     (Ask.LAUNCHED, "*"): "launch",
     (Ask.WHO, "person"): "card",
@@ -113,6 +114,14 @@ class Resolver:
             if entry.acronyms:  # (a field the schema derives from the names)
                 held_add("acronyms")
         self._reference_fields = {name for name, _ in self._values}  # fields whose values are entries
+        # entries listed together in one field of one entry (the two partners of an initiative)
+        self._siblings: dict[str, dict[str, None]] = {}  # (a dict: ordered, each once)
+        for entry in knowledge:
+            for name in self._reference_fields:
+                values = entry.__dict__.get(name)
+                if isinstance(values, tuple) and len(values) > 1:
+                    for v in values:
+                        self._siblings.setdefault(v, {}).update(dict.fromkeys(o for o in values if o != v))
         self._actors = [e.id for e in knowledge if isinstance(e, Actor)]
         self._events = [e.id for e in knowledge if isinstance(e, Event)]
         self._person_ids = {e.id for e in knowledge if isinstance(e, Person)}
@@ -124,6 +133,9 @@ class Resolver:
         # the person who wrote each article, when the knowledge base has them
         self._author_of = {file: person_by_name[normalise(source.author)] for file, source in knowledge.sources.items()
                            if normalise(source.author) in person_by_name}
+        # the outlet entry that published each article, when the knowledge base has it
+        self._outlet_of = {file: e.id for e in knowledge if e.kind == "media" for file in e.source
+                           if file in knowledge.sources and normalise(e.name) == normalise(knowledge.sources[file].outlet)}
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
@@ -150,6 +162,7 @@ class Resolver:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
         frame = self._place_pointed(self._attributed(frame), focus)
         self._inherit_ask(frame, focus, [n for n in frame.named if n.score >= ANSWER_SCORE])
+        frame = self._outlet_pointed(frame, focus)
         early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) \
             or self._stepped(frame, focus, today)
         if early is not None:
@@ -182,8 +195,9 @@ class Resolver:
         if forced or frame.yes_no or frame.off_topic or Ask.WHO in frame.asks or not {Ask.SAID, Ask.SOURCES} & set(frame.asks):
             return None
         person = self.kb.entries.get(focus.entries[0]) if focus.entries else None
-        if not isinstance(person, Person) or not set(frame.words) & self._pointing \
-                or any(isinstance(self.kb.entries[n.entry], Person) for n in frame.named):
+        words = set(frame.words)
+        if not isinstance(person, Person) or not words & self._pointing or words & self.lx.general.pronouns.neuter \
+                or any(isinstance(self.kb.entries[n.entry], Person) for n in frame.named):  # ("when was it published?")
             return None
         return Resolution([Card(person.id)], (person.id,), score=90.0)
 
@@ -242,6 +256,14 @@ class Resolver:
         attribute = None if frame.attribute == "city" else frame.attribute  # ("that city" asks no city)
         return replace(frame, places=[place], attribute=attribute)
 
+    def _outlet_pointed(self, frame: Frame, focus: Focus) -> Frame:
+        """"And who wrote it?", "who sponsored it?" right after an answer about one outlet's article
+        (or its author): that outlet's."""
+        outlets = [e for e in focus.entries[:2] if self.kb.entries[e].kind == "media"]
+        if Ask.SOURCES not in frame.asks or frame.named or not outlets or not set(frame.words) & self._pointing:
+            return frame
+        return replace(frame, named=[Named(outlets[0], "", 90.0)])
+
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
         firms, right?": the outlet named as the source of what is asked is not what is asked about."""
@@ -259,12 +281,12 @@ class Resolver:
             return frame
         return replace(frame, named=[n for n in frame.named if self.kb.entries[n.entry].kind != "media"])
 
-    def _author(self, frame: Frame) -> str | None:
-        """The author of the one outlet's articles a "who wrote" clause names."""
-        if Ask.WHO not in frame.asks:
+    def _author(self, frame: Frame, files: tuple[str, ...]) -> str | None:
+        """The author of the articles a "who wrote" clause means (an outlet's, or the one in a
+        language), when one person wrote them all."""
+        if Ask.WHO not in frame.asks or not set(frame.words) & self.lx.general.authorship:
             return None
-        outlets = [self.kb.entries[n.entry] for n in frame.named if self.kb.entries[n.entry].kind == "media"]
-        authors = {self._author_of[f] for o in outlets[:1] for f in o.source if f in self._author_of}
+        authors = {self._author_of.get(f) for f in files}
         return authors.pop() if len(authors) == 1 else None
 
     def _asks_quoted(self, frame: Frame) -> bool:
@@ -305,11 +327,14 @@ class Resolver:
         if frame.off_topic and forced is None:
             return Resolution([Declined("off_topic")])
         if Ask.SOURCES in frame.asks and self._about_sources(frame):
-            author = self._author(frame)
-            if author:  # "who wrote the Acme Daily article?": its author, whom the conversation follows
-                return Resolution([Card(author)], (author,), score=90.0)
             sources = self._sources_of(frame.named, frame)
-            return Resolution([Verdict(self._dated_right(sources, frame), sources) if frame.yes_no else sources])
+            # one article: its outlet is what "when was it published?" is about next
+            outlets = tuple(self._outlet_of[f] for f in sources.files[:1] if f in self._outlet_of and len(sources.files) == 1)
+            author = self._author(frame, sources.files)
+            if author:  # "who wrote the Acme Daily article?": its author, whom the conversation follows
+                return Resolution([Card(author)], (author,), score=90.0, context=outlets)
+            part = Verdict(self._dated_right(sources, frame), sources) if frame.yes_no else sources
+            return Resolution([part], context=outlets)
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
         if unsure and not named and forced is None:
@@ -478,7 +503,12 @@ class Resolver:
             current = self.kb.entries.get(focus.entries[0])
             pool = [e for e in focus.listed + focus.entries[1:] if e != focus.entries[0]]
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
-            return (others or [e for e in pool if e in focus.listed])[:1]  # (a cluster and a network: the other listed)
+            others = others or [e for e in pool if e in focus.listed]  # (a cluster and a network: the other listed)
+            if not others and current is not None:  # "and the other partnership?": listed with it somewhere
+                siblings = list(self._siblings.get(current.id, ()))
+                hits = self.search.search(frame.content, among=set(siblings), limit=1) if frame.content else []
+                others = [h.entry for h in hits] or (siblings if len(siblings) == 1 else [])
+            return others[:1]
         pointing = words & self._pointing
         own = [w for w in frame.content if w not in g.facets and not w.isdigit()]  # ("a 2026 edition?": of the one in focus)
         if (own or frame.unknown > 0) and not pointing and not frame.kinds:
@@ -899,7 +929,7 @@ class Resolver:
         return Missing("job_offers", entry.id)
 
     def _sources(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
-        return self._sources_of([n for n in frame.named if n.entry == entry.id], frame)
+        return self._sources_of([Named(entry.id, entry.name, 100.0)], frame)
 
     def _dated_right(self, sources: Sources, frame: Frame) -> bool | None:
         """"The French article came out in November, right?": every article meant has that month
