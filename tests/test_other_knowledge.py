@@ -481,3 +481,9 @@ def test_the_author_of_an_article_then_when_it_came_out(engine: Engine):
     assert first.parts == (Card("sam-okafor"),), first
     second, _ = ask(engine, "and when was it published?", focus=first.focus)
     assert second.parts == (Sources(("tidewire_2024_09.txt",)),), second
+
+
+def test_the_other_of_two_listed_together(engine: Engine):
+    first, _ = ask(engine, "What are microalgae?")
+    second, _ = ask(engine, "and the other one?", focus=first.focus)  # (MARINOVA lists the two)
+    assert second.entry == "marine-biotech", second

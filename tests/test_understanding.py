@@ -1189,3 +1189,9 @@ def test_the_author_and_the_sponsor_of_an_article(engine: Engine):
     assert second.parts == (Card("leon-charpenay"),), second
     third, _ = ask(engine, "il est sorti quand ?", focus=ask(engine, "What is Sifted?")[0].focus)
     assert third.parts == (Sources(engine.knowledge.entries["sifted"].source),), third
+
+
+def test_the_other_of_two_listed_together(engine: Engine):
+    first, _ = ask(engine, "Parle-moi du réseau Hacking Health")
+    second, _ = ask(engine, "et l'autre coopération internationale ?", focus=first.focus)
+    assert second.parts == (Card("bioforward"),), second
