@@ -147,7 +147,7 @@ class GeneralVocabulary(_Frozen):
     # "who wrote the Acme Daily article?": words asking for an article's author (not its outlet or sponsor)
     authorship: Words = frozenset()
     # "which is larger, A or B?": the words asking for the larger (more) or the smaller (less)
-    comparatives: dict[Literal["more", "less"], Words] = {}
+    comparatives: dict[Literal["more", "less", "contrast"], Words] = {}  # contrast: "the difference between A and B"
     # unit words that scale a key figure's value ("millions", "milliards"), to compare two figures
     scales: dict[str, float] = {}
     international: Words

@@ -487,3 +487,10 @@ def test_the_other_of_two_listed_together(engine: Engine):
     first, _ = ask(engine, "What are microalgae?")
     second, _ = ask(engine, "and the other one?", focus=first.focus)  # (MARINOVA lists the two)
     assert second.entry == "marine-biotech", second
+
+
+def test_the_difference_between_two_and_a_firm_that_works_for_a_field(engine: Engine):
+    result, _ = ask(engine, "what's the difference between AlgaeTech and BioMer?")
+    assert result.parts == (Card("algaetech"), Card("biomer")), result
+    result, _ = ask(engine, "je suis chimiste, y a une boîte à Lorient qui bosse pour les enzymes ?")
+    assert result.status == A and result.entry == "biomer", result

@@ -1195,3 +1195,13 @@ def test_the_other_of_two_listed_together(engine: Engine):
     first, _ = ask(engine, "Parle-moi du réseau Hacking Health")
     second, _ = ask(engine, "et l'autre coopération internationale ?", focus=first.focus)
     assert second.parts == (Card("bioforward"),), second
+
+
+def test_the_difference_between_two_entries_is_both_cards(engine: Engine):
+    result, _ = ask(engine, "c'est quoi la différence entre Urgo et CellQuest ?")
+    assert result.parts == (Card("urgo"), Card("cellquest")), result
+
+
+def test_an_attribute_the_kind_sought_never_holds_is_not_asked(engine: Engine):
+    result, _ = ask(engine, "y a une boîte à Besançon qui bosse pour l'ADN plasmidique ?")  # firms have no employer
+    assert result.status == A and result.entry == "rd-biotech", result

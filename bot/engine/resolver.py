@@ -93,6 +93,7 @@ class Resolver:
         self._by_kind: dict[str, list[str]] = {}       # entry kind -> entries, in file order
         self._values: set[tuple[str, str]] = set()     # (field, entry id) it is a value of, somewhere
         self._held: set[str] = set()                   # fields and details some entry fills
+        self._held_by_kind: dict[str, set[str]] = {}   # entry kind -> fields some entry of it fills
         held_add, values_add = self._held.add, self._values.add
         for entry in knowledge:
             keys: set[str] = set()
@@ -111,6 +112,8 @@ class Resolver:
                         for v in value:
                             values_add((name, v))
             self._held.update(entry.details)
+            self._held_by_kind.setdefault(entry.kind, set()).update(
+                name for name, value in entry.__dict__.items() if value)
             if entry.acronyms:  # (a field the schema derives from the names)
                 held_add("acronyms")
         self._reference_fields = {name for name, _ in self._values}  # fields whose values are entries
@@ -167,7 +170,7 @@ class Resolver:
             or self._stepped(frame, focus, today)
         if early is not None:
             return early
-        frame = self._figure_as_kind(frame)
+        frame = self._figure_as_kind(self._attribute_of_kind(frame))
         if Ask.SOURCES in frame.asks and (Ask.JOBS in frame.asks or frame.kinds):
             frame.asks.remove(Ask.SOURCES)  # "employers the articles name", "firms cited in the articles": those
         found = self._subjects(frame, focus, context, forced)
@@ -255,6 +258,19 @@ class Resolver:
             return frame
         attribute = None if frame.attribute == "city" else frame.attribute  # ("that city" asks no city)
         return replace(frame, places=[place], attribute=attribute)
+
+    def _attribute_of_kind(self, frame: Frame) -> Frame:
+        """"A company that works for radiotherapy": an attribute the kinds asked never hold (a
+        company has no employer) is no attribute asked."""
+        spec = self.lx.general.attributes.get(frame.attribute) if frame.attribute else None
+        kinds = self._named_kinds(frame)
+        if spec is None or not kinds or spec.people or spec.figures or self._demonstrated(frame):
+            return frame  # ("the partners of that project": the project is asked, not sought)
+        fields = set(spec.fields or (frame.attribute,))
+        kinds |= {self.kb.entries[n.entry].kind for n in frame.named}  # ("the members of Acme, which actors?")
+        if not fields & self._held or any(fields & self._held_by_kind.get(kind, set()) for kind in kinds):
+            return frame  # (what no entry holds is declined by name later)
+        return replace(frame, attribute=None)
 
     def _outlet_pointed(self, frame: Frame, focus: Focus) -> Frame:
         """"And who wrote it?", "who sponsored it?" right after an answer about one outlet's article
@@ -504,7 +520,8 @@ class Resolver:
             pool = [e for e in focus.listed + focus.entries[1:] if e != focus.entries[0]]
             others = [e for e in pool if current is None or self.kb.entries[e].kind == current.kind]
             others = others or [e for e in pool if e in focus.listed]  # (a cluster and a network: the other listed)
-            if not others and current is not None:  # "and the other partnership?": listed with it somewhere
+            if not others and current is not None and not self._demonstrated(frame):
+                # "and the other partnership?": listed with it somewhere
                 siblings = list(self._siblings.get(current.id, ()))
                 hits = self.search.search(frame.content, among=set(siblings), limit=1) if frame.content else []
                 others = [h.entry for h in hits] or (siblings if len(siblings) == 1 else [])
@@ -870,6 +887,10 @@ class Resolver:
         larger (or, asked so, the smaller) first, when they count the same thing."""
         comparatives = self.lx.general.comparatives
         words = set(frame.words)
+        if len(ids) >= 2 and words & comparatives.get("contrast", frozenset()) and not frame.attribute:
+            # "what's the difference between Acme and Foo?": what the sources say of each
+            pair = tuple(ids[:2])
+            return Resolution([Card(e) for e in pair], pair, pair, score=85.0)
         less = bool(words & comparatives.get("less", frozenset()))
         choice = words & self.lx.general.yes_no.alternatives  # ("are there more A or B?": which, not yes or no)
         if len(ids) < 2 or frame.yes_no and not choice or not (less or words & comparatives.get("more", frozenset())):
