@@ -494,3 +494,13 @@ def test_the_difference_between_two_and_a_firm_that_works_for_a_field(engine: En
     assert result.parts == (Card("algaetech"), Card("biomer")), result
     result, _ = ask(engine, "je suis chimiste, y a une boîte à Lorient qui bosse pour les enzymes ?")
     assert result.status == A and result.entry == "biomer", result
+
+
+@pytest.mark.parametrize(("question", "yes"), [
+    ("Yann Morvan est bien ministre de la mer ?", True),
+    ("Yann Morvan c bien le ministre de la santé ?", False),
+    ("MARINOVA was initiated by Ocean Cluster, correct?", False),
+])
+def test_claims_about_titles_and_launches(engine: Engine, question: str, yes: bool):
+    result, _ = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result

@@ -1205,3 +1205,15 @@ def test_the_difference_between_two_entries_is_both_cards(engine: Engine):
 def test_an_attribute_the_kind_sought_never_holds_is_not_asked(engine: Engine):
     result, _ = ask(engine, "y a une boîte à Besançon qui bosse pour l'ADN plasmidique ?")  # firms have no employer
     assert result.status == A and result.entry == "rd-biotech", result
+
+
+@pytest.mark.parametrize(("question", "yes"), [
+    ("Roland Lescure est bien ministre de l'économie ?", True),
+    ("Roland Lescure c bien le ministre de la santé ?", False),  # his texts say health, his role does not
+    ("Jeanne Galaine est la directrice générale de l'EFS BFC, correct ?", False),  # a department's director
+    ("for my piece: BIOVALIANCE was initiated by the French government, correct?", False),
+    ("pour mon article : la filière santé pèse plus de 13 000 emplois, c'est bien ça ?", True),
+])
+def test_claims_about_titles_launches_and_figures(engine: Engine, question: str, yes: bool):
+    result, _ = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result

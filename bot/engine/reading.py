@@ -370,7 +370,7 @@ class Reader:
         # ("how do I...?" is advice unless it names what)
         frame.yes_no = self._is_yes_no(all_words, raw, asks)
         if tagged and not frame.yes_no and not word_set & g.interrogatives:  # "..., isn't it?"
-            frame.yes_no = bool(frame.named or frame.kinds or frame.places or frame.months) or frame.yes_no
+            frame.yes_no = bool(frame.named or frame.kinds or frame.places or frame.months or frame.numbers) or frame.yes_no
         frame.existential = phrase_in(clause, g.yes_no.existential)
         frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place

@@ -704,8 +704,7 @@ class Resolver:
             others = [s for s in subjects if s not in people]
             if people and others:  # "Is <the minister> the president of the region?"
                 person = self.kb.entries[people[0]]
-                titled = not frame.narrowing or bool(self.search.coverage(frame.narrowing, person.id))  # "the president"
-                true = person.organisation == others[0] and titled
+                true = person.organisation == others[0] and self._titled(person, frame)  # "the president"
                 # the people of that body ("No. Its president is..."), else who the person really is
                 fact = self._people(self.kb.entries[others[0]], frame, today)
                 if not true and not (isinstance(fact, Listing) and fact.items):
@@ -1090,7 +1089,9 @@ class Resolver:
             yield any(abs(n - f.value) < 1e-6 for n in claims for f in figures)
         if frame.months and isinstance(entry, Event):
             yield bool({entry.start.month, entry.end.month} & frame.months)
-        if frame.narrowing:  # "Is she a minister?": what the entry's texts call it
+        if frame.narrowing and isinstance(entry, Person):  # "Is she a minister?", "the minister of health?"
+            yield self._titled(entry, frame)
+        elif frame.narrowing:  # "Is it a cluster?": what the entry's texts call it
             yield bool(self.search.coverage(frame.narrowing, entry.id))
         if frame.attribute and self._is_value_of(entry.id, self.lx.general.attributes[frame.attribute].fields
                                                  or (frame.attribute,)):
@@ -1122,6 +1123,18 @@ class Resolver:
         for other in named - {entry.id}:
             if not any(self._linked(other, x) for x in named - {other}):
                 yield False
+
+    def _titled(self, person: Person, frame: Frame) -> bool:
+        """"Is she the managing director?", "le ministre de la santé ?": the title claimed, with what
+        qualifies it, is in the person's role (not merely somewhere in what they said)."""
+        spec = self.lx.general.attributes.get(frame.attribute) if frame.attribute else None
+        said = [w for w in frame.words if spec is not None and spec.people and (
+            w in spec.words or any(w in p.split() for p in spec.phrases if phrase_in(frame.text, (p,))))]
+        if frame.unknown:  # ("the minister of fisheries?": a word the sources never use is no part of the role)
+            return False
+        claimed = {t for t in self.search.roots(frame.narrowing + frame.content + said) if not t.startswith("~")}
+        role = set(self.search.roots(normalise(f"{person.role.fr} {person.role.en}").split()))
+        return claimed <= role
 
     def _supported(self, entry: Entry, frame: Frame) -> bool | None:
         """Yes when the entry's own texts say what the question claims; otherwise no verdict."""
