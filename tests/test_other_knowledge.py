@@ -504,3 +504,10 @@ def test_the_difference_between_two_and_a_firm_that_works_for_a_field(engine: En
 def test_claims_about_titles_and_launches(engine: Engine, question: str, yes: bool):
     result, _ = ask(engine, question)
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result
+
+
+def test_a_capitalised_unknown_word_is_a_name_not_a_slip_of_a_common_word(engine: Engine):
+    result, _ = ask(engine, "What does Medix Oceanica make?")
+    assert result.status == U, result
+    result, _ = ask(engine, "Where is Algaetec?")
+    assert result.entry == "algaetech", result

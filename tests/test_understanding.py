@@ -1217,3 +1217,10 @@ def test_an_attribute_the_kind_sought_never_holds_is_not_asked(engine: Engine):
 def test_claims_about_titles_launches_and_figures(engine: Engine, question: str, yes: bool):
     result, _ = ask(engine, question)
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result
+
+
+def test_a_capitalised_unknown_word_is_a_name_not_a_slip_of_a_common_word(engine: Engine):
+    result, _ = ask(engine, "What does Medix Biochemica make?")  # not "media"
+    assert result.status == U, result
+    result, _ = ask(engine, "Where is Chematek?")  # a slip of a name is still repaired
+    assert result.entry == "chematech", result

@@ -105,6 +105,7 @@ class Reader:
         }
         self._question_openers = self._wh_words | g.interrogatives
         self._sentence_openers = self._question_openers | g.yes_no.openers  # (after a spaced dash)
+        self._name_words = aliases.vocabulary.words | {w for key in lexicon.places.by_word for w in key.split()}
         # Per small-talk kind, built once: its phrases, its cue words, every word it may hold.
         filler = g.smalltalk_filler | set(g.stop)
         self._smalltalk = {kind: (cues.phrases, cues.words, cues.words | filler | {w for p in cues.phrases for w in p.split()})
@@ -231,7 +232,8 @@ class Reader:
         if zipf < 3.0 and len(word) >= 4:  # an everyday word is never bent into a name,
             # and a word people write ("plasters") is only a one-letter slip ("adress"), not two
             repaired = known.repair(word, self.aliases.vocabulary.words, most_edits=1 if zipf else None)
-            if repaired is not None:
+            # (a capitalised word is a name: "Medix" is no slip of "media", "Sprngfield" may be one of "Springfield")
+            if repaired is not None and (word not in capitalised or repaired[0] in self._name_words):
                 return Word(word, repaired[0], repaired[1])
         if len(word) >= 6 and word[:6] in self._known_stems:
             return Word(word, word, 100.0)
