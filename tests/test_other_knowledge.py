@@ -511,3 +511,8 @@ def test_a_capitalised_unknown_word_is_a_name_not_a_slip_of_a_common_word(engine
     assert result.status == U, result
     result, _ = ask(engine, "Where is Algaetec?")
     assert result.entry == "algaetech", result
+
+
+def test_a_number_right_after_an_attribute_is_that_attributes(engine: Engine):
+    result, _ = ask(engine, "what's the booth number of BioMer at the fair?")
+    assert result.status == U and result.parts == (Missing("venue", "biomer"),), result

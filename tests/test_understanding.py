@@ -1224,3 +1224,8 @@ def test_a_capitalised_unknown_word_is_a_name_not_a_slip_of_a_common_word(engine
     assert result.status == U, result
     result, _ = ask(engine, "Where is Chematek?")  # a slip of a name is still repaired
     assert result.entry == "chematech", result
+
+
+def test_a_number_right_after_an_attribute_is_that_attributes(engine: Engine):
+    result, _ = ask(engine, "whats the booth number of Chematech at this fair??")  # not a count
+    assert result.status == U and result.parts == (Missing("venue", "chematech"),), result

@@ -305,8 +305,11 @@ class Reader:
             phrase_words = {free[i] for i in attributes[frame.attribute]} if len(attributes[frame.attribute]) > 1 else set()
             cue_words = [w for w in cue_words if w not in phrase_words]  # "chiffre d'affaires" is no "chiffre"
             spec = g.attributes[frame.attribute]
-            if set(asks.get("how_many", ())) & set(attributes[frame.attribute]):
-                frame.asks.remove(Ask.HOW_MANY)  # "the phone number of Acme": the number is the phone's
+            counted_at = set(asks.get("how_many", ()))
+            attribute_at = set(attributes[frame.attribute])
+            if counted_at & attribute_at or counted_at & {i + 1 for i in attribute_at}:
+                # "the phone number of Acme", "the booth number": the number is the phone's, the booth's
+                frame.asks.remove(Ask.HOW_MANY)
             if Ask.HOW_MANY in frame.asks and not spec.figures and not spec.quantity:
                 frame.attribute = None  # "how many companies could I apply to": a count, not how to apply
         aside = {w for phrase in g.asides if phrase_in(clause, (phrase,)) for w in phrase.split()}
