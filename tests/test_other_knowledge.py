@@ -516,3 +516,9 @@ def test_a_capitalised_unknown_word_is_a_name_not_a_slip_of_a_common_word(engine
 def test_a_number_right_after_an_attribute_is_that_attributes(engine: Engine):
     result, _ = ask(engine, "what's the booth number of BioMer at the fair?")
     assert result.status == U and result.parts == (Missing("venue", "biomer"),), result
+
+
+def test_the_event_after_that_one(engine: Engine):
+    first, _ = ask(engine, "Tell me about the Sea Bio Days")
+    second, _ = ask(engine, "and the next event after that one?", focus=first.focus)
+    assert second.entry == "blue-health-forum", second

@@ -1229,3 +1229,9 @@ def test_a_capitalised_unknown_word_is_a_name_not_a_slip_of_a_common_word(engine
 def test_a_number_right_after_an_attribute_is_that_attributes(engine: Engine):
     result, _ = ask(engine, "whats the booth number of Chematech at this fair??")  # not a count
     assert result.status == U and result.parts == (Missing("venue", "chematech"),), result
+
+
+def test_the_event_after_that_one(engine: Engine):
+    first, _ = ask(engine, "Tell me about the Innovative Therapies Days")
+    second, _ = ask(engine, "and the next event BIOVALIANCE went to after that one?", focus=first.focus)
+    assert second.entry == "wisconsin-biohealth-summit", second
