@@ -105,15 +105,15 @@ class Resolver:
             for key in keys:
                 self._in_place.setdefault(key, []).append(entry.id)
             self._by_kind.setdefault(entry.kind, []).append(entry.id)
+            kind_held_add = self._held_by_kind.setdefault(entry.kind, set()).add
             for name, value in entry.__dict__.items():
                 if value:
                     held_add(name)
+                    kind_held_add(name)
                     if isinstance(value, tuple):
                         for v in value:
                             values_add((name, v))
             self._held.update(entry.details)
-            self._held_by_kind.setdefault(entry.kind, set()).update(
-                name for name, value in entry.__dict__.items() if value)
             if entry.acronyms:  # (a field the schema derives from the names)
                 held_add("acronyms")
         self._reference_fields = {name for name, _ in self._values}  # fields whose values are entries
