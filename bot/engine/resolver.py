@@ -959,13 +959,13 @@ class Resolver:
         checks += [all(d.year in frame.years for d in dates)] if frame.years else []
         return all(checks) if checks else None
 
-    def _sources_of(self, named: list[Named], frame: Frame | None = None) -> Sources:
+    def _sources_of(self, named: list[Named], frame: Frame) -> Sources:
         """The articles, or those of the outlet named ("when was the Acme Daily article published?"),
         or those in the language named ("the French article")."""
         files = [f for n in named if self.kb.entries[n.entry].kind == "media"
                  for f in self.kb.entries[n.entry].source if f in self.kb.sources] or list(self.kb.sources)
         langs = [lang for lang, words in self.lx.general.article_languages.items()
-                 if frame is not None and set(frame.words) & words]
+                 if set(frame.words) & words]
         in_lang = [f for f in files if self.kb.sources[f].lang in langs] if len(langs) == 1 else []
         return Sources(tuple(dict.fromkeys(in_lang or files)))
 
@@ -1007,7 +1007,7 @@ class Resolver:
         if speaker:
             return Card(speaker)
         if entry.kind == "media":  # "what does Acme Daily say?": its articles
-            return self._sources_of([n for n in frame.named if n.entry == entry.id])
+            return self._sources(entry, frame, today)
         return Sources(tuple(self.kb.sources)) if Ask.SOURCES in frame.asks else Missing("speaker", entry.id)
 
     def _speaker(self, words: list[str], named: list[str] = ()) -> str | None:
