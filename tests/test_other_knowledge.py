@@ -522,3 +522,8 @@ def test_the_event_after_that_one(engine: Engine):
     first, _ = ask(engine, "Tell me about the Sea Bio Days")
     second, _ = ask(engine, "and the next event after that one?", focus=first.focus)
     assert second.entry == "blue-health-forum", second
+
+
+def test_a_wrong_number_claimed_of_a_described_figure(engine: Engine):
+    result, _ = ask(engine, "the sea economy supports 20,000 jobs, right?")  # a count claimed, not a job search
+    assert result.parts == (Verdict(False, Card("sea-economy-jobs")),), result

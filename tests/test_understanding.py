@@ -1235,3 +1235,10 @@ def test_the_event_after_that_one(engine: Engine):
     first, _ = ask(engine, "Tell me about the Innovative Therapies Days")
     second, _ = ask(engine, "and the next event BIOVALIANCE went to after that one?", focus=first.focus)
     assert second.entry == "wisconsin-biohealth-summit", second
+
+
+def test_a_wrong_number_claimed_of_a_described_figure(engine: Engine):
+    result, _ = ask(engine, "the region has 300 biotech and medtech companies, right?")
+    assert result.parts == (Verdict(False, Card("biotech-medtech-companies")),), result
+    result, _ = ask(engine, "la filière santé pèse 15 000 emplois, non ?")  # two job figures fit: which one?
+    assert result.status == C, result

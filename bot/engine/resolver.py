@@ -173,6 +173,8 @@ class Resolver:
         frame = self._figure_as_kind(self._attribute_of_kind(frame))
         if Ask.SOURCES in frame.asks and (Ask.JOBS in frame.asks or frame.kinds):
             frame.asks.remove(Ask.SOURCES)  # "employers the articles name", "firms cited in the articles": those
+        if Ask.JOBS in frame.asks and self._number_claimed(frame):
+            frame.asks.remove(Ask.JOBS)  # "it supports 20,000 jobs, right?": a count claimed, not a job search
         found = self._subjects(frame, focus, context, forced)
         if isinstance(found, Resolution):
             return found
@@ -404,7 +406,7 @@ class Resolver:
         if asked_back is not None:
             return asked_back
         hit = hit if names_home else self._described(frame, context)
-        if hit and Ask.JOBS in frame.asks:  # a job seeker's field: the employer it describes
+        if hit and Ask.JOBS in frame.asks and isinstance(self.kb.entries[hit], Actor):  # a job seeker's field: the employer it describes
             return Resolution([Listing("companies", (hit,))], (hit,), (hit,), score=85.0)
         if hit:
             return [hit], [], 85.0
@@ -589,7 +591,13 @@ class Resolver:
 
     def _is_list_query(self, frame: Frame) -> bool:
         return bool(frame.kinds or frame.places or frame.months or Ask.JOBS in frame.asks or Ask.HOW_MANY in frame.asks
-                    or self._counts(frame) or frame.attribute is not None or frame.time == "upcoming")
+                    or self._counts(frame) or frame.attribute is not None or frame.time == "upcoming"
+                    or self._number_claimed(frame))
+
+    def _number_claimed(self, frame: Frame) -> bool:
+        """"The health sector has 15,000 jobs, right?": a number claimed of what a key figure counts."""
+        return frame.yes_no and not frame.named and bool(set(frame.numbers) - set(frame.years)) and any(
+            w in self.lx.synonym_of for w in frame.words)
 
     def _described(self, frame: Frame, context: list[str] | None) -> str | None:
         """The one entry a question describes without naming it, if one stands out.
@@ -1168,7 +1176,7 @@ class Resolver:
             if isinstance(one, Listing) and len(one.items) == 1:
                 return self._subject_resolution(frame, list(one.items), [], today, 85.0)
             return never
-        counting = Ask.HOW_MANY in frame.asks or (self._counts(frame) and not frame.kinds)
+        counting = Ask.HOW_MANY in frame.asks or (self._counts(frame) and not frame.kinds) or self._number_claimed(frame)
         if counting and not frame.places:  # "how many companies...": the key figure counting them
             among = self._figures_counting(frame)
             asked = {self.lx.synonym_of[w] for w in frame.words if w in self.lx.synonym_of}
@@ -1182,6 +1190,8 @@ class Resolver:
             hits = self.search.search(frame.content, among=among, limit=2)
             if len(hits) > 1 and hits[0].score < hits[1].score * DESCRIBED_MARGIN:
                 return Resolution([Clarify(tuple(self._suggestion(h.entry) for h in hits))], score=70.0)
+            if hits and frame.yes_no:  # the figure described decides the number claimed
+                return self._subject_resolution(frame, [hits[0].entry], [], today, 85.0)
             if hits:
                 return Resolution([Card(hits[0].entry)], (hits[0].entry,), score=85.0)
         if counting and frame.places and (frame.kinds or frame.content):
