@@ -527,3 +527,10 @@ def test_the_event_after_that_one(engine: Engine):
 def test_a_wrong_number_claimed_of_a_described_figure(engine: Engine):
     result, _ = ask(engine, "the sea economy supports 20,000 jobs, right?")  # a count claimed, not a job search
     assert result.parts == (Verdict(False, Card("sea-economy-jobs")),), result
+
+
+def test_the_job_of_the_author_in_focus_is_their_role(engine: Engine):
+    first, _ = ask(engine, "Who wrote the English article announcing the launch of MARINOVA?")
+    assert first.parts == (Card("sam-okafor"),), first
+    second, _ = ask(engine, "what's his job?", focus=first.focus)
+    assert [type(p).__name__ for p in second.parts] == ["FieldValue"] and second.entry == "sam-okafor", second

@@ -1242,3 +1242,10 @@ def test_a_wrong_number_claimed_of_a_described_figure(engine: Engine):
     assert result.parts == (Verdict(False, Card("biotech-medtech-companies")),), result
     result, _ = ask(engine, "la filière santé pèse 15 000 emplois, non ?")  # two job figures fit: which one?
     assert result.status == C, result
+
+
+def test_the_job_of_the_author_in_focus_is_their_role(engine: Engine):
+    first, _ = ask(engine, "Who wrote the French article announcing the launch of BIOVALIANCE?")
+    assert first.parts == (Card("leon-charpenay"),), first
+    second, _ = ask(engine, "what's his job?", focus=first.focus)
+    assert [type(p).__name__ for p in second.parts] == ["FieldValue"] and second.entry == "leon-charpenay", second

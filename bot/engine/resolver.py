@@ -53,6 +53,7 @@ TABLE: dict[tuple[Ask, str], str] = {
     (Ask.JOBS, "speciality"): "actors_with",
     (Ask.JOBS, "initiative"): "employers",
     (Ask.JOBS, "company"): "job_offers",
+    (Ask.JOBS, "person"): "role",  # "what's his job?": the person's role
     (Ask.JOBS, "*"): "card",
     (Ask.RELATION, "*"): "card",
     (Ask.SOURCES, "initiative"): "sources",
@@ -157,6 +158,7 @@ class Resolver:
             "job_offers": self._job_offers,
             "sources": self._sources,
             "quoted": self._quoted,
+            "role": self._role,
         }
 
     # ------------------------------------------------------------------ entry point
@@ -302,7 +304,7 @@ class Resolver:
     def _author(self, frame: Frame, files: tuple[str, ...]) -> str | None:
         """The author of the articles a "who wrote" clause means (an outlet's, or the one in a
         language), when one person wrote them all."""
-        if Ask.WHO not in frame.asks or not set(frame.words) & self.lx.general.authorship:
+        if not {Ask.WHO, Ask.SAID} & set(frame.asks) or not set(frame.words) & self.lx.general.authorship:
             return None
         authors = {self._author_of.get(f) for f in files}
         return authors.pop() if len(authors) == 1 else None
@@ -946,6 +948,9 @@ class Resolver:
     # Queries are methods, not lambdas, so that a built engine can be pickled (kept on disk).
     def _card(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         return Card(entry.id)
+
+    def _role(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
+        return self._attribute(entry, "role", frame, today)
 
     def _schedule(self, entry: Entry, frame: Frame, today: dt.date) -> Part:
         return Schedule(entry.id)
