@@ -534,3 +534,10 @@ def test_the_job_of_the_author_in_focus_is_their_role(engine: Engine):
     assert first.parts == (Card("sam-okafor"),), first
     second, _ = ask(engine, "what's his job?", focus=first.focus)
     assert [type(p).__name__ for p in second.parts] == ["FieldValue"] and second.entry == "sam-okafor", second
+
+
+def test_the_one_partner_found_at_a_place_is_what_it_means_next(engine: Engine):
+    first, _ = ask(engine, "Who are MARINOVA's partners in Rennes?")
+    assert first.items == ("ocean-cluster",), first
+    second, _ = ask(engine, "what kind of organisation is it?", focus=first.focus)
+    assert second.entry == "ocean-cluster", second

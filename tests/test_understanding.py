@@ -1249,3 +1249,12 @@ def test_the_job_of_the_author_in_focus_is_their_role(engine: Engine):
     assert first.parts == (Card("leon-charpenay"),), first
     second, _ = ask(engine, "what's his job?", focus=first.focus)
     assert [type(p).__name__ for p in second.parts] == ["FieldValue"] and second.entry == "leon-charpenay", second
+
+
+def test_the_one_partner_found_at_a_place_is_what_it_means_next(engine: Engine):
+    first, _ = ask(engine, "et quel partenaire de BIOVALIANCE à Dijon ?")
+    assert first.items == ("santenov",), first
+    second, _ = ask(engine, "What kind of organisation is it?", focus=first.focus)
+    assert second.entry == "santenov", second
+    first, _ = ask(engine, "qui porte BIOVALIANCE et quelle est sa vocation ?")  # its leader: still about it
+    assert first.parts[-1] == Card("biovaliance"), first
