@@ -145,6 +145,7 @@ class Resolver:
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
         pronouns = lexicon.general.pronouns
         self._pointing = pronouns.person | pronouns.thing | pronouns.possessive  # words that point back
+        self._language_words = set().union(*lexicon.general.article_languages.values())  # "the French article"
         self._queries: dict[str, Callable[[Entry, Frame, dt.date], Part]] = {
             "card": self._card,
             "schedule": self._schedule,
@@ -166,7 +167,7 @@ class Resolver:
                 forced: str | None = None) -> Resolution:
         """One clause: refuse or ask back early, find what it is about, then answer that (or a list)."""
         frame = self._place_pointed(self._attributed(frame), focus)
-        self._inherit_ask(frame, focus, [n for n in frame.named if n.score >= ANSWER_SCORE])
+        self._inherit_ask(frame, focus, bool(forced) or any(n.score >= ANSWER_SCORE for n in frame.named))
         frame = self._outlet_pointed(frame, focus)
         early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) \
             or self._stepped(frame, focus, today)
@@ -373,7 +374,6 @@ class Resolver:
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         if forced:
             named = [Named(forced, frame.text, 95.0)] + [n for n in named if n.entry != forced]
-        self._inherit_ask(frame, focus, named)
         named = self._figure_by_number(frame, named) + named
         subjects, filters = self._split(frame, named)
         if forced and forced not in subjects:  # a staff link names the subject, whatever else is said
@@ -449,10 +449,9 @@ class Resolver:
         # "which employers in that city do the articles name?" asks for employers, not for the articles
         return kinds <= {"initiative", "media"} and not frame.kinds and Ask.JOBS not in frame.asks
 
-    def _inherit_ask(self, frame: Frame, focus: Focus, named: list[Named]) -> None:
+    def _inherit_ask(self, frame: Frame, focus: Focus, named: bool) -> None:
         """"Et Acme ?" / "and the other one?": the previous question, about something else."""
-        languages = set().union(*self.lx.general.article_languages.values())
-        other = named or focus.ask == Ask.SOURCES.value and set(frame.words) & languages  # "and the English one?"
+        other = named or focus.ask == Ask.SOURCES.value and set(frame.words) & self._language_words  # "and the English one?"
         if not frame.asks and frame.attribute is None and not frame.yes_no and not frame.content \
                 and len(frame.words) <= 5 and focus.ask and other:
             frame.asks = [Ask(focus.ask)]
