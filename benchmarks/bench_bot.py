@@ -6,7 +6,7 @@ Three kinds of process, as in production where Telegram, the bot and the visitor
   endpoint through which simulated users write and wait for the reply;
 * the bot: this project's bot (bot.app.build_application, question log on SQLite, on
   PostgreSQL, or off), or the baseline, a python-telegram-bot echo bot through `Application`
-  (concurrent updates, library defaults otherwise);
+  (concurrent updates, library defaults otherwise, so its HTTP client is httpx);
 * the simulated users: N visitors, each writing a question and waiting for the reply before
   the next (a closed loop, like people typing).
 
@@ -14,14 +14,12 @@ Every configuration has its own emulator and bot, all up for the whole run; the 
 take turns, a few seconds each, at one user count, in alternating order, round after round. So
 the figures compared are taken seconds apart and the machine's other work hurts all alike: a
 ratio is taken within each round and the median over rounds is reported. Rate limiter and flood
-guard are off (they slow the bot down on purpose). On SQLite the bot commits questions for review
-on the event loop (db/loop_writer.py); a configuration sends them all through the writer thread
-instead, as before, to measure what that changed. With the log on PostgreSQL the bot also keeps
-each visitor's conversation focus there (read once, written behind the reply), and another
-configuration keeps the focus in memory only, to tell the two costs apart. Then a few HTTP pool sizes
-are compared, and the echo bot and this bot (log off, on SQLite, on PostgreSQL) are profiled with
-py-spy (every thread, samples holding the interpreter lock) under 50 users, side by side, in
-milliseconds of interpreter time per reply by component.
+guard are off (they slow the bot down on purpose). The bot sends its Bot API calls through aiohttp
+(bot/bot_api_http.py); two more configurations tell what that client changed: the echo bot on
+the same client, and this bot (log off) on the library's httpx client, as before. Then a few HTTP
+pool sizes are compared, and the echo bot and this bot (log off, on SQLite, on PostgreSQL) are
+profiled with py-spy (every thread, samples holding the interpreter lock) under 50 users, side
+by side, in milliseconds of interpreter time per reply by component.
 
     .venv/bin/python benchmarks/bench_bot.py                  # 12 to 20 minutes on a busy 2-core machine
     .venv/bin/python benchmarks/bench_bot.py --rounds 1 --questions 100 --per-user 10 --pools '' --no-profile
@@ -127,13 +125,14 @@ async def serve_bot(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     if args.kind == "echo":
-        await serve_echo_bot(args.root, stop)
+        await serve_echo_bot(args.root, stop, client=args.client)
     else:
         await serve_project_bot(args, stop)
 
 
-async def serve_echo_bot(root: str, stop: asyncio.Event) -> None:
-    """The baseline: what python-telegram-bot does for a message with no work at all."""
+async def serve_echo_bot(root: str, stop: asyncio.Event, *, client: str) -> None:
+    """The baseline: what python-telegram-bot does for a message with no work at all (on the
+    library's default HTTP client, or on this project's)."""
     from telegram import Update
     from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -141,8 +140,13 @@ async def serve_echo_bot(root: str, stop: asyncio.Event) -> None:
         assert update.message is not None
         await update.message.reply_text(update.message.text or "")
 
-    application = (Application.builder().token(TOKEN).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
-                   .concurrent_updates(True).build())
+    builder = (Application.builder().token(TOKEN).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+               .concurrent_updates(True))
+    if client == "aiohttp":
+        from bot.bot_api_http import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(pool_size=1))
+    application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     async with application:
         await application.start()
@@ -163,13 +167,20 @@ async def serve_project_bot(args: argparse.Namespace, stop: asyncio.Event) -> No
                         database_url=args.database_url or None, pseudonym_secret="bench", default_lang="fr",
                         cache_dir=Path(args.data_dir) / "cache")
     services = build_services(settings, log_questions=args.log == "on", today=lambda: TODAY)
-    if args.focus == "memory":  # each visitor's conversation focus in this process, not in PostgreSQL
-        from bot.conversations import MemoryConversations
+    if args.client == "httpx":  # the library's own client, as the bot had before bot/bot_api_http.py
+        import httpx
+        from telegram.request import HTTPXRequest
 
-        services.conversations = MemoryConversations()
-    if args.writer == "thread":  # as before db/loop_writer.py: SQLite's questions committed by the writer thread
-        assert services.question_log is not None and hasattr(services.question_log, "_loop_writer")
-        services.question_log._loop_writer = None
+        import bot.app
+
+        def httpx_request(tuning: Tuning, *, pool_size: int) -> HTTPXRequest:
+            return HTTPXRequest(connection_pool_size=pool_size, read_timeout=tuning.read_timeout,
+                                write_timeout=tuning.read_timeout, connect_timeout=tuning.connect_timeout,
+                                pool_timeout=tuning.read_timeout,
+                                httpx_kwargs={"limits": httpx.Limits(max_connections=pool_size,
+                                                                     max_keepalive_connections=pool_size)})
+
+        bot.app.bot_request = httpx_request  # type: ignore[assignment]
     tuning = Tuning(rate_limited=False, flood_limit=10**9, flood_button_limit=10**9, read_timeout=30,
                     connection_pool_size=args.pool)
     try:
@@ -242,8 +253,7 @@ class Config:
     log: str = "off"
     backend: str = "sqlite"
     pool: int = 8
-    focus: str = "default"  # where conversations are kept: "default" (PostgreSQL when the log is) or "memory"
-    writer: str = "default"  # "thread": every question for review through the writer thread, none on the loop
+    client: str = "default"  # HTTP client: "default" (the library's for the echo bot, aiohttp for this bot), or the other
     results: dict[int, list[Measure]] = field(default_factory=lambda: collections.defaultdict(list))
 
     def median_rate(self, users: int) -> float:
@@ -303,7 +313,7 @@ class Lane:
             database_url = pg_url
         command = [sys.executable, str(HERE), "bot", "--kind", config.kind, "--root", self.urls["root"],
                    "--log", config.log, "--data-dir", str(data_dir), "--database-url", database_url,
-                   "--pool", str(config.pool), "--focus", config.focus, "--writer", config.writer]
+                   "--pool", str(config.pool), "--client", config.client]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         self.bot = process
         self.users(1, 2 * len(QUESTIONS))  # returns once the bot answers: it is up (and warmed)
@@ -378,13 +388,11 @@ def orchestrate(args: argparse.Namespace) -> None:
             server = PostgresServer.create()
         except PostgresUnavailable as exc:
             print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
-        configs = [Config("echo bot (baseline)", "echo"), Config("bot, log off", "project", "off"),
-                   Config("bot, log on SQLite", "project", "on", "sqlite"),
-                   Config("bot, log on SQLite, writer thread only", "project", "on", "sqlite", writer="thread")]
+        configs = [Config("echo bot (baseline)", "echo"), Config("echo bot on aiohttp", "echo", client="aiohttp"),
+                   Config("bot, log off", "project", "off"), Config("bot, log off, on httpx", "project", "off", client="httpx"),
+                   Config("bot, log on SQLite", "project", "on", "sqlite")]
         if server is not None:
             configs.append(Config("bot, log on PostgreSQL", "project", "on", "postgresql"))
-            configs.append(Config("bot, log on PostgreSQL, focus in memory", "project", "on", "postgresql",
-                                  focus="memory"))
         pool_configs = [Config(f"bot, log off, pool {p}", "project", "off", pool=p) for p in pools]
         lanes: dict[str, Lane] = {}
         try:
@@ -406,7 +414,7 @@ def orchestrate(args: argparse.Namespace) -> None:
                     for config in configs), file=sys.stderr)
             profiles: list[Profile] = []
             if not args.no_profile:
-                for config in [c for c in configs if c.focus == c.writer == "default"]:
+                for config in [c for c in configs if c.client == "default"]:
                     raw = workdir / f"profile-{len(profiles)}.txt"
                     measure = lanes[config.name].profile(50, args.per_user * 2, raw)
                     if raw.exists():
@@ -437,34 +445,40 @@ def report(args: argparse.Namespace, configs: list[Config], pool_configs: list[C
            profiles: list[Profile]) -> None:
     by_name = {c.name: c for c in configs}
     echo, off = by_name["echo bot (baseline)"], by_name["bot, log off"]
-    ons = [c for c in configs if c.log == "on"]
+    named = {"echo": echo, "echo on aiohttp": by_name["echo bot on aiohttp"], "log off": off,
+             "log off on httpx": by_name["bot, log off, on httpx"], "log on SQLite": by_name["bot, log on SQLite"],
+             "log on PostgreSQL": by_name.get("bot, log on PostgreSQL")}
+    targets = [("log on SQLite", "log off"), ("log on PostgreSQL", "log off"), ("log on SQLite", "echo"),
+               ("log on PostgreSQL", "echo"), ("log off", "echo")]
+    client = [("echo on aiohttp", "echo"), ("log off", "log off on httpx"), ("log off on httpx", "echo"),
+              ("log on SQLite", "echo on aiohttp"), ("log off", "echo on aiohttp")]
     lines = [f"python {sys.version.split()[0]}, {dt.date.today()}, {os.cpu_count()} CPUs, {args.rounds} alternating "
              f"rounds, medians; {len(QUESTIONS)} questions in rotation, closed loop; bot, emulator and users in "
-             "separate processes", ""]
-    lines += ["Ratios of replies/s (targets: log on >= 0.9x log off, >= 0.8x the echo bot): the median over "
-              "rounds of the ratio within a round (the two figures measured seconds apart), then in brackets "
-              "the range of that ratio over rounds", ""]
-    header = "| users | " + " | ".join([f"{c.name.removeprefix('bot, ')} / log off" for c in ons] +
-                                      [f"{c.name.removeprefix('bot, ')} / echo" for c in ons] + ["log off / echo"]) + " |"
-    lines += [header, "|" + "---|" * (header.count("|") - 1)]
+             "separate processes; \"echo\" is the echo bot on the library's defaults (httpx), the baseline", ""]
 
     def ratio(config: Config, baseline: Config, users: int) -> str:
         per_round = sorted(m.rate / b.rate for m, b in zip(config.results[users], baseline.results[users]))
         spread = f" ({per_round[0]:.2f}-{per_round[-1]:.2f})" if len(per_round) > 1 else ""
         return f"{statistics.median(per_round):.2f}{spread}"
 
-    for users in user_counts:
-        cells = [ratio(c, off, users) for c in ons] + [ratio(c, echo, users) for c in ons] + [ratio(off, echo, users)]
-        lines.append(f"| {users} | " + " | ".join(cells) + " |")
-    lines += ["", "The same ratios between the best round of each configuration (other work on the machine only "
-                  "ever slows a run down, so the best round is the least disturbed one)", "",
-              header, "|" + "---|" * (header.count("|") - 1)]
-    for users in user_counts:
-        best = {c.name: max(c.rates(users)) for c in configs}
-        cells = [f"{best[c.name] / best[off.name]:.2f}" for c in ons] + \
-                [f"{best[c.name] / best[echo.name]:.2f}" for c in ons] + [f"{best[off.name] / best[echo.name]:.2f}"]
-        lines.append(f"| {users} | " + " | ".join(cells) + " |")
-    lines += ["", "Bot CPU per reply (median ms; the figure least disturbed by other work on the machine)", "",
+    def tables(title: str, pairs: list[tuple[str, str]]) -> list[str]:
+        pairs = [(a, b) for a, b in pairs if named[a] is not None and named[b] is not None]
+        header = "| users | " + " | ".join(f"{a} / {b}" for a, b in pairs) + " |"
+        rule = "|" + "---|" * (len(pairs) + 1)
+        out = [title + ": the median over rounds of the ratio within a round (the two figures measured seconds "
+               "apart), then in brackets the range of that ratio over rounds", "", header, rule]
+        for users in user_counts:
+            out.append(f"| {users} | " + " | ".join(ratio(named[a], named[b], users) for a, b in pairs) + " |")
+        out += ["", "The same ratios between the best round of each configuration (other work on the machine only "
+                    "ever slows a run down, so the best round is the least disturbed one)", "", header, rule]
+        for users in user_counts:
+            out.append(f"| {users} | " + " | ".join(
+                f"{max(named[a].rates(users)) / max(named[b].rates(users)):.2f}" for a, b in pairs) + " |")
+        return out + [""]
+
+    lines += tables("Ratios of replies/s (targets: log on >= 0.9x log off, >= 0.8x the echo bot)", targets)
+    lines += tables("What the HTTP client changed (this bot on aiohttp, the library's default httpx)", client)
+    lines += ["Bot CPU per reply (median ms; the figure least disturbed by other work on the machine)", "",
               "| users | " + " | ".join(c.name for c in configs) + " | " +
               " | ".join(f"{c.name.removeprefix('bot, ')} / echo" for c in configs[1:]) + " |",
               "|" + "---|" * (2 * len(configs))]
@@ -518,8 +532,7 @@ def main() -> None:
     bot.add_argument("--data-dir", default="")
     bot.add_argument("--database-url", default="")
     bot.add_argument("--pool", type=int, default=8)
-    bot.add_argument("--focus", choices=("default", "memory"), default="default")
-    bot.add_argument("--writer", choices=("default", "thread"), default="default")
+    bot.add_argument("--client", choices=("default", "aiohttp", "httpx"), default="default")
     users = sub.add_parser("users")
     users.add_argument("--control", required=True)
     users.add_argument("--users", type=int, required=True)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
+from bot.bot_api_http import AiohttpRequest
 from bot.config import ConfigError, Settings
 from bot.handlers import ALLOWED_UPDATES, register
 from bot.handlers.commands import publish_commands
@@ -94,26 +93,21 @@ class Tuning:
     debounce_seconds: float = 3.0  # a card button pressed again within this opens no second card
     staff_answers_check: float = 3.0  # seconds between two looks at the staff answers' version
     typing_after: float = TYPING_AFTER_S  # "typing…" only under a reply that takes longer than this
-    # HTTP connections to the Bot API kept open (keep-alive) for sending. httpcore scans its pool on
-    # every request, so a needlessly large pool (the library's default is 256) costs CPU on each
-    # one; 8 was the fastest of 8/16/32/256 in benchmarks/bench_bot.py, and at Telegram's ~0.1 s
-    # per call 8 connections carry far more than its 30 messages/s limit.
+    # HTTP connections to the Bot API kept open (keep-alive) for sending: at Telegram's ~0.1 s per
+    # call, 8 carry far more than its 30 messages/s limit (pool sizes: benchmarks/bench_bot.py).
     connection_pool_size: int = 8
     keepalive_seconds: float = 60.0  # an idle connection stays open this long
 
 
-def bot_request(tuning: Tuning, *, pool_size: int) -> HTTPXRequest:
+def bot_request(tuning: Tuning, *, pool_size: int) -> AiohttpRequest:
     """One HTTP client for the Bot API: a pool of `pool_size` keep-alive connections.
 
     Waiting for a free connection is bounded by the read timeout (the library's default, 1 s,
     fails replies under a burst of visitors instead of queueing them).
     """
-    return HTTPXRequest(
-        connection_pool_size=pool_size, read_timeout=tuning.read_timeout, write_timeout=tuning.read_timeout,
-        connect_timeout=tuning.connect_timeout, pool_timeout=tuning.read_timeout,
-        httpx_kwargs={"limits": httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size,
-                                             keepalive_expiry=tuning.keepalive_seconds)},
-    )
+    return AiohttpRequest(pool_size=pool_size, read_timeout=tuning.read_timeout, write_timeout=tuning.read_timeout,
+                          connect_timeout=tuning.connect_timeout, pool_timeout=tuning.read_timeout,
+                          keepalive_seconds=tuning.keepalive_seconds)
 
 
 def api_urls(settings: Settings) -> tuple[str, str]:
