@@ -44,19 +44,19 @@ def configured_logging(level: int, secrets: Iterable[str | None]) -> Iterator[No
     """Log to standard error at `level` with secrets redacted, for the time of one command.
 
     The previous set-up is restored afterwards, so running `main()` in-process (tests, tools)
-    leaves no handler behind. Chatty libraries are held at INFO or above even with -v: httpx logs
-    request URLs and python-telegram-bot raw updates (names, ids).
+    leaves no handler behind. Chatty libraries are held at INFO or above even with -v: HTTP clients
+    log request URLs (with the token), python-telegram-bot raw updates (names, ids).
     """
     root = logging.getLogger()
-    noisy = [logging.getLogger(name) for name in ("httpx", "httpcore", "apscheduler", "telegram")]
+    noisy = [logging.getLogger(name) for name in ("aiohttp", "httpx", "httpcore", "apscheduler", "telegram")]
     saved = (root.level, [(logger, logger.level) for logger in noisy])
     handler = _StderrHandler()
     handler.setFormatter(RedactingFormatter(secrets))
     root.addHandler(handler)
     root.setLevel(level)
-    for logger in noisy[:3]:
+    for logger in noisy[:-1]:
         logger.setLevel(logging.WARNING)
-    noisy[3].setLevel(max(level, logging.INFO))
+    noisy[-1].setLevel(max(level, logging.INFO))
     try:
         yield
     finally:

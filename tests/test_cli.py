@@ -175,7 +175,7 @@ def test_no_log_commands_import_neither_sqlalchemy_nor_telegram(tmp_path: Path, 
              "from bot.cli import main\n"
              f"code = main({command!r}, env={{'DATA_DIR': {str(tmp_path)!r}}}, stdin=io.StringIO('merci\\nquit\\n'),"
              " stdout=io.StringIO())\n"
-             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'telegram', 'httpx'))\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'telegram', 'httpx', 'aiohttp'))\n"
              "print(code, heavy)\n")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "0 []", done.stderr
