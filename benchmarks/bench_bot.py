@@ -360,7 +360,8 @@ def split_profile(raw: Path) -> dict[str, int]:
          ("/bot/engine/", "/bot/replies.py", "/bot/text.py", "rapidfuzz")),
         ("bot handlers (bot/handlers, bot/app)", ("/bot/handlers/", "/bot/app.py")),
         ("python-telegram-bot (objects, dispatch)", ("/telegram/",)),
-        ("HTTP client (httpx, httpcore, h11)", ("httpx", "httpcore", "/h11/", "anyio")),
+        ("HTTP client (aiohttp, or httpx with httpcore and h11)",
+         ("/aiohttp/", "/yarl/", "/multidict/", "httpx", "httpcore", "/h11/", "anyio", "/bot/bot_api_http.py")),
         ("JSON", ("/json/",)),
         ("asyncio event loop, selectors, threads", ("asyncio", "selectors", "threading", "queue.py", "concurrent")),
     ]
