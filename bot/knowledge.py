@@ -196,6 +196,9 @@ class Source(Frozen):
     lang: Literal["fr", "en"]
     title: NonEmpty
     note: Bilingual | None = None
+    time: dt.time | None = None  # of publication, when the article prints it
+    reading_minutes: int | None = Field(default=None, gt=0)  # "4 min read"
+    photo: NonEmpty | None = None  # the photo credit, as printed
 
     def citation(self, lang: str, date_text: str | None = None) -> str:
         """'Outlet, 2025-10-04, Author: « title »' (the date as given), with the note when there is one."""

@@ -65,6 +65,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sources": {"fr": "Je réponds uniquement à partir de ces articles :", "en": "I answer only from these articles:"},
     "source_one": {"fr": "Cet article a été publié par {outlet} le {date} ; il est signé {author}{note}. Son titre :",
                    "en": "This article was published by {outlet} on {date} and written by {author}{note}. Its title:"},
+    "source_time": {"fr": "{date} à {hour} h {minute:02d}", "en": "{date} at {hour}:{minute:02d}"},
+    "source_reading": {"fr": "Temps de lecture : {minutes} min.", "en": "Reading time: {minutes} min."},
+    "source_photo": {"fr": "Crédit photo : {credit}.", "en": "Photo credit: {credit}."},
     "yes": {"fr": "Oui.", "en": "Yes."},
     "no": {"fr": "Non.", "en": "No."},
     "no_verdict": {"fr": "Voici ce que disent mes sources :", "en": "Here is what my sources say:"},
@@ -382,9 +385,16 @@ class _Renderer:
         if len(part.files) == 1 < len(self.kb.sources):  # the one article asked about ("the French article")
             source = self.kb.sources[part.files[0]]
             note = f" ({source.note.get(self.lang)})" if source.note else ""
-            w.line(t("source_one", self.lang, outlet=w.esc(source.outlet), date=format_date(source.date, self.lang),
+            date = format_date(source.date, self.lang)
+            if source.time is not None:
+                date = t("source_time", self.lang, date=date, hour=source.time.hour, minute=source.time.minute)
+            w.line(t("source_one", self.lang, outlet=w.esc(source.outlet), date=date,
                      author=w.esc(source.author), note=w.esc(note)))
             w.line(f"« {w.esc(source.title)} »")
+            details = ([t("source_reading", self.lang, minutes=source.reading_minutes)] if source.reading_minutes else []) \
+                + ([t("source_photo", self.lang, credit=w.esc(source.photo))] if source.photo else [])
+            if details:
+                w.line(" ".join(details))
             return
         w.line(t("sources", self.lang))
         for file in part.files:

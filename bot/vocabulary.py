@@ -132,6 +132,7 @@ class GeneralVocabulary(_Frozen):
     self_intro: Cues
     conjunctions: Words
     interrogatives: Words
+    head_askers: Words = frozenset()  # "which <noun>", "quels <noun>": the noun right after names what is asked
     interrogative_phrases: Phrases = ()
     pronouns: Pronouns
     prepositions: Words

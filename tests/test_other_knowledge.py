@@ -541,3 +541,41 @@ def test_the_one_partner_found_at_a_place_is_what_it_means_next(engine: Engine):
     assert first.items == ("ocean-cluster",), first
     second, _ = ask(engine, "what kind of organisation is it?", focus=first.focus)
     assert second.entry == "ocean-cluster", second
+
+
+def test_partners_at_home_and_abroad_are_all_partners(engine: Engine):
+    result, text = ask(engine, "avec quels partenaires MARINOVA travaille-t-elle ?")
+    assert result.items == ("ocean-cluster", "halifax-seaweed-lab"), result
+
+
+def test_an_article_tells_its_hour_reading_time_and_photo_credit(engine: Engine):
+    _, text = ask(engine, "qui a fait la photo de l'article de Tidewire ?")
+    assert "Temps de lecture : 6 min" in text and "Ifremer © Jo Le Bris" in text, text
+    _, text = ask(engine, "at what time did the French article come out?")
+    assert "12 May 2024 at 18:30" in text and "Photo credit" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "the president of the region is Gwen Tanguy, isn't she?",
+    "la présidente de région, c'est bien Gwen Tanguy ?",
+    "Anne Le Goff est la maire de Brest ?",  # the place qualifies the title, checked against her role
+])
+def test_a_title_claimed_of_another_name_or_with_another_place_is_no_and_who_holds_it(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.parts == (Verdict(False, Card("anne-le-goff")),), result
+
+
+def test_a_claim_about_someone_named_and_something_unknown_stays_unknown(engine: Engine):
+    result, _ = ask(engine, "Is Yann Morvan a member of the Zorglub network?")
+    assert result.status == U, result
+
+
+@pytest.mark.parametrize("question", ["quels vaccins produit-on en Bretagne ?", "which breweries does MARINOVA back?"])
+def test_a_list_of_things_the_sources_never_name_is_declined(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result
+
+
+def test_a_question_after_a_dash_opened_by_any(engine: Engine):
+    result, _ = ask(engine, "fisheries engineer from Oslo - any ties between MARINOVA and Canada?")
+    assert result.status == A and "halifax-seaweed-lab" in result.items, result

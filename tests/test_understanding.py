@@ -342,7 +342,7 @@ def test_who_said_finds_the_person_whose_words_the_sources_report(engine: Engine
 
 @pytest.mark.parametrize(("question", "listed"), [
     ("Quelle agence soutient BIOVALIANCE ?", ["aer-bfc"]),
-    ("which networks partner with BIOVALIANCE?", ["santenov", "pmt"]),
+    ("which networks partner with BIOVALIANCE?", ["santenov", "pmt", "bioforward", "hacking-health"]),  # (abroad too)
 ])
 def test_a_kind_noun_narrows_a_list_attribute(engine: Engine, question: str, listed: list[str]):
     result, _ = ask(engine, question)
@@ -1258,3 +1258,36 @@ def test_the_one_partner_found_at_a_place_is_what_it_means_next(engine: Engine):
     assert second.entry == "santenov", second
     first, _ = ask(engine, "qui porte BIOVALIANCE et quelle est sa vocation ?")  # its leader: still about it
     assert first.parts[-1] == Card("biovaliance"), first
+
+
+def test_partners_at_home_and_abroad_are_all_partners(engine: Engine):
+    result, _ = ask(engine, "who does BIOVALIANCE cooperate with?")
+    assert {"temis-technopole", "bioforward", "hacking-health"} <= set(result.items), result
+
+
+def test_an_article_tells_its_hour_reading_time_and_photo_credit(engine: Engine):
+    _, text = ask(engine, "how long does the Sifted piece take to read?")
+    assert "reading time: 4 min" in text and "cheviet" in text, text
+    _, text = ask(engine, "l'article en français est sorti à quelle heure ?")
+    assert "4 octobre 2025 a 8 h 00" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "the president of the region is Marie Martin, right?",
+    "le président de région c'est bien Paul Girard ?",
+    "Jérôme Durain est le maire de Besançon ?",
+])
+def test_a_title_claimed_of_another_name_or_with_another_place_is_no_and_who_holds_it(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.parts == (Verdict(False, Card("jerome-durain")),), result
+
+
+@pytest.mark.parametrize("question", ["which breweries are in Dijon?", "quels vaccins fabrique-t-on à Besançon ?"])
+def test_a_list_of_things_the_sources_never_name_is_declined(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result
+
+
+def test_a_grant_is_money_asked(engine: Engine):
+    result, _ = ask(engine, "how big a grant could my lab get from BIOVALIANCE?")
+    assert result.parts == (Missing("budget", "biovaliance"),), result

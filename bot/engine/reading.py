@@ -6,6 +6,7 @@ months, editions...). Nothing here knows a phrasing: a new cue is a line of YAML
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ class Frame:
     quoted: bool = False               # "who is quoted", "qui est cité": who the articles quote
     off_topic: bool = False
     unknown: float = 0.0               # how much of the clause the engine does not know
+    unknown_head: bool = False         # "which vaccines...?": what is asked for is a word the sources never use
     content: list[str] = field(default_factory=list)  # repaired words naming no entry, for search
     has_question_mark: bool = False
 
@@ -105,6 +107,7 @@ class Reader:
         }
         self._question_openers = self._wh_words | g.interrogatives
         self._sentence_openers = self._question_openers | g.yes_no.openers  # (after a spaced dash)
+        self._opening_phrases = tuple(g.interrogative_phrases) + tuple(g.yes_no.existential)
         self._name_words = aliases.vocabulary.words | {w for key in lexicon.places.by_word for w in key.split()}
         # Per small-talk kind, built once: its phrases, its cue words, every word it may hold.
         filler = g.smalltalk_filler | set(g.stop)
@@ -169,8 +172,8 @@ class Reader:
         out = pieces[:1]
         for separator, piece in zip(pieces[1::2], pieces[2::2]):
             words, before = self.fold(piece).split(), self.fold(out[-1]).split()
-            opens = bool(words) and (words[0] in self._sentence_openers or any(
-                " ".join(words[:len(p.split())]) == p for p in self.lx.general.interrogative_phrases))
+            opens = bool(words) and (words[0] in self._sentence_openers or any(  # ("- any link with X?")
+                " ".join(words[:len(p.split())]) == p for p in self._opening_phrases))
             asks_nothing = not set(before) & self._question_openers
             dash = separator != ","
             asked = bool(before) and before[0] in self._sentence_openers  # "what is Acme, is it a firm?"
@@ -377,7 +380,9 @@ class Reader:
         if tagged and not frame.yes_no and not word_set & g.interrogatives:  # "..., isn't it?"
             frame.yes_no = bool(frame.named or frame.kinds or frame.places or frame.months or frame.numbers) or frame.yes_no
         frame.existential = phrase_in(clause, g.yes_no.existential)
-        frame.unknown = sum(w.weight for w in rest if w.score == 0.0 and w.text not in self.general_words)
+        unknown = [w for w in rest if w.score == 0.0 and w.text not in self.general_words]
+        frame.unknown = sum(w.weight for w in unknown)
+        frame.unknown_head = self._unknown_head(all_words, {w.raw for w in unknown})
         frame.content = [w.text for i, w in enumerate(rest) if w.score > 0 and i not in in_place
                          and (w.text not in self.general_words or quoting and w.text in self._quotable)]
         if frame.yes_no is None:  # "Acme est à Lille ?" states a place; "et Acme ?" states nothing
@@ -394,6 +399,18 @@ class Reader:
             # "the consortium launched in 2024", "what did the government launch?": not asking when
             frame.asks.remove(Ask.LAUNCHED)
         return frame
+
+    def _unknown_head(self, words: list[str], unknown: set[str]) -> bool:
+        """"Which vaccines...?", "quels masters ?": the words right after a "which" (up to a stop or
+        vocabulary word) name what is asked for, and the sources use none of them ("which bigger
+        initiative?" names one they know)."""
+        ends = self.lx.general.stop | self.general_words
+        for i, word in enumerate(words[:-1]):
+            if word in self.lx.general.head_askers:
+                run = list(itertools.takewhile(lambda w: w not in ends, words[i + 1:]))
+                if run and all(w in unknown for w in run):
+                    return True
+        return False
 
     def _source_words(self, raw: str) -> list[str]:
         """The words from "according to" to the end of its part of the sentence: they describe the source."""

@@ -169,8 +169,8 @@ class Resolver:
         frame = self._place_pointed(self._attributed(frame), focus)
         self._inherit_ask(frame, focus, bool(forced) or any(n.score >= ANSWER_SCORE for n in frame.named))
         frame = self._outlet_pointed(frame, focus)
-        early = self._said_by_focus(frame, focus, forced) or self._refusal(frame, forced) \
-            or self._stepped(frame, focus, today)
+        early = self._said_by_focus(frame, focus, forced) or self._other_holder(frame, today, forced) \
+            or self._refusal(frame, forced) or self._stepped(frame, focus, today)
         if early is not None:
             return early
         frame = self._figure_as_kind(self._attribute_of_kind(frame))
@@ -343,6 +343,23 @@ class Resolver:
             return frame
         return replace(frame, named=[], kinds=list(dict.fromkeys(frame.kinds + list(kinds))))
 
+    def _other_holder(self, frame: Frame, today: dt.date, forced: str | None) -> Resolution | None:
+        """"The region's president is Jane Doe, right?": a name the sources never give, claimed for a
+        title they do give (a title word, or a name that is a title): no, and who holds it. (A person
+        named by their own name stays a claim about them: "is Jane Doe a member of X?")"""
+        if not frame.yes_no or frame.unknown < 2 or forced or frame.places or frame.off_topic:
+            return None
+        people = set(self._named_kinds(frame)) & {"person"} or any(
+            isinstance(self.kb.entries[n.entry], Person) for n in frame.named)
+        if not people or any(set(n.words.split()) & set(normalise(self.kb.entries[n.entry].name).split())
+                             for n in frame.named):
+            return None
+        held = self.resolve(replace(frame, yes_no=False, unknown=0.0, asks=[Ask.WHO]), Focus(), today)
+        card = held.parts[0] if len(held.parts) == 1 else None
+        if isinstance(card, Card) and isinstance(self.kb.entries[card.entry], Person):
+            return Resolution([Verdict(False, card)], (card.entry,), score=85.0)
+        return None
+
     def _refusal(self, frame: Frame, forced: str | None) -> Resolution | None:
         """Off topic, the sources themselves, a name only half recognised, a claim about the unknown."""
         if frame.off_topic and forced is None:
@@ -358,6 +375,10 @@ class Resolver:
             return Resolution([part], context=outlets)
         named = [n for n in frame.named if n.score >= ANSWER_SCORE]
         unsure = [n for n in frame.named if n.score < ANSWER_SCORE]
+        if frame.unknown_head and not frame.kinds and not frame.attribute and forced is None:
+            # "which vaccines are made in <the region>?": things the sources never name, wherever
+            about = named[0].entry if named else None
+            return Resolution([Declined("unknown", about)], (about,) if about else ())
         if unsure and not named and forced is None:
             return Resolution([Clarify(tuple(self._suggestion(n.entry) for n in unsure[:3]))])
         if named and frame.unknown >= 2 and forced is None and not frame.existential \
@@ -463,7 +484,9 @@ class Resolver:
         if Ask.HOW_MANY in frame.asks:
             wanted = set()  # "how many people...": the noun says what is counted, not what is answered
         subjects, filters = [], []
-        if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months)):
+        # ("is Acme a firm in Lille?", "is she the mayor of Lille?": the kind describes what is named)
+        of_named_kind = any(self.kb.entries[n.entry].kind in wanted for n in named)
+        if frame.yes_no and not frame.existential and not (frame.kinds and (frame.places or frame.months) and not of_named_kind):
             # "Is the initiative a startup?": a claim about what is named (but "did it go to an event in
             # the USA?" asks for events there); "will it go to <event>?" is about the event, "does Acme
             # lead <project> in <home region>?" about Acme and the project: the setting is no subject
@@ -737,7 +760,9 @@ class Resolver:
         asks = [a for a in frame.asks if a not in (Ask.LIST, Ask.DESCRIBE)] or [frame.ask]
         if Ask.SAID in asks or self._asks_quoted(frame):  # "who is quoted in the article?": not who wrote it
             asks = [Ask.SAID]
-        if frame.yes_no and frame.places and asks == [Ask.DESCRIBE]:
+        # "Is she the mayor of Lille?": the place qualifies the title claimed, checked against her role
+        placed = frame.places and not (frame.narrowing and isinstance(main, Person))
+        if frame.yes_no and placed and asks == [Ask.DESCRIBE]:
             asks = [Ask.WHERE]  # "Is Acme in Lille?": where it is decides
         same_kind = [s for s in subjects if type(self.kb.entries[s]) is type(main)][:MAX_SUBJECTS]
         parts: list[Part] = []
@@ -759,7 +784,7 @@ class Resolver:
             part = self._attribute(self.kb.entries[home], frame.attribute, frame, today)
             if not isinstance(part, DECLINES):
                 return Resolution([part], (home,), part.items if isinstance(part, Listing) else (), score)
-        if frame.yes_no and frame.places and not self._places.get(main.id) and Ask.SAID not in frame.asks:
+        if frame.yes_no and placed and not self._places.get(main.id) and Ask.SAID not in frame.asks:
             if main.id not in (self.initiative, self.kb.vocabulary.home) and not frame.kinds:
                 # "Is Acme's seat in Lille?" when the sources place Acme nowhere: unknown, not "no"
                 return Resolution([Missing("location", main.id)], (main.id,), score=score)
@@ -795,6 +820,7 @@ class Resolver:
             return Card(entry.id)  # "the boss of the region, the president?": that person is the answer
         if isinstance(entry, Figure) and spec.figures & self._figure_groups(entry):
             return Card(entry.id)  # "the consortium funding's budget" is the figure itself
+        gathered: list[str] = []  # the entries of every field the attribute reads (partners at home and abroad)
         for name in spec.fields or (attribute,):
             value = getattr(entry, name, None)
             if value is None:
@@ -803,14 +829,14 @@ class Resolver:
                 if isinstance(value, tuple) and not all(v in self.kb.entries for v in value):
                     value = ", ".join(value)  # words, not entries ("its other names")
                 if isinstance(value, tuple):
-                    items = self._filtered(value, frame, today)
-                    wanted = self._named_kinds(frame)  # "which agency backs it?": the partners of that kind
-                    items = [i for i in items if self.kb.entries[i].kind in wanted] or items
-                    if items:
-                        return Listing(f"attr_{attribute}", tuple(items), subject=entry.id,
-                                       places=tuple(frame.places))
-                    continue
-                return FieldValue(entry.id, attribute, value)
+                    gathered += self._filtered(value, frame, today)
+                elif not gathered:
+                    return FieldValue(entry.id, attribute, value)
+        wanted = self._named_kinds(frame)  # "which agency backs it?": the partners of that kind
+        gathered = [i for i in gathered if self.kb.entries[i].kind in wanted] or gathered
+        if gathered:
+            return Listing(f"attr_{attribute}", tuple(dict.fromkeys(gathered)), subject=entry.id,
+                           places=tuple(frame.places))
         if spec.people and self.kb.people_by_organisation.get(entry.id):
             return Listing("people", self.kb.people_by_organisation[entry.id], subject=entry.id)
         if spec.figures:
