@@ -90,6 +90,7 @@ class YesNo(_Frozen):
     inversion: Words = frozenset()
     alternatives: Words = frozenset()  # "Acme or Foo?" asks which, it states nothing
     tags: Phrases = ()  # "..., isn't it?", "..., non ?": a claim asked at its end, the tag itself says nothing
+    elliptic: Phrases = ()  # "and the Lille company?": opening so, a clause asks for something, it claims nothing
 
 
 class Edition(_Frozen):
@@ -107,6 +108,7 @@ class Pronouns(_Frozen):
     neuter: Words = frozenset()  # "it", never a person ("il" and "elle" may be either)
     demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
     among_phrases: Phrases = ()  # "which of those", "lequel d'entre eux": within the last list, as `among`
+    both: Phrases = ()  # "what do both do?", "ils font quoi tous les deux ?": the two the conversation is about
     # "that city", "ce pays": the place of the entry in focus, by the place field the word names
     places: dict[str, Words] = {}
 

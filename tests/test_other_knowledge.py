@@ -579,3 +579,48 @@ def test_a_list_of_things_the_sources_never_name_is_declined(engine: Engine, que
 def test_a_question_after_a_dash_opened_by_any(engine: Engine):
     result, _ = ask(engine, "fisheries engineer from Oslo - any ties between MARINOVA and Canada?")
     assert result.status == A and "halifax-seaweed-lab" in result.items, result
+
+
+def _talk(engine: Engine, *questions: str):
+    focus, result = None, None
+    for question in questions:
+        result, _ = ask(engine, question, focus=focus)
+        focus = result.focus
+    return result
+
+
+def test_a_correction_asks_the_previous_question_again(engine: Engine):
+    result = _talk(engine, "where are the Sea Bio Days?", "non pardon je voulais dire le Blue Health Forum")
+    assert result.intent == "schedule" and result.entry == "blue-health-forum", result
+
+
+def test_both_of_them_are_the_last_two_named(engine: Engine):
+    result = _talk(engine, "AlgaeTech est à Lorient ?", "et BioMer alors ?", "elles font quoi toutes les deux ?")
+    assert set(result.parts) == {Card("algaetech"), Card("biomer")}, result
+
+
+def test_and_the_company_of_a_place_is_asked_not_claimed(engine: Engine):
+    result = _talk(engine, "what does BioMer do?", "and the Brest company next to it?")
+    assert result.status == A and result.parts == (Card("algaetech"),), result
+
+
+def test_the_one_in_a_month_none_of_the_last_list_was_in(engine: Engine):
+    result = _talk(engine, "which events in June 2026?", "and the one in September?")
+    assert result.entry == "blue-health-forum", result
+
+
+def test_the_date_right_after_who_wrote_it_is_the_articles(engine: Engine):
+    result = _talk(engine, "who wrote the Tidewire article?", "when did it come out?")
+    assert result.status == A and isinstance(result.parts[0], Sources), result
+
+
+def test_a_claimed_link_to_a_kind_shows_that_one_and_that_one_is_followed(engine: Engine):
+    result = _talk(engine, "is MARINOVA linked to a research lab?")
+    assert result.parts == (Verdict(True, Card("halifax-seaweed-lab")),), result
+    result = _talk(engine, "is MARINOVA linked to a research lab?", "how much money does that lab get?")
+    assert result.parts == (Missing("budget", "halifax-seaweed-lab"),), result
+
+
+def test_who_works_there_according_to_the_article(engine: Engine):
+    result = _talk(engine, "c'est quoi Ocean Cluster ?", "qui y travaille, selon l'article ?")
+    assert result.items == ("yann-morvan",), result

@@ -1291,3 +1291,53 @@ def test_a_list_of_things_the_sources_never_name_is_declined(engine: Engine, que
 def test_a_grant_is_money_asked(engine: Engine):
     result, _ = ask(engine, "how big a grant could my lab get from BIOVALIANCE?")
     assert result.parts == (Missing("budget", "biovaliance"),), result
+
+
+def _talk(engine: Engine, *questions: str):
+    focus, result = None, None
+    for question in questions:
+        result, _ = ask(engine, question, focus=focus)
+        focus = result.focus
+    return result
+
+
+def test_a_correction_asks_the_previous_question_again(engine: Engine):
+    result = _talk(engine, "c'est quand le salon BioFit ?", "oups pardon, je voulais dire le congrès de Lyon")
+    assert result.intent == "schedule" and result.entry == "immunology-congress", result
+
+
+def test_both_of_them_are_the_last_two_named(engine: Engine):
+    result = _talk(engine, "Where is Chematech?", "and RD Biotech?", "what do both of them make?")
+    assert set(result.parts) == {Card("chematech"), Card("rd-biotech")}, result
+
+
+def test_and_the_company_of_a_place_is_asked_not_claimed(engine: Engine):
+    result = _talk(engine, "what does Chematech do?", "and the Besançon company next to it?")
+    assert result.status == A and result.parts == (Card("rd-biotech"),), result
+
+
+def test_the_one_in_a_month_none_of_the_last_list_was_in(engine: Engine):
+    result = _talk(engine, "which events took place in October?", "and the one in December?")
+    assert result.entry == "biofit-medfit", result
+
+
+def test_the_date_right_after_who_wrote_it_is_the_articles(engine: Engine):
+    result = _talk(engine, "who wrote the K6FM article?", "and the date?")
+    assert result.status == A and isinstance(result.parts[0], Sources), result
+
+
+def test_a_claimed_link_to_a_kind_shows_that_one_and_that_one_is_followed(engine: Engine):
+    result = _talk(engine, "does CellQuest belong to a research consortium?")
+    assert result.parts == (Verdict(True, Card("bioimp")),), result
+    result = _talk(engine, "does CellQuest belong to a research consortium?", "how much money does that project get?")
+    assert result.parts == (Card("bioimp-funding"),), result
+
+
+def test_part_of_which_one_of_two_partly_named_is_the_one_linked(engine: Engine):
+    result = _talk(engine, "what is the Healthcare Innovation 2030 plan?", "part of which wider initiative, then?")
+    assert result.status == A and result.entry == "france-2030", result
+
+
+def test_who_works_there_according_to_the_article(engine: Engine):
+    result = _talk(engine, "c'est quoi l'EFS BFC ?", "qui y travaille, selon l'article ?")
+    assert result.items == ("jeanne-galaine",), result

@@ -351,7 +351,7 @@ class Reader:
                              & g.negations)
         frame.international = bool(word_set & g.international)
         frame.quoted = bool(word_set & g.quoted)
-        if word_set & g.time.upcoming or phrase_in(clause, g.time.upcoming_phrases):
+        if word_set - aside & g.time.upcoming or phrase_in(clause, g.time.upcoming_phrases):  # (not "next to")
             frame.time = "upcoming"
         elif word_set & g.time.past:
             frame.time = "past"
@@ -438,6 +438,8 @@ class Reader:
             return False
         if words and words[0] in yn.openers:
             return True
+        if any(words[:len(p.split())] == p.split() for p in yn.elliptic):
+            return False  # "and the Lille company?"
         if words and words[-1] in self.lx.asks.closers:  # "et l'autre, il vient d'où ?": an open question
             return False
         if phrase_in(" ".join(words), yn.phrases):

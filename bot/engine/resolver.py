@@ -281,7 +281,11 @@ class Resolver:
         """"And who wrote it?", "who sponsored it?" right after an answer about one outlet's article
         (or its author): that outlet's."""
         outlets = [e for e in focus.entries[:2] if self.kb.entries[e].kind == "media"]
-        if Ask.SOURCES not in frame.asks or frame.named or not outlets or not set(frame.words) & self._pointing:
+        if frame.named or not outlets:
+            return frame
+        # ("date?" right after "who wrote it?": the article's, not its author's)
+        author_dated = frame.ask == Ask.WHEN and focus.entries[0] in self._author_of.values()
+        if not (Ask.SOURCES in frame.asks and set(frame.words) & self._pointing or author_dated):
             return frame
         return replace(frame, named=[Named(outlets[0], "", 90.0)])
 
@@ -439,6 +443,9 @@ class Resolver:
             return list(focus.entries[:1]), [], 70.0
         partly = self._partly_named(frame)
         followed = [e for e in partly if e in focus.entries or e in focus.listed]
+        if not followed and Ask.RELATION in frame.asks and focus.entries:
+            # "part of which bigger initiative?" right after a plan: the one of those it is linked to
+            followed = [e for e in partly if self._linked(e, focus.entries[0], False)]
         if len(followed) == 1:  # "and what are those agents for?" right after the chelating agents
             return followed, [], 80.0
         if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
@@ -473,8 +480,9 @@ class Resolver:
     def _inherit_ask(self, frame: Frame, focus: Focus, named: bool) -> None:
         """"Et Acme ?" / "and the other one?": the previous question, about something else."""
         other = named or focus.ask == Ask.SOURCES.value and set(frame.words) & self._language_words  # "and the English one?"
+        said = [w for w in frame.words if w not in self.lx.general.stop and w not in self.lx.general.filler]
         if not frame.asks and frame.attribute is None and not frame.yes_no and not frame.content \
-                and len(frame.words) <= 5 and focus.ask and other:
+                and len(said) <= 5 and focus.ask and other:  # ("non pardon, je voulais dire Acme": the same, of Acme)
             frame.asks = [Ask(focus.ask)]
             frame.attribute = focus.attribute
 
@@ -528,7 +536,8 @@ class Resolver:
         """A question with no subject of its own takes the conversation's ("and where is it?")."""
         possessive = bool(set(frame.words) & self.lx.general.pronouns.possessive)
         counted_or_dated = Ask.HOW_MANY in frame.asks or frame.years or frame.months or frame.time
-        if frame.kinds and (counted_or_dated and not set(frame.words) & self._pointing or frame.existential):
+        pointed = set(frame.words) & self._pointing or self._demonstrated(frame)  # ("how much does that project have?")
+        if frame.kinds and (counted_or_dated and not pointed or frame.existential):
             return []  # "how many events?", "what events in June?", "is there a cluster...?": a list of their own
         g = self.lx.general
         if frame.yes_no and frame.kinds and focus.entries and set(frame.words) & g.pronouns.thing \
@@ -540,6 +549,10 @@ class Resolver:
         if frame.ordinal is not None and focus.listed:
             index = frame.ordinal - 1 if frame.ordinal > 0 else len(focus.listed) - 1
             return [focus.listed[index]] if index < len(focus.listed) else []
+        if phrase_in(frame.text, g.pronouns.both):  # "what do both do?": the last two named, or a list of two
+            two = focus.listed if len(focus.listed) == 2 else focus.entries[:2]
+            if len(two) == 2:
+                return list(two)
         words = set(frame.words)
         if words & g.pronouns.other and focus.entries:  # "the other one": same kind, not the last one
             current = self.kb.entries.get(focus.entries[0])
@@ -580,7 +593,16 @@ class Resolver:
             return []
         named = self.named_with([w for w in frame.words if w not in self.lx.general.stop])
         places = set(frame.places)
-        hits = [e for e in focus.listed if e in named or places & self._places.get(e, set())]
+
+        def fits(entry_id: str) -> bool:  # in the place, or in the month, named
+            entry = self.kb.entries[entry_id]
+            return bool(places & self._places.get(entry_id, set())) or bool(frame.months) and isinstance(entry, Event) \
+                and bool({entry.start.month, entry.end.month} & frame.months)
+
+        hits = [e for e in focus.listed if e in named or fits(e)]
+        if not hits and (places or frame.months):  # "and the one in November?" when none listed was: one of that kind
+            kinds = sorted({self.kb.entries[e].kind for e in focus.listed})
+            hits = [e for kind in kinds for e in self._by_kind.get(kind, ()) if fits(e)]
         if len(hits) == 1:
             return hits
         # "celle de l'ADN", "the one about patients": the one item the words describe, well ahead of the others
@@ -611,6 +633,8 @@ class Resolver:
             for ref in entry.references():
                 if self.kb.entries[ref].kind in wanted:
                     return [ref]
+        if self._demonstrated(frame) and len(focus.listed) == 1:
+            return list(focus.listed)  # "that project" for the one entry just given (a consortium)
         return []
 
     def _is_list_query(self, frame: Frame) -> bool:
@@ -793,6 +817,11 @@ class Resolver:
                          if e != main.id and self._related(self.kb.entries[e], main.id))
             fact = Listing("related", here, subject=main.id) if here else NotFound(place=frame.places[0])
             return Resolution([Verdict(bool(here), fact)], (main.id,), here, score)
+        linked = self._linked_of_kinds(main, frame, today) if frame.yes_no and frame.kinds and Ask.RELATION in frame.asks \
+            and len(same_kind) == 1 and not frame.places else ()
+        if linked:  # "is it part of a research project?": yes, that one (what "that project" means next)
+            fact = Card(linked[0]) if len(linked) == 1 else Listing("related", linked, subject=main.id)
+            return Resolution([Verdict(True, fact)], (main.id,), linked, score)
         if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
             parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
             parts[1:] = [p for p in parts[1:] if not isinstance(p, DECLINES)]  # (what others named lack decides nothing)
