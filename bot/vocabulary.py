@@ -72,6 +72,7 @@ class Attribute(Cues):
     figures: Words = frozenset()  # synonym groups of key figures that can answer it
     people: bool = False          # the entry's people answer it (its president for "the boss")
     quantity: bool = False        # a "how much" question asks it (a price, a salary): not a key figure
+    of_article: bool = False      # asked of an article's author ("at what time?"), the article's (its hour)
 
 
 class KindNoun(Cues):

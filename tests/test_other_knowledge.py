@@ -624,3 +624,14 @@ def test_a_claimed_link_to_a_kind_shows_that_one_and_that_one_is_followed(engine
 def test_who_works_there_according_to_the_article(engine: Engine):
     result = _talk(engine, "c'est quoi Ocean Cluster ?", "qui y travaille, selon l'article ?")
     assert result.items == ("yann-morvan",), result
+
+
+def test_the_hour_and_the_photo_of_an_authors_article(engine: Engine):
+    result = _talk(engine, "qui a écrit l'article en anglais ?", "il est sorti à quelle heure ?")
+    assert isinstance(result.parts[0], Sources), result
+    result, text = ask(engine, "at what time did Sam Okafor's article go online?")
+    assert isinstance(result.parts[0], Sources) and "at 9:15" in text, result
+    result, text = ask(engine, "who took the picture in the Tidewire piece?")
+    assert "Jo Le Bris" in text, text
+    result, _ = ask(engine, "what are Sam Okafor's opening hours?")  # an author's own hours: unknown
+    assert result.parts == (Missing("hours", "sam-okafor"),), result

@@ -1341,3 +1341,14 @@ def test_part_of_which_one_of_two_partly_named_is_the_one_linked(engine: Engine)
 def test_who_works_there_according_to_the_article(engine: Engine):
     result = _talk(engine, "c'est quoi l'EFS BFC ?", "qui y travaille, selon l'article ?")
     assert result.items == ("jeanne-galaine",), result
+
+
+def test_the_hour_and_the_photo_of_an_authors_article(engine: Engine):
+    result = _talk(engine, "who wrote the French article?", "and at what time did it come out?")
+    assert isinstance(result.parts[0], Sources), result
+    result, text = ask(engine, "at what time did Léon Charpenay's article go online?")
+    assert isinstance(result.parts[0], Sources) and "8:00" in text, result
+    result, text = ask(engine, "qui a pris la photo dans le papier de Sifted ?")
+    assert "cheviet" in text, text
+    result, _ = ask(engine, "what are Tim Smith's opening hours?")  # an author's own hours: unknown
+    assert result.parts == (Missing("hours", "tim-smith"),), result

@@ -140,6 +140,8 @@ class Resolver:
         # the outlet entry that published each article, when the knowledge base has it
         self._outlet_of = {file: e.id for e in knowledge if e.kind == "media" for file in e.source
                            if file in knowledge.sources and normalise(e.name) == normalise(knowledge.sources[file].outlet)}
+        self._outlet_of_author = {person: self._outlet_of[file] for file, person in sorted(self._author_of.items())
+                                  if file in self._outlet_of}
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
@@ -205,6 +207,7 @@ class Resolver:
         person = self.kb.entries.get(focus.entries[0]) if focus.entries else None
         words = set(frame.words)
         if not isinstance(person, Person) or not words & self._pointing or words & self.lx.general.pronouns.neuter \
+                or any(self.kb.entries[n.entry].kind == "media" for n in frame.named) \
                 or any(isinstance(self.kb.entries[n.entry], Person) for n in frame.named):  # ("when was it published?")
             return None
         return Resolution([Card(person.id)], (person.id,), score=90.0)
@@ -280,14 +283,23 @@ class Resolver:
     def _outlet_pointed(self, frame: Frame, focus: Focus) -> Frame:
         """"And who wrote it?", "who sponsored it?" right after an answer about one outlet's article
         (or its author): that outlet's."""
+        spec = self.lx.general.attributes.get(frame.attribute) if frame.attribute else None
+        hour = spec is not None and spec.of_article  # (the hour an article came out is told with its date)
+        dated = frame.ask == Ask.WHEN or hour
+        asks = [Ask.WHEN] + [a for a in frame.asks if a != Ask.WHEN] if hour else frame.asks
+        authors = [n.entry for n in frame.named if n.entry in self._outlet_of_author]
+        if authors and len(frame.named) == 1 and Ask.SOURCES in frame.asks and dated:
+            # "at what time was Doe's article put online?": the article of that author
+            return replace(frame, named=[Named(self._outlet_of_author[authors[0]], "", 90.0)], asks=asks,
+                           attribute=None if hour else frame.attribute)
         outlets = [e for e in focus.entries[:2] if self.kb.entries[e].kind == "media"]
         if frame.named or not outlets:
             return frame
-        # ("date?" right after "who wrote it?": the article's, not its author's)
-        author_dated = frame.ask == Ask.WHEN and focus.entries[0] in self._author_of.values()
+        # ("date?", "at what time?" right after "who wrote it?": the article's, not its author's)
+        author_dated = dated and focus.entries[0] in self._author_of.values() or hour and focus.entries[0] in outlets
         if not (Ask.SOURCES in frame.asks and set(frame.words) & self._pointing or author_dated):
             return frame
-        return replace(frame, named=[Named(outlets[0], "", 90.0)])
+        return replace(frame, named=[Named(outlets[0], "", 90.0)], asks=asks, attribute=None if hour else frame.attribute)
 
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
