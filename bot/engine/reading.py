@@ -108,6 +108,7 @@ class Reader:
         self._question_openers = self._wh_words | g.interrogatives
         self._sentence_openers = self._question_openers | g.yes_no.openers  # (after a spaced dash)
         self._opening_phrases = tuple(g.interrogative_phrases) + tuple(g.yes_no.existential)
+        self._head_ends = frozenset(g.stop) | frozenset(general_words)  # what ends the noun a "which" asks for
         self._name_words = aliases.vocabulary.words | {w for key in lexicon.places.by_word for w in key.split()}
         # Per small-talk kind, built once: its phrases, its cue words, every word it may hold.
         filler = g.smalltalk_filler | set(g.stop)
@@ -404,10 +405,9 @@ class Reader:
         """"Which vaccines...?", "quels masters ?": the words right after a "which" (up to a stop or
         vocabulary word) name what is asked for, and the sources use none of them ("which bigger
         initiative?" names one they know)."""
-        ends = self.lx.general.stop | self.general_words
         for i, word in enumerate(words[:-1]):
             if word in self.lx.general.head_askers:
-                run = list(itertools.takewhile(lambda w: w not in ends, words[i + 1:]))
+                run = list(itertools.takewhile(lambda w: w not in self._head_ends, words[i + 1:]))
                 if run and all(w in unknown for w in run):
                     return True
         return False

@@ -281,8 +281,9 @@ class Resolver:
         return replace(frame, attribute=None)
 
     def _outlet_pointed(self, frame: Frame, focus: Focus) -> Frame:
-        """"And who wrote it?", "who sponsored it?" right after an answer about one outlet's article
-        (or its author): that outlet's."""
+        """The article meant, named by its outlet: "and who wrote it?", "who sponsored it?" right after
+        an answer about one outlet's article (or its author); "date?", "at what time?" right after its
+        author; "at what time was Doe's article put online?"."""
         spec = self.lx.general.attributes.get(frame.attribute) if frame.attribute else None
         hour = spec is not None and spec.of_article  # (the hour an article came out is told with its date)
         dated = frame.ask == Ask.WHEN or hour
