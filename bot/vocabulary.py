@@ -166,6 +166,9 @@ class GeneralVocabulary(_Frozen):
     quoted: Words = frozenset()   # "who is quoted?", "qui est cité ?": the people the articles quote
     attributions: Phrases = ()    # "according to the article, ...": where an answer comes from
     identity: Phrases = ()        # "X c'est Y ?": two names said to be one thing, so "no" when they differ
+    # "Is Acme one of many suppliers?": claimed of an entry its sources call the only one, "no"
+    uniqueness: Words = frozenset()
+    plurality: Phrases = ()
     synonyms: dict[str, Words]
     shorthand: dict[str, str]
     filler: Words

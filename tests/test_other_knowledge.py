@@ -635,3 +635,14 @@ def test_the_hour_and_the_photo_of_an_authors_article(engine: Engine):
     assert "Jo Le Bris" in text, text
     result, _ = ask(engine, "what are Sam Okafor's opening hours?")  # an author's own hours: unknown
     assert result.parts == (Missing("hours", "sam-okafor"),), result
+
+
+@pytest.mark.parametrize(("question", "yes"), [
+    ("BioMer is just one of many enzyme makers in Brittany?", False),  # its texts call it the only one
+    ("BioMer n'est pas la seule à extraire des enzymes marines ?", False),
+    ("BioMer is the only Breton company extracting marine enzymes?", True),
+    ("AlgaeTech is a Brest company working on microalgae?", True),  # a field named is a topic, not the same thing
+])
+def test_one_among_many_claimed_of_the_only_one_and_a_field_named_in_a_claim(engine: Engine, question: str, yes: bool):
+    result, _ = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result

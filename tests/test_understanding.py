@@ -1352,3 +1352,14 @@ def test_the_hour_and_the_photo_of_an_authors_article(engine: Engine):
     assert "cheviet" in text, text
     result, _ = ask(engine, "what are Tim Smith's opening hours?")  # an author's own hours: unknown
     assert result.parts == (Missing("hours", "tim-smith"),), result
+
+
+@pytest.mark.parametrize(("question", "yes"), [
+    ("RD Biotech is one of many plasmid DNA suppliers in France?", False),  # its texts call it the only one
+    ("RD Biotech n'est pas la seule à produire de l'ADN plasmidique ?", False),
+    ("RD Biotech is the only French supplier of plasmid DNA?", True),
+    ("Chematech is a Dijon firm making chelating agents?", True),  # a field named is a topic, not the same thing
+])
+def test_one_among_many_claimed_of_the_only_one_and_a_field_named_in_a_claim(engine: Engine, question: str, yes: bool):
+    result, _ = ask(engine, question)
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result

@@ -394,6 +394,8 @@ class Reader:
             frame.yes_no = bool(frame.named or frame.kinds or pointing) and bool(
                 frame.places or frame.months or frame.numbers or frame.kinds or frame.attribute or frame.narrowing
                 or frame.content or tied)
+        if frame.yes_no and Ask.HOW_MANY in frame.asks:
+            frame.asks.remove(Ask.HOW_MANY)  # "is it one of many suppliers?": no "how" asks a count in a claim
         launch = g.asks.get("launched")
         if Ask.LAUNCHED in frame.asks and not frame.yes_no and (frame.years or (
                 describing and Ask.WHEN not in frame.asks and launch and not phrase_in(clause, launch.phrases))):

@@ -18,7 +18,7 @@ from bot.engine.result import (
     DECLINES, Ask, Card, Clarify, Declined, FieldValue, Focus, Launch, Listing, Location, Missing, NotFound,
     OtherEdition, Part, Relation, Schedule, Sources, Suggestion, Verdict,
 )
-from bot.engine.search import DescriptionIndex
+from bot.engine.search import DescriptionIndex, entry_texts
 from bot.text import normalise
 from bot.knowledge import Actor, Entry, Event, Figure, Initiative, KnowledgeBase, Person, Speciality
 
@@ -1193,8 +1193,12 @@ class Resolver:
         elif frame.kinds and phrase_in(frame.text, self.lx.general.identity):
             # "Is Acme a company?" (not "does Acme work with institutions?": no claim of what it is)
             yield entry.kind in self._named_kinds(frame)
-        if frame.equated and len({n.entry for n in frame.named}) > 1:
-            yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one
+        if phrase_in(frame.text, self.lx.general.plurality):  # "one of many suppliers?" of "the only supplier"
+            said = {w for text in entry_texts(entry) for w in normalise(text).split()}
+            if said & self.lx.general.uniqueness:
+                yield False
+        if frame.equated and len({n.entry for n in frame.named if not isinstance(self.kb.entries[n.entry], Speciality)}) > 1:
+            yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one (a field is a topic, not one)
         yield from self._unlinked(entry, frame)
 
     def _unlinked(self, entry: Entry, frame: Frame) -> Iterator[bool]:
