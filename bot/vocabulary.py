@@ -110,6 +110,7 @@ class Pronouns(_Frozen):
     demonstrative: Words = frozenset()  # "that company", "cette entreprise": the one in focus, pointed at
     among_phrases: Phrases = ()  # "which of those", "lequel d'entre eux": within the last list, as `among`
     both: Phrases = ()  # "what do both do?", "ils font quoi tous les deux ?": the two the conversation is about
+    others: Phrases = ()  # "and the other events?", "les autres ?": the rest of that kind, each answered
     # "that city", "ce pays": the place of the entry in focus, by the place field the word names
     places: dict[str, Words] = {}
 
@@ -136,6 +137,9 @@ class GeneralVocabulary(_Frozen):
     conjunctions: Words
     interrogatives: Words
     head_askers: Words = frozenset()  # "which <noun>", "quels <noun>": the noun right after names what is asked
+    self_possessives: Words = frozenset()  # "my boss", "ma startup": the visitor's own, not asked about
+    # "and in French?", "en anglais svp": the last answer again, in that language
+    language_requests: dict[Literal["fr", "en"], Phrases] = {}
     interrogative_phrases: Phrases = ()
     pronouns: Pronouns
     prepositions: Words

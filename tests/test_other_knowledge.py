@@ -543,9 +543,13 @@ def test_the_one_partner_found_at_a_place_is_what_it_means_next(engine: Engine):
     assert second.entry == "ocean-cluster", second
 
 
-def test_partners_at_home_and_abroad_are_all_partners(engine: Engine):
-    result, text = ask(engine, "avec quels partenaires MARINOVA travaille-t-elle ?")
-    assert result.items == ("ocean-cluster", "halifax-seaweed-lab"), result
+def test_cooperations_and_partners_are_told_apart_and_counted(engine: Engine):
+    result, _ = ask(engine, "avec quels partenaires MARINOVA travaille-t-elle ?")
+    assert result.items == ("ocean-cluster",), result
+    result, _ = ask(engine, "who does MARINOVA cooperate with?")
+    assert result.items == ("halifax-seaweed-lab",), result
+    result, _ = ask(engine, "how many partners does MARINOVA have?")
+    assert result.parts[0].heading == "counted" and result.items == ("ocean-cluster",), result
 
 
 def test_an_article_tells_its_hour_reading_time_and_photo_credit(engine: Engine):
@@ -646,3 +650,43 @@ def test_the_hour_and_the_photo_of_an_authors_article(engine: Engine):
 def test_one_among_many_claimed_of_the_only_one_and_a_field_named_in_a_claim(engine: Engine, question: str, yes: bool):
     result, _ = ask(engine, question)
     assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is yes, result
+
+
+def test_the_visitors_own_boss_or_startup_is_not_asked_about(engine: Engine):
+    result, _ = ask(engine, "what is MARINOVA in one sentence, my boss wants a summary")
+    assert result.status == A and result.parts[0] == Card("marinova"), result
+    result, _ = ask(engine, "how big a grant can my startup get from MARINOVA?")
+    assert result.parts == (Missing("budget", "marinova"),), result
+
+
+def test_the_other_ones_are_the_rest_of_that_kind(engine: Engine):
+    result = _talk(engine, "where is AlgaeTech?", "and the other companies?")
+    assert result.entry == "biomer", result
+    result = _talk(engine, "c'était quand les Sea Bio Days ?", "et les autres événements, c'était où ?")
+    assert result.entry == "blue-health-forum" and result.intent == "schedule", result
+
+
+def test_the_outlet_that_reported_on_the_entry_in_focus(engine: Engine):
+    result = _talk(engine, "what is Ocean Cluster?", "which outlet reported on it?")
+    assert result.entry == "tidewire", result
+
+
+def test_the_date_right_after_the_list_of_articles(engine: Engine):
+    result = _talk(engine, "which articles do you answer from?", "on what date?")
+    assert isinstance(result.parts[0], Sources), result
+
+
+def test_the_last_answer_again_in_another_language(engine: Engine):
+    result = _talk(engine, "Where is BioMer based?", "and in French?")
+    assert result.lang == "fr" and result.entry == "biomer" and result.intent == "location", result
+    result = _talk(engine, "Où se trouve BioMer ?", "en anglais svp")
+    assert result.lang == "en" and result.entry == "biomer", result
+    result, _ = ask(engine, "and in French?")  # nothing before: nothing to say again
+    assert result.status != A, result
+
+
+@pytest.mark.parametrize("question", ["which hospital in Brest backs MARINOVA?", "il va faire quel temps à Brest ce weekend ?",
+                                      "c'est quoi le chiffre d'affaire de BioMer ?"])
+def test_hospitals_weather_and_turnover_are_not_in_the_sources(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result

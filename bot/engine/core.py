@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.frequency import WordFrequencies, load_frequencies
 from bot.engine.lexicon import Lexicon
 from bot.engine.matching import AliasIndex, Vocabulary
-from bot.engine.reading import Reader
+from bot.engine.reading import Frame, Named, Reader
 from bot.engine.resolver import Resolution, Resolver
 from bot.engine.result import (
     DECLINES, Ask, Chat, Clarify, Declined, Focus, Listing, Missing, Result, Sources, Status, Suggestion, Verdict,
@@ -88,6 +88,9 @@ class Engine:
             return Result(**base, normalised="", status=Status.SMALLTALK, parts=(Chat("empty"),), intent="empty", focus=focus)
         base["normalised"] = folded
 
+        again = self._again_in(folded, focus, today, base)
+        if again is not None:  # "and in French?": the last answer, in that language
+            return again
         sentences = self.reader.sentences(text)
         chat = [s.smalltalk for s in sentences if s.smalltalk]
         questions = [s for s in sentences if not s.smalltalk and not s.intro]
@@ -151,6 +154,21 @@ class Engine:
             # ("I'd like to apply to Acme": what it says is missing, but Acme is what they talk about)
             return _next_focus(focus, resolution, frame)
         return focus
+
+    def _again_in(self, folded: str, focus: Focus, today: dt.date, base: dict) -> Result | None:
+        """"And in French?", "en anglais svp": what the conversation is about, asked again as before,
+        answered in that language."""
+        general = self.lexicon.general
+        words = [w for w in folded.split() if w not in general.conjunctions and w not in general.smalltalk_filler]
+        lang = next((lang for lang, phrases in general.language_requests.items()
+                     if " ".join(words) in phrases), None)
+        if lang is None or not focus.entries:
+            return None
+        frame = Frame(folded, folded.split(), named=[Named(focus.entries[0], "", 100.0)],
+                      asks=[Ask(focus.ask)] if focus.ask else [], attribute=focus.attribute)
+        resolution = self.resolver.resolve(frame, focus, today)
+        return self._result({**base, "lang": lang}, list(resolution.parts), [frame.describe()],
+                            _next_focus(focus, resolution, frame), focus.entries[0], resolution.score)
 
     def _language(self, text: str, folded: str, default: str, hint: str | None) -> str:
         """The reply language: the question's, except that a word or two never switches it."""

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.lexicon import Lexicon, phrase_in
 from bot.engine.matching import AliasIndex, Mention, Vocabulary, Word
 from bot.engine.result import Ask
+from bot.knowledge import REFERENCE_FIELDS
 from bot.text import normalise
 
 ASK_BY_NAME = {a.value: a for a in Ask}
@@ -300,7 +301,9 @@ class Reader:
         asks.pop("describe", None) if len(asks) > 1 else None
         ranked = sorted(asks, key=lambda a: (-lx.ask_weight[a], asks[a][0]))
         frame.asks = [ASK_BY_NAME[a] for a in ranked][:MAX_CLAUSES]
-        attributes = lx.attributes.find(free)
+        # "my boss wants a summary", "ma startup": what the visitor owns is no attribute or kind asked
+        owned = {all_words[i + 1] for i, w in enumerate(all_words[:-1]) if w in g.self_possessives}
+        attributes = {a: at for a, at in lx.attributes.find(free).items() if not all(free[i] in owned for i in at)}
         if attributes:  # the most words win ("site web" over "site"), then one "how much" can ask
             counting = Ask.HOW_MANY in frame.asks  # ("how much is the membership fee": the fee)
             frame.attribute = max(attributes, key=lambda a: (
@@ -314,12 +317,16 @@ class Reader:
             if counted_at & attribute_at or counted_at & {i + 1 for i in attribute_at}:
                 # "the phone number of Acme", "the booth number": the number is the phone's, the booth's
                 frame.asks.remove(Ask.HOW_MANY)
-            if Ask.HOW_MANY in frame.asks and not spec.figures and not spec.quantity:
+            listed = set(spec.fields or (frame.attribute,)) & set(REFERENCE_FIELDS)  # ("how many partners?": counted)
+            if Ask.HOW_MANY in frame.asks and not spec.figures and not spec.quantity and not listed:
                 frame.attribute = None  # "how many companies could I apply to": a count, not how to apply
         aside = {w for phrase in g.asides if phrase_in(clause, (phrase,)) for w in phrase.split()}
         kind_words = [w for w in cue_words if w not in aside]  # ("do you plan to...": no plan)
-        kinds = lx.kinds.find(kind_words)
+        kinds = {k: at for k, at in lx.kinds.find(kind_words).items() if not all(kind_words[i] in owned for i in at)}
         frame.kinds = list(kinds)
+        if frame.attribute and Ask.HOW_MANY in frame.asks and frame.kinds and not (
+                g.attributes[frame.attribute].figures or g.attributes[frame.attribute].quantity):
+            frame.attribute = None  # "how many specialised firms?": the firms are counted, not their fields
         frame.narrowing = [kind_words[i] for k, at in kinds.items() if g.kinds[k].narrows for i in at]
         if not frame.named and not frame.kinds:  # "la marque", "the initiative", naming nothing else
             said = next((p for p in lx.initiative_words if phrase_in(clause, (p,))), None)

@@ -145,6 +145,9 @@ class Resolver:
         # What a place can hold, when a question names only a place: actors and events, not media.
         self._placed_kinds = {e.kind for e in knowledge if isinstance(e, (Actor, Event)) and e.kind != "media"}
         self._kind_of_noun = {name: set(k.entry_kinds) for name, k in lexicon.general.kinds.items()}
+        # "companies", "événements": a kind noun that is another one's plural ("the other companies" are several)
+        self._plural_kind_words = {w for k in lexicon.general.kinds.values() for w in k.words
+                                   if w[-1:] in ("s", "x") and (w[:-1] in k.words or w[:-3] + "y" in k.words)}
         pronouns = lexicon.general.pronouns
         self._pointing = pronouns.person | pronouns.thing | pronouns.possessive  # words that point back
         self._language_words = set().union(*lexicon.general.article_languages.values())  # "the French article"
@@ -463,6 +466,8 @@ class Resolver:
             return followed, [], 80.0
         if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
             return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
+        if focus.ask == Ask.SOURCES.value and frame.ask == Ask.WHEN and not focus.entries:
+            return Resolution([Sources(tuple(self.kb.sources))])  # "on what date?" right after the articles
         if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
             return Resolution([Clarify((), follow_up=True)], score=50.0)
         return Resolution([Declined("unknown")])
@@ -556,6 +561,15 @@ class Resolver:
         if frame.yes_no and frame.kinds and focus.entries and set(frame.words) & g.pronouns.thing \
                 and phrase_in(frame.text, g.identity) and not frame.existential:
             return list(focus.entries[:1])  # "is it a company?": a claim about what it is
+        others = phrase_in(frame.text, g.pronouns.others) or bool(set(frame.words) & g.pronouns.other
+                                                                   and set(frame.words) & self._plural_kind_words)
+        if others and focus.entries:  # "and the other events?", "les autres ?": the rest
+            current = self.kb.entries.get(focus.entries[0])
+            kinds = self._named_kinds(frame) or ({current.kind} if current else set())
+            pool = focus.listed or tuple(e for kind in sorted(kinds) for e in self._by_kind.get(kind, ()))
+            rest = [e for e in pool if e != focus.entries[0] and self.kb.entries[e].kind in kinds]
+            if rest:
+                return rest[:MAX_SUBJECTS]
         if focus.empty or frame.places and not frame.yes_no or (
                 frame.kinds and not possessive and not self._points_back(frame, focus)):
             return []
@@ -646,6 +660,9 @@ class Resolver:
             for ref in entry.references():
                 if self.kb.entries[ref].kind in wanted:
                     return [ref]
+            outlets = [self._outlet_of[f] for f in entry.source if f in self._outlet_of]
+            if outlets and {self.kb.entries[o].kind for o in outlets} & wanted:
+                return list(dict.fromkeys(outlets))  # "which outlet reported on it?": those of its articles
         if self._demonstrated(frame) and len(focus.listed) == 1:
             return list(focus.listed)  # "that project" for the one entry just given (a consortium)
         return []
@@ -862,7 +879,6 @@ class Resolver:
             return Card(entry.id)  # "the boss of the region, the president?": that person is the answer
         if isinstance(entry, Figure) and spec.figures & self._figure_groups(entry):
             return Card(entry.id)  # "the consortium funding's budget" is the figure itself
-        gathered: list[str] = []  # the entries of every field the attribute reads (partners at home and abroad)
         for name in spec.fields or (attribute,):
             value = getattr(entry, name, None)
             if value is None:
@@ -871,14 +887,14 @@ class Resolver:
                 if isinstance(value, tuple) and not all(v in self.kb.entries for v in value):
                     value = ", ".join(value)  # words, not entries ("its other names")
                 if isinstance(value, tuple):
-                    gathered += self._filtered(value, frame, today)
-                elif not gathered:
-                    return FieldValue(entry.id, attribute, value)
-        wanted = self._named_kinds(frame)  # "which agency backs it?": the partners of that kind
-        gathered = [i for i in gathered if self.kb.entries[i].kind in wanted] or gathered
-        if gathered:
-            return Listing(f"attr_{attribute}", tuple(dict.fromkeys(gathered)), subject=entry.id,
-                           places=tuple(frame.places))
+                    items = self._filtered(value, frame, today)
+                    wanted = self._named_kinds(frame)  # "which agency backs it?": the partners of that kind
+                    items = [i for i in items if self.kb.entries[i].kind in wanted] or items
+                    if items:  # ("how many partners?": the list, counted)
+                        heading = "counted" if Ask.HOW_MANY in frame.asks else f"attr_{attribute}"
+                        return Listing(heading, tuple(items), subject=entry.id, places=tuple(frame.places))
+                    continue
+                return FieldValue(entry.id, attribute, value)
         if spec.people and self.kb.people_by_organisation.get(entry.id):
             return Listing("people", self.kb.people_by_organisation[entry.id], subject=entry.id)
         if spec.figures:
