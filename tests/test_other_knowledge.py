@@ -690,3 +690,27 @@ def test_the_last_answer_again_in_another_language(engine: Engine):
 def test_hospitals_weather_and_turnover_are_not_in_the_sources(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == U, result
+
+
+def test_a_second_question_about_the_answer_of_the_first(engine: Engine):
+    result, _ = ask(engine, "which company extracts marine enzymes and is it based in Brest?")
+    assert result.parts[0] == Card("biomer") and result.parts[-1].yes is False, result
+
+
+def test_which_of_several_named_in_part_lists_them(engine: Engine):
+    result, _ = ask(engine, "kels trucs sea ?")
+    assert result.status == A and set(result.items) == {"sea-bio-days", "sea-economy-jobs"}, result
+    result, _ = ask(engine, "sea")  # no "which": ask back
+    assert result.status == C, result
+
+
+def test_back_to_an_earlier_subject_by_its_kind(engine: Engine):
+    result = _talk(engine, "is BioMer in Brest?", "and the Sea Bio Days, where were they?", "ok back to the company. what does it do?")
+    assert result.entry == "biomer", result
+
+
+def test_by_whom_right_after_the_articles_and_a_title_that_is_not_the_focus(engine: Engine):
+    result = _talk(engine, "which article was sponsored?", "by whom?")
+    assert isinstance(result.parts[0], Sources), result
+    result = _talk(engine, "who is Anne Le Goff?", "and the minister quoted in the English article, who's that?")
+    assert result.entry == "yann-morvan", result

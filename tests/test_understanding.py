@@ -1391,3 +1391,25 @@ def test_the_last_answer_again_in_another_language(engine: Engine):
 def test_two_counts_in_one_question_with_a_kind_counted(engine: Engine):
     result, text = ask(engine, "how many specialised biotherapy companies and how many biotherapy jobs?")
     assert "48" in text and "2,500" in text, text
+
+
+def test_a_second_question_about_the_answer_of_the_first(engine: Engine):
+    result, _ = ask(engine, "which firm makes chelating agents and is it based in Besançon?")
+    assert result.parts[0] == Card("chematech") and result.parts[-1].yes is False, result
+
+
+def test_which_of_several_named_in_part_lists_them(engine: Engine):
+    result, _ = ask(engine, "elle est forte dans kels thérapies la région ?")
+    assert {"cell-therapy", "gene-therapy", "tissue-therapy"} <= set(result.items), result
+
+
+def test_back_to_an_earlier_subject_by_its_kind(engine: Engine):
+    result = _talk(engine, "where is Chematech?", "and BioFit, when was it?", "ok back to the company. what does it make?")
+    assert result.entry == "chematech", result
+
+
+def test_by_whom_right_after_the_articles_and_a_title_that_is_not_the_focus(engine: Engine):
+    result = _talk(engine, "quel article est sponsorisé ?", "par qui ?")
+    assert isinstance(result.parts[0], Sources), result
+    result = _talk(engine, "who is Jérôme Durain?", "and the minister quoted in the English article, who's that?")
+    assert result.entry == "roland-lescure", result

@@ -147,6 +147,9 @@ class Engine:
         frame = self.reader.read(sentence.folded, sentence.raw)
         if frame.yes_no or frame.off_topic or named_only and not frame.named:
             return focus
+        back = self.resolver.points_back(frame, focus) if not frame.named else []
+        if back:  # "OK, back to the company. What does it make?": that one of the conversation
+            return dataclasses.replace(focus, entries=tuple(dict.fromkeys(back + list(focus.entries))))
         if named_only:  # "I study immunology and know the Acme network": the fullest name, not a word of another
             frame.named.sort(key=lambda n: -len(n.words.split()))
         resolution = self.resolver.resolve(frame, Focus(), today)

@@ -214,7 +214,9 @@ class Reader:
         for i in range(1, len(words) - 1):
             nxt = words[i + 1]
             opens = nxt in self._question_openers or (
-                nxt in g.prepositions and i + 2 < len(words) and words[i + 2] in self._question_openers)
+                nxt in g.prepositions and i + 2 < len(words) and words[i + 2] in self._question_openers) or (
+                nxt in g.yes_no.openers and i + 2 < len(words) and words[i + 2] in g.pronouns.thing | g.pronouns.person)
+            # ("which firm makes X and is it in Lille?": a claim about the answer, a clause of its own)
             if words[i] in g.conjunctions and opens and i > start:
                 spans.append((start, i))
                 start = i + 1

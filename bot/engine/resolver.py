@@ -211,6 +211,7 @@ class Resolver:
         words = set(frame.words)
         if not isinstance(person, Person) or not words & self._pointing or words & self.lx.general.pronouns.neuter \
                 or any(self.kb.entries[n.entry].kind == "media" for n in frame.named) \
+                or frame.narrowing and not self.search.coverage(frame.narrowing, person.id) \
                 or any(isinstance(self.kb.entries[n.entry], Person) for n in frame.named):  # ("when was it published?")
             return None
         return Resolution([Card(person.id)], (person.id,), score=90.0)
@@ -464,10 +465,13 @@ class Resolver:
             followed = [e for e in partly if self._linked(e, focus.entries[0], False)]
         if len(followed) == 1:  # "and what are those agents for?" right after the chelating agents
             return followed, [], 80.0
+        if len(partly) > 1 and Ask.LIST in frame.asks:  # "quels types de thérapie ?": all those it names in part
+            return Resolution([Listing("entries", tuple(partly))], (), tuple(partly), score=75.0)
         if partly:  # "cell": a company named Cell-something, or a therapy? Ask back rather than guess
             return Resolution([Clarify(tuple(self._suggestion(e) for e in partly))], score=60.0)
-        if focus.ask == Ask.SOURCES.value and frame.ask == Ask.WHEN and not focus.entries:
-            return Resolution([Sources(tuple(self.kb.sources))])  # "on what date?" right after the articles
+        asked = frame.ask in (Ask.WHEN, Ask.WHO) or set(frame.words) & self.lx.general.interrogatives
+        if focus.ask == Ask.SOURCES.value and asked and not focus.entries and not frame.content:
+            return Resolution([Sources(tuple(self.kb.sources))])  # "on what date?", "by whom?" right after the articles
         if self._follows_up(frame):  # "and where is it?" with nothing before: ask what about
             return Resolution([Clarify((), follow_up=True)], score=50.0)
         return Resolution([Declined("unknown")])
@@ -648,6 +652,10 @@ class Resolver:
         words, demonstrative = frame.words, self.lx.general.pronouns.demonstrative
         return any(w in demonstrative and self.lx.kinds.find([n]) for w, n in zip(words, words[1:]))
 
+    def points_back(self, frame: Frame, focus: Focus) -> list[str]:
+        """"Back to the company": the entry of the conversation a kind noun points at."""
+        return self._points_back(frame, focus) if frame.kinds else []
+
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
         """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
         wanted = self._named_kinds(frame)
@@ -655,8 +663,8 @@ class Resolver:
             entry = self.kb.entries.get(entry_id)
             if entry is None:
                 continue
-            if entry.kind in wanted:
-                return [entry.id]
+            if entry.kind in wanted and (not frame.narrowing or self.search.coverage(frame.narrowing, entry.id)):
+                return [entry.id]  # ("the minister" is not the region's president in focus)
             for ref in entry.references():
                 if self.kb.entries[ref].kind in wanted:
                     return [ref]
