@@ -714,3 +714,26 @@ def test_by_whom_right_after_the_articles_and_a_title_that_is_not_the_focus(engi
     assert isinstance(result.parts[0], Sources), result
     result = _talk(engine, "who is Anne Le Goff?", "and the minister quoted in the English article, who's that?")
     assert result.entry == "yann-morvan", result
+
+
+def test_a_statement_naming_one_entry_is_what_they_means_next(engine: Engine):
+    result, _ = ask(engine, "Seeing the BioMer people tonight for a job. Quick reminder: what are they specialised in?")
+    assert result.entry == "biomer", result
+
+
+def test_est_ce_que_says_nothing_of_what_something_is(engine: Engine):
+    result, _ = ask(engine, "Est-ce que MARINOVA veut se faire connaître à l'étranger ?")
+    assert not (isinstance(result.parts[0], Verdict) and result.parts[0].yes is False), result
+    result, _ = ask(engine, "Est-ce que MARINOVA est une entreprise ?")
+    assert isinstance(result.parts[0], Verdict) and result.parts[0].yes is False, result
+
+
+def test_the_titled_person_quoted_in_an_outlets_article(engine: Engine):
+    result, _ = ask(engine, "who's the sea minister quoted in the Tidewire piece?")
+    assert result.entry == "yann-morvan", result
+
+
+@pytest.mark.parametrize("question", ["What's Sam Okafor's handle on X?", "What is the market share of BioMer in Europe?"])
+def test_social_accounts_and_market_shares_are_not_in_the_sources(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result

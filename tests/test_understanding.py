@@ -1413,3 +1413,24 @@ def test_by_whom_right_after_the_articles_and_a_title_that_is_not_the_focus(engi
     assert isinstance(result.parts[0], Sources), result
     result = _talk(engine, "who is Jérôme Durain?", "and the minister quoted in the English article, who's that?")
     assert result.entry == "roland-lescure", result
+
+
+def test_a_statement_naming_one_entry_is_what_they_means_next(engine: Engine):
+    result, _ = ask(engine, "Seeing the RD Biotech team tonight about a job. Quick reminder: what are they specialised in?")
+    assert result.entry == "rd-biotech", result
+
+
+def test_est_ce_que_says_nothing_of_what_something_is(engine: Engine):
+    result, _ = ask(engine, "Est-ce que BIOVALIANCE veut rayonner à l'international ?")
+    assert not (isinstance(result.parts[0], Verdict) and result.parts[0].yes is False), result
+
+
+def test_the_titled_person_quoted_in_an_outlets_article(engine: Engine):
+    result, _ = ask(engine, "who is the government minister cited in the Sifted article?")
+    assert result.entry == "roland-lescure", result
+
+
+@pytest.mark.parametrize("question", ["What's Léon Charpenay's handle on X?", "quelle part de marché a Chematech en Europe ?"])
+def test_social_accounts_and_market_shares_are_not_in_the_sources(engine: Engine, question: str):
+    result, _ = ask(engine, question)
+    assert result.status == U, result

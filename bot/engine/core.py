@@ -156,6 +156,9 @@ class Engine:
         if resolution.subjects and not any(isinstance(p, (Declined, Clarify)) for p in resolution.parts):
             # ("I'd like to apply to Acme": what it says is missing, but Acme is what they talk about)
             return _next_focus(focus, resolution, frame)
+        named = {n.entry for n in frame.named if n.score >= LEARNED_SCORE}
+        if len(named) == 1:  # "Meeting the Acme people later. What are they specialised in?": Acme
+            return dataclasses.replace(focus, entries=tuple(dict.fromkeys([*named, *focus.entries]))[:3])
         return focus
 
     def _again_in(self, folded: str, focus: Focus, today: dt.date, base: dict) -> Result | None:

@@ -336,7 +336,7 @@ class Resolver:
         kinds = self._named_kinds(frame)
         said = [w for w in frame.content if not self.lx.kinds.find([w])]  # ("which people": no words quoted)
         return frame.quoted and (Ask.WHO in frame.asks or Ask.SAID in frame.asks or kinds == {"person"}) \
-            and not said and kinds <= {"person"}
+            and (not said or bool(frame.narrowing)) and kinds <= {"person"}  # ("the sea minister": a title)
 
     def _people_quoted(self, frame: Frame, outlet: Entry | None) -> tuple[str, ...]:
         """Everyone the articles quote, or the articles of one outlet; "which minister is quoted?":
@@ -428,9 +428,13 @@ class Resolver:
             # "is it linked to X?": what the conversation is about, and X
             subjects = [e for e in focus.entries[:1] if e not in subjects] + subjects
         named_ids = subjects + filters
-        if self._asks_quoted(frame) and all(self.kb.entries[e].kind == "media" for e in named_ids):
-            # "who is quoted (in the Acme Daily article)?": everyone the articles (of that outlet) quote
-            quoted = self._people_quoted(frame, self.kb.entries[named_ids[0]] if named_ids else None)
+        outlets = [e for e in named_ids if self.kb.entries[e].kind == "media"]
+        if self._asks_quoted(frame) and (len(outlets) == len(named_ids) or outlets and frame.narrowing):
+            # "who is quoted (in the Acme Daily article)?": everyone the articles (of that outlet) quote;
+            # "the government minister quoted in it?": those of them with that title
+            quoted = self._people_quoted(frame, self.kb.entries[outlets[0]] if outlets else None)
+            if frame.narrowing:
+                quoted = tuple(q for q in quoted if self.search.coverage(frame.narrowing, q)) or quoted
             if len(quoted) == 1:
                 return list(quoted), [], 90.0
             return Resolution([Listing("kind_person", quoted)], (), quoted, score=85.0)
@@ -563,7 +567,7 @@ class Resolver:
             return []  # "how many events?", "what events in June?", "is there a cluster...?": a list of their own
         g = self.lx.general
         if frame.yes_no and frame.kinds and focus.entries and set(frame.words) & g.pronouns.thing \
-                and phrase_in(frame.text, g.identity) and not frame.existential:
+                and self._claims_identity(frame) and not frame.existential:
             return list(focus.entries[:1])  # "is it a company?": a claim about what it is
         others = phrase_in(frame.text, g.pronouns.others) or bool(set(frame.words) & g.pronouns.other
                                                                    and set(frame.words) & self._plural_kind_words)
@@ -1214,7 +1218,7 @@ class Resolver:
             yield year in frame.years
         if frame.kinds and Ask.RELATION in frame.asks:  # "is Acme linked to a cluster?": to one of them
             yield any(self._linked(entry.id, e) for kind in self._named_kinds(frame) for e in self._by_kind.get(kind, ()))
-        elif frame.kinds and phrase_in(frame.text, self.lx.general.identity):
+        elif frame.kinds and self._claims_identity(frame):
             # "Is Acme a company?" (not "does Acme work with institutions?": no claim of what it is)
             yield entry.kind in self._named_kinds(frame)
         if phrase_in(frame.text, self.lx.general.plurality):  # "one of many suppliers?" of "the only supplier"
@@ -1224,6 +1228,14 @@ class Resolver:
         if frame.equated and len({n.entry for n in frame.named if not isinstance(self.kb.entries[n.entry], Speciality)}) > 1:
             yield False  # "Acme, c'est l'institut Foo ?": two entries named are not one (a field is a topic, not one)
         yield from self._unlinked(entry, frame)
+
+    def _claims_identity(self, frame: Frame) -> bool:
+        """"Is it a company?", "c'est une entreprise ?": a clause saying what something is (the "est" of
+        "est-ce que" says nothing)."""
+        text = f" {frame.text} "
+        for phrase in self.lx.general.yes_no.phrases:
+            text = text.replace(f" {phrase} ", " ")
+        return phrase_in(text.strip(), self.lx.general.identity)
 
     def _unlinked(self, entry: Entry, frame: Frame) -> Iterator[bool]:
         """"Is Acme's project about vaccines?": False for a named thing tied to none of the others."""
