@@ -737,3 +737,10 @@ def test_the_titled_person_quoted_in_an_outlets_article(engine: Engine):
 def test_social_accounts_and_market_shares_are_not_in_the_sources(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == U, result
+
+
+def test_which_of_the_two_came_first_and_back_to_the_one_a_kind_word_names(engine: Engine):
+    result = _talk(engine, "which event was held in Halifax?", "and the one in Brest?", "which of the two came first?")
+    assert result.entry == "sea-bio-days", result
+    result = _talk(engine, "when is the Blue Health Forum?", "and the Sea Bio Days?", "back to the forum: where is it?")
+    assert result.entry == "blue-health-forum", result

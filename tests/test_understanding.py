@@ -1434,3 +1434,10 @@ def test_the_titled_person_quoted_in_an_outlets_article(engine: Engine):
 def test_social_accounts_and_market_shares_are_not_in_the_sources(engine: Engine, question: str):
     result, _ = ask(engine, question)
     assert result.status == U, result
+
+
+def test_which_of_the_two_came_first_and_back_to_the_one_a_kind_word_names(engine: Engine):
+    result = _talk(engine, "which event took place in Strasbourg?", "and the one in Besançon?", "which of the two came first?")
+    assert result.entry == "innovative-therapies-days", result
+    result = _talk(engine, "when was the immunology congress?", "and the Wisconsin summit?", "revenons au congrès : c'était où ?")
+    assert result.entry == "immunology-congress", result

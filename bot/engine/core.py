@@ -228,7 +228,7 @@ def _carry_edition(frame, previous):
 def _next_focus(previous: Focus, resolution: Resolution, frame) -> Focus:
     """The focus after a clause: what it was about (kept after a decline), its list, what was asked."""
     about = resolution.subjects + resolution.context
-    if len(resolution.listed) == 1 and (frame.kinds or frame.attribute and frame.places):
+    if len(resolution.listed) == 1 and (frame.kinds or frame.places):
         # "which company does X?", "its partner in Springfield?" answered with one: "it" is that one now
         # (not "who leads X?": "and what is its goal?" is still about X)
         about = resolution.listed + tuple(e for e in about if e not in resolution.listed)

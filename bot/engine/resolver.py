@@ -581,13 +581,16 @@ class Resolver:
         if focus.empty or frame.places and not frame.yes_no or (
                 frame.kinds and not possessive and not self._points_back(frame, focus)):
             return []
+        if phrase_in(frame.text, g.pronouns.both):  # "what do both do?": the last two named, or a list of two
+            two = focus.listed if len(focus.listed) == 2 else focus.entries[:2]
+            if len(two) == 2 and frame.ordinal is not None:  # "which of the two came first?": in calendar order
+                ordered = sorted(two, key=lambda e: (getattr(self.kb.entries[e], "start", dt.date.max), self._order[e]))
+                return [ordered[0] if frame.ordinal == 1 else ordered[-1]]
+            if len(two) == 2:
+                return list(two)
         if frame.ordinal is not None and focus.listed:
             index = frame.ordinal - 1 if frame.ordinal > 0 else len(focus.listed) - 1
             return [focus.listed[index]] if index < len(focus.listed) else []
-        if phrase_in(frame.text, g.pronouns.both):  # "what do both do?": the last two named, or a list of two
-            two = focus.listed if len(focus.listed) == 2 else focus.entries[:2]
-            if len(two) == 2:
-                return list(two)
         words = set(frame.words)
         if words & g.pronouns.other and focus.entries:  # "the other one": same kind, not the last one
             current = self.kb.entries.get(focus.entries[0])
@@ -661,8 +664,14 @@ class Resolver:
         return self._points_back(frame, focus) if frame.kinds else []
 
     def _points_back(self, frame: Frame, focus: Focus) -> list[str]:
-        """"That institution", "cet événement": the focus entry (or its organisation) of that kind."""
+        """"That institution", "cet événement": the focus entry (or its organisation) of that kind;
+        "back to the congress": of those, the one whose name holds the word."""
         wanted = self._named_kinds(frame)
+        said = {w for k in frame.kinds for w in self.lx.general.kinds[k].words} & set(frame.words)
+        named = [e for e in focus.entries if e in self.kb.entries and self.kb.entries[e].kind in wanted
+                 and said & {w for name in self.kb.entries[e].all_names() for w in normalise(name).split()}]
+        if len(named) == 1 and named[0] != focus.entries[0]:
+            return named
         for entry_id in focus.entries:
             entry = self.kb.entries.get(entry_id)
             if entry is None:
