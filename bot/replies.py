@@ -44,6 +44,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                       "en": "I can't answer that question about {name}: my sources do not say. Here is what they do say:"},
     "missing": {"fr": "Mes sources ne donnent pas {attribute} {of_name}. Voici ce qu'elles en disent :",
                 "en": "My sources don't give {name}'s {attribute}. Here is what they do say:"},
+    "missing_too": {"fr": "Elles ne donnent pas non plus {attribute} {of_name}.",
+                    "en": "Nor do they give {name}'s {attribute}."},
     "missing_general": {"fr": "Mes sources ne donnent pas {attribute}.",
                         "en": "My sources don't give the {attribute}."},
     "missing_at_place": {"fr": "Mes sources ne donnent pas {attribute} pour {place}.",
@@ -151,6 +153,7 @@ class _Writer:
     def __init__(self, as_html: bool) -> None:
         self.as_html = as_html
         self.lines: list[str] = []
+        self.told: set[str] = set()  # entries whose sources' words this reply already gave
 
     def esc(self, text: str) -> str:
         return html.escape(text, quote=False) if self.as_html else text
@@ -408,12 +411,17 @@ class _Renderer:
     def _missing(self, part: Missing, w: _Writer) -> None:
         lang = self.lang
         if part.entry:
+            if part.attribute and part.entry in w.told:  # ("...? and the fee?": what they say is said once)
+                w.line(t("missing_too", lang, attribute=w.esc(self.label(part.attribute)), name=self.name(part.entry, w),
+                         of_name=self.of_name(part.entry, w)))
+                return
             if part.attribute:
                 w.line(t("missing", lang, attribute=w.esc(self.label(part.attribute)), name=self.name(part.entry, w),
                          of_name=self.of_name(part.entry, w)))
             else:
                 w.line(t("unknown_about", lang, name=self.name(part.entry, w)))
             w.line(self._what_they_say(part.entry, w))
+            w.told.add(part.entry)
         elif part.place:
             key = "missing_at_place" if part.attribute and part.attribute != "figure" else "missing_place"
             w.line(t(key, lang, place=w.esc(self._place(part.place)), attribute=w.esc(self.label(part.attribute or ""))))

@@ -744,3 +744,15 @@ def test_which_of_the_two_came_first_and_back_to_the_one_a_kind_word_names(engin
     assert result.entry == "sea-bio-days", result
     result = _talk(engine, "when is the Blue Health Forum?", "and the Sea Bio Days?", "back to the forum: where is it?")
     assert result.entry == "blue-health-forum", result
+
+
+def test_a_field_claimed_of_the_wrong_entry_shows_who_works_on_it(engine: Engine):
+    result, text = ask(engine, "AlgaeTech is the one doing marine biotechnology, right?")
+    assert result.parts[0].yes is False and "biomer" in result.parts[-1].items, result
+
+
+def test_the_very_first_event_and_a_fee_said_once(engine: Engine):
+    result, _ = ask(engine, "what was the very first event on the list?")
+    assert result.entry == "sea-bio-days", result
+    result, text = ask(engine, "comment rejoindre MARINOVA ? y a une cotisation ?")
+    assert result.status == U and text.count("Voici ce qu'elles en disent") == 1 and "non plus" in text, text

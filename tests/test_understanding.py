@@ -1441,3 +1441,15 @@ def test_which_of_the_two_came_first_and_back_to_the_one_a_kind_word_names(engin
     assert result.entry == "innovative-therapies-days", result
     result = _talk(engine, "when was the immunology congress?", "and the Wisconsin summit?", "revenons au congrès : c'était où ?")
     assert result.entry == "immunology-congress", result
+
+
+def test_a_field_claimed_of_the_wrong_entry_shows_who_works_on_it(engine: Engine):
+    result, text = ask(engine, "So Chematech is the firm producing plasmid DNA, right?")
+    assert result.parts[0].yes is False and "rd-biotech" in result.parts[-1].items, result
+
+
+def test_the_very_first_event_and_a_fee_said_once(engine: Engine):
+    result, _ = ask(engine, "which was the very first event of the autumn?")
+    assert result.entry == "innovative-therapies-days", result
+    result, text = ask(engine, "how do I join BIOVALIANCE? is there a membership fee?")
+    assert result.status == U and text.count("here is what they do say") == 1 and "nor do they" in text, text

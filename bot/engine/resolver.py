@@ -876,6 +876,10 @@ class Resolver:
         if frame.yes_no and parts and not isinstance(parts[0], DECLINES):
             parts[0] = Verdict(self._verdict(main, parts[0], frame), parts[0])
             parts[1:] = [p for p in parts[1:] if not isinstance(p, DECLINES)]  # (what others named lack decides nothing)
+            fields = [e for e in subjects[1:] + filters if isinstance(self.kb.entries[e], Speciality)]
+            doers = tuple(a for f in fields[:1] for a in self.kb.actors_by_speciality.get(f, ()) if a != main.id)
+            if parts[0].yes is False and doers:  # "Acme is the one making Foo, yes?": no, and who does
+                parts.append(Listing("actors_with", doers, subject=fields[0]))
         return Resolution(parts, tuple(same_kind), listed, score=score)
 
     def _dated(self, entry: Entry, frame: Frame, today: dt.date) -> list[str]:
