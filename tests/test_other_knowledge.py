@@ -756,3 +756,15 @@ def test_the_very_first_event_and_a_fee_said_once(engine: Engine):
     assert result.entry == "sea-bio-days", result
     result, text = ask(engine, "comment rejoindre MARINOVA ? y a une cotisation ?")
     assert result.status == U and text.count("Voici ce qu'elles en disent") == 1 and "non plus" in text, text
+
+
+def test_a_title_claimed_of_the_wrong_person_shows_who_holds_it_only_if_it_is_that_title(engine: Engine):
+    result, _ = ask(engine, "Yann Morvan est le président de la Région, non ?")
+    assert result.parts[0].yes is False and result.parts[-1] == Card("anne-le-goff"), result
+    result, _ = ask(engine, "Anne Le Goff est la ministre de la santé ?")  # nobody is minister of health
+    assert result.parts[0].yes is False and Card("yann-morvan") not in result.parts, result
+
+
+def test_a_logo_is_not_in_the_sources(engine: Engine):
+    result, _ = ask(engine, "who designed the MARINOVA logo?")
+    assert result.parts == (Missing("logo", "marinova"),), result

@@ -1453,3 +1453,10 @@ def test_the_very_first_event_and_a_fee_said_once(engine: Engine):
     assert result.entry == "innovative-therapies-days", result
     result, text = ask(engine, "how do I join BIOVALIANCE? is there a membership fee?")
     assert result.status == U and text.count("here is what they do say") == 1 and "nor do they" in text, text
+
+
+def test_a_title_claimed_of_the_wrong_person_shows_who_holds_it_only_if_it_is_that_title(engine: Engine):
+    result, _ = ask(engine, "Jeanne Galaine is the president of the Region, isn't she?")
+    assert result.parts[0].yes is False and result.parts[-1] == Card("jerome-durain"), result
+    result, _ = ask(engine, "Jérôme Durain est le ministre de la santé ?")  # the minister quoted is not of health
+    assert result.parts[0].yes is False and Card("roland-lescure") not in result.parts, result

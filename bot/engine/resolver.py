@@ -880,6 +880,14 @@ class Resolver:
             doers = tuple(a for f in fields[:1] for a in self.kb.actors_by_speciality.get(f, ()) if a != main.id)
             if parts[0].yes is False and doers:  # "Acme is the one making Foo, yes?": no, and who does
                 parts.append(Listing("actors_with", doers, subject=fields[0]))
+            elif parts[0].yes is False and frame.narrowing and isinstance(main, Person):
+                # "Is Jane Doe the region's president?": no, and who is
+                held = self.resolve(replace(frame, yes_no=False, named=[n for n in frame.named if n.entry != main.id],
+                                            asks=[Ask.WHO]), Focus(), today)
+                card = held.parts[0] if len(held.parts) == 1 else None
+                holder = self.kb.entries[card.entry] if isinstance(card, Card) else None
+                if isinstance(holder, Person) and holder.id != main.id and self._titled(holder, frame):
+                    parts.append(card)
         return Resolution(parts, tuple(same_kind), listed, score=score)
 
     def _dated(self, entry: Entry, frame: Frame, today: dt.date) -> list[str]:
