@@ -140,6 +140,7 @@ class GeneralVocabulary(_Frozen):
     self_possessives: Words = frozenset()  # "my boss", "ma startup": the visitor's own, not asked about
     # "and in French?", "en anglais svp": the last answer again, in that language
     language_requests: dict[Literal["fr", "en"], Phrases] = {}
+    repeat_words: Words = frozenset()  # "can you say it again in French?": words around such a request
     interrogative_phrases: Phrases = ()
     pronouns: Pronouns
     prepositions: Words

@@ -768,3 +768,15 @@ def test_a_title_claimed_of_the_wrong_person_shows_who_holds_it_only_if_it_is_th
 def test_a_logo_is_not_in_the_sources(engine: Engine):
     result, _ = ask(engine, "who designed the MARINOVA logo?")
     assert result.parts == (Missing("logo", "marinova"),), result
+
+
+def test_the_first_of_two_and_a_repeat_in_other_words(engine: Engine):
+    result = _talk(engine, "quel événement avait lieu à Halifax ?", "et à Brest ?", "lequel des deux était en premier ?")
+    assert result.entry == "sea-bio-days", result
+    result = _talk(engine, "Who is the president of the region?", "tu peux me le redire en français ?")
+    assert result.lang == "fr" and result.entry == "anne-le-goff", result
+
+
+def test_who_said_something_about_places(engine: Engine):
+    result, _ = ask(engine, "who said marine enzymes will open new markets in Brittany?")
+    assert result.entry == "yann-morvan", result

@@ -1460,3 +1460,22 @@ def test_a_title_claimed_of_the_wrong_person_shows_who_holds_it_only_if_it_is_th
     assert result.parts[0].yes is False and result.parts[-1] == Card("jerome-durain"), result
     result, _ = ask(engine, "Jérôme Durain est le ministre de la santé ?")  # the minister quoted is not of health
     assert result.parts[0].yes is False and Card("roland-lescure") not in result.parts, result
+
+
+def test_the_other_article_the_first_of_two_and_a_repeat_in_another_words(engine: Engine):
+    result = _talk(engine, "who wrote the Sifted article?", "when was it published?", "and the other article, who is the author?")
+    assert result.entry == "leon-charpenay", result
+    result = _talk(engine, "quel événement avait lieu à Lyon ?", "et à Besançon ?", "lequel des deux était en premier ?")
+    assert result.entry == "innovative-therapies-days", result
+    result = _talk(engine, "Who is Jeanne Galaine?", "tu peux me le redire en français ?")
+    assert result.lang == "fr" and result.entry == "jeanne-galaine", result
+
+
+def test_who_said_something_about_places(engine: Engine):
+    result, _ = ask(engine, "who said the region has become a key player in France and in Europe?")
+    assert result.entry == "jeanne-galaine", result
+
+
+def test_what_engineers_earn_is_a_salary(engine: Engine):
+    result, _ = ask(engine, "what do RD Biotech engineers earn?")
+    assert result.parts == (Missing("salary", "rd-biotech"),), result

@@ -14,7 +14,7 @@ import unicodedata
 from rapidfuzz import fuzz, process
 
 from bot.engine.frequency import WordFrequencies, load_frequencies
-from bot.engine.lexicon import Lexicon
+from bot.engine.lexicon import Lexicon, phrase_in
 from bot.engine.matching import AliasIndex, Vocabulary
 from bot.engine.reading import Frame, Named, Reader
 from bot.engine.resolver import Resolution, Resolver
@@ -165,11 +165,13 @@ class Engine:
         """"And in French?", "en anglais svp": what the conversation is about, asked again as before,
         answered in that language."""
         general = self.lexicon.general
-        words = [w for w in folded.split() if w not in general.conjunctions and w not in general.smalltalk_filler]
-        lang = next((lang for lang, phrases in general.language_requests.items()
-                     if " ".join(words) in phrases), None)
+        lang = next((lang for lang, phrases in general.language_requests.items() if phrase_in(folded, phrases)), None)
         if lang is None or not focus.entries:
             return None
+        asked = {w for p in general.language_requests[lang] if phrase_in(folded, (p,)) for w in p.split()}
+        idle = general.conjunctions | general.smalltalk_filler | general.repeat_words | general.stop | asked
+        if any(w not in idle for w in folded.split()):
+            return None  # ("and in French, where is it?": a question of its own)
         frame = Frame(folded, folded.split(), named=[Named(focus.entries[0], "", 100.0)],
                       asks=[Ask(focus.ask)] if focus.ask else [], attribute=focus.attribute)
         resolution = self.resolver.resolve(frame, focus, today)

@@ -300,6 +300,10 @@ class Resolver:
         outlets = [e for e in focus.entries[:2] if self.kb.entries[e].kind == "media"]
         if frame.named or not outlets:
             return frame
+        if Ask.SOURCES in frame.asks and set(frame.words) & self.lx.general.pronouns.other:
+            others = sorted({o for o in self._outlet_of.values() if o not in outlets}, key=self._order.__getitem__)
+            if len(others) == 1:  # "and the other article, who wrote it?": the other outlet's
+                return replace(frame, named=[Named(others[0], "", 90.0)], asks=asks)
         # ("date?", "at what time?" right after "who wrote it?": the article's, not its author's)
         author_dated = dated and focus.entries[0] in self._author_of.values() or hour and focus.entries[0] in outlets
         if not (Ask.SOURCES in frame.asks and set(frame.words) & self._pointing or author_dated):
@@ -484,7 +488,7 @@ class Resolver:
         """"Which of them...": the last list shown, when the clause points at it."""
         pronouns = self.lx.general.pronouns
         pointed = set(frame.words) & pronouns.among or phrase_in(frame.text, pronouns.among_phrases)
-        return focus.listed if focus.listed and pointed else ()
+        return focus.listed if len(focus.listed) > 1 and pointed else ()  # (a list of one has no "which of them")
 
     def _bare_place(self, frame: Frame) -> Resolution | None:
         """A place name alone ("ohio") that several entries answer to: which of them?"""
@@ -704,14 +708,14 @@ class Resolver:
         The clause's own words first, then with the rest of the message ("I need a vaccine supplier...
         which company is it?"). Entries of the kind asked for ("which company") come first.
         """
-        if frame.places or frame.months or frame.time == "upcoming":  # a list filtered by place or date
-            return None
+        if frame.places and Ask.SAID not in frame.asks or frame.months or frame.time == "upcoming":
+            return None  # a list filtered by place or date (but "who said the region leads in Acmeland?" quotes it)
         if Ask.HOW_MANY in frame.asks or self._counts(frame):  # a key figure is looked for among figures
             return None
         # who is quoted: a person found by what they said, else one found by what is said of their
         # organisation (then its speaker)
         if Ask.SAID in frame.asks and frame.content and not frame.kinds and not frame.named:
-            speaker = self._speaker(frame.content)
+            speaker = self._speaker(frame.content + frame.places)
             if speaker:
                 return speaker
         wanted = [self._wanted(frame), self._named_kinds(frame)] if Ask.SAID in frame.asks else [self._wanted(frame)]
