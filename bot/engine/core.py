@@ -17,7 +17,7 @@ from bot.engine.frequency import WordFrequencies, load_frequencies
 from bot.engine.lexicon import Lexicon, phrase_in
 from bot.engine.matching import AliasIndex, Vocabulary
 from bot.engine.reading import Frame, Named, Reader
-from bot.engine.resolver import Resolution, Resolver
+from bot.engine.resolver import ANSWER_SCORE, Resolution, Resolver
 from bot.engine.result import (
     DECLINES, Ask, Chat, Clarify, Declined, Focus, Listing, Missing, Result, Sources, Status, Suggestion, Verdict,
 )
@@ -156,7 +156,7 @@ class Engine:
         if resolution.subjects and not any(isinstance(p, (Declined, Clarify)) for p in resolution.parts):
             # ("I'd like to apply to Acme": what it says is missing, but Acme is what they talk about)
             return _next_focus(focus, resolution, frame)
-        named = {n.entry for n in frame.named if n.score >= LEARNED_SCORE}
+        named = {n.entry for n in frame.named if n.score >= ANSWER_SCORE}
         if len(named) == 1:  # "Meeting the Acme people later. What are they specialised in?": Acme
             return dataclasses.replace(focus, entries=tuple(dict.fromkeys([*named, *focus.entries]))[:3])
         return focus
