@@ -780,3 +780,8 @@ def test_the_first_of_two_and_a_repeat_in_other_words(engine: Engine):
 def test_who_said_something_about_places(engine: Engine):
     result, _ = ask(engine, "who said marine enzymes will open new markets in Brittany?")
     assert result.entry == "yann-morvan", result
+
+
+def test_an_event_card_and_its_schedule_are_said_once(engine: Engine):
+    result, text = ask(engine, "what about the Sea Bio Days, where were they?")
+    assert result.parts == (Card("sea-bio-days"),) and text.count("10 to 11 June 2026") == 1, text

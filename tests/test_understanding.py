@@ -1479,3 +1479,8 @@ def test_who_said_something_about_places(engine: Engine):
 def test_what_engineers_earn_is_a_salary(engine: Engine):
     result, _ = ask(engine, "what do RD Biotech engineers earn?")
     assert result.parts == (Missing("salary", "rd-biotech"),), result
+
+
+def test_an_event_card_and_its_schedule_are_said_once(engine: Engine):
+    result, text = ask(engine, "what about BioFit, where was that?")
+    assert result.parts == (Card("biofit-medfit"),) and text.count("strasbourg") == 1, text

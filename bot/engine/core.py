@@ -19,7 +19,8 @@ from bot.engine.matching import AliasIndex, Vocabulary
 from bot.engine.reading import Frame, Named, Reader
 from bot.engine.resolver import ANSWER_SCORE, Resolution, Resolver
 from bot.engine.result import (
-    DECLINES, Ask, Chat, Clarify, Declined, Focus, Listing, Missing, Result, Sources, Status, Suggestion, Verdict,
+    DECLINES, Ask, Card, Chat, Clarify, Declined, Focus, Listing, Missing, Result, Schedule, Sources, Status, Suggestion,
+    Verdict,
 )
 from bot.engine.search import DescriptionIndex, entry_texts
 from bot.knowledge import KnowledgeBase, load_general_vocabulary
@@ -197,6 +198,8 @@ class Engine:
             parts = [Declined("unknown")]
         if len(parts) > 1:  # an answer and a decline about nothing: keep the answer
             parts = [p for p in parts if not (isinstance(p, Declined) and p.reason == "unknown")] or parts[:1]
+            carded = {p.entry for p in parts if isinstance(p, Card)}  # ("what about the fair, where was it?":
+            parts = [p for p in parts if not (isinstance(p, Schedule) and p.entry in carded)]  # its card says when and where)
         first = parts[0]
         suggestions: tuple[Suggestion, ...] = ()
         if isinstance(first, Clarify):
