@@ -291,24 +291,26 @@ class Resolver:
         spec = self.lx.general.attributes.get(frame.attribute) if frame.attribute else None
         hour = spec is not None and spec.of_article  # (the hour an article came out is told with its date)
         dated = frame.ask == Ask.WHEN or hour
-        asks = [Ask.WHEN] + [a for a in frame.asks if a != Ask.WHEN] if hour else frame.asks
+
+        def of(outlet: str) -> Frame:
+            asks = [Ask.WHEN] + [a for a in frame.asks if a != Ask.WHEN] if hour else frame.asks
+            return replace(frame, named=[Named(outlet, "", 90.0)], asks=asks, attribute=None if hour else frame.attribute)
+
         authors = [n.entry for n in frame.named if n.entry in self._outlet_of_author]
         if authors and len(frame.named) == 1 and Ask.SOURCES in frame.asks and dated:
-            # "at what time was Doe's article put online?": the article of that author
-            return replace(frame, named=[Named(self._outlet_of_author[authors[0]], "", 90.0)], asks=asks,
-                           attribute=None if hour else frame.attribute)
+            return of(self._outlet_of_author[authors[0]])  # "at what time was Doe's article put online?"
         outlets = [e for e in focus.entries[:2] if self.kb.entries[e].kind == "media"]
         if frame.named or not outlets:
             return frame
         if Ask.SOURCES in frame.asks and set(frame.words) & self.lx.general.pronouns.other:
             others = sorted({o for o in self._outlet_of.values() if o not in outlets}, key=self._order.__getitem__)
             if len(others) == 1:  # "and the other article, who wrote it?": the other outlet's
-                return replace(frame, named=[Named(others[0], "", 90.0)], asks=asks)
+                return of(others[0])
         # ("date?", "at what time?" right after "who wrote it?": the article's, not its author's)
         author_dated = dated and focus.entries[0] in self._author_of.values() or hour and focus.entries[0] in outlets
         if not (Ask.SOURCES in frame.asks and set(frame.words) & self._pointing or author_dated):
             return frame
-        return replace(frame, named=[Named(outlets[0], "", 90.0)], asks=asks, attribute=None if hour else frame.attribute)
+        return of(outlets[0])
 
     def _attributed(self, frame: Frame) -> Frame:
         """"According to the Acme Daily article, how many jobs...?", "Acme Daily says there are 400
@@ -379,11 +381,14 @@ class Resolver:
         if not people or any(set(n.words.split()) & set(normalise(self.kb.entries[n.entry].name).split())
                              for n in frame.named):
             return None
-        held = self.resolve(replace(frame, yes_no=False, unknown=0.0, asks=[Ask.WHO]), Focus(), today)
+        holder = self._holder(replace(frame, unknown=0.0), today)
+        return Resolution([Verdict(False, Card(holder))], (holder,), score=85.0) if holder else None
+
+    def _holder(self, frame: Frame, today: dt.date) -> str | None:
+        """The one person the clause's title describes, asked as "who is <title>?"."""
+        held = self.resolve(replace(frame, yes_no=False, asks=[Ask.WHO]), Focus(), today)
         card = held.parts[0] if len(held.parts) == 1 else None
-        if isinstance(card, Card) and isinstance(self.kb.entries[card.entry], Person):
-            return Resolution([Verdict(False, card)], (card.entry,), score=85.0)
-        return None
+        return card.entry if isinstance(card, Card) and isinstance(self.kb.entries[card.entry], Person) else None
 
     def _refusal(self, frame: Frame, forced: str | None) -> Resolution | None:
         """Off topic, the sources themselves, a name only half recognised, a claim about the unknown."""
@@ -886,12 +891,9 @@ class Resolver:
                 parts.append(Listing("actors_with", doers, subject=fields[0]))
             elif parts[0].yes is False and frame.narrowing and isinstance(main, Person):
                 # "Is Jane Doe the region's president?": no, and who is
-                held = self.resolve(replace(frame, yes_no=False, named=[n for n in frame.named if n.entry != main.id],
-                                            asks=[Ask.WHO]), Focus(), today)
-                card = held.parts[0] if len(held.parts) == 1 else None
-                holder = self.kb.entries[card.entry] if isinstance(card, Card) else None
-                if isinstance(holder, Person) and holder.id != main.id and self._titled(holder, frame):
-                    parts.append(card)
+                holder = self._holder(replace(frame, named=[n for n in frame.named if n.entry != main.id]), today)
+                if holder and holder != main.id and self._titled(self.kb.entries[holder], frame):
+                    parts.append(Card(holder))
         return Resolution(parts, tuple(same_kind), listed, score=score)
 
     def _dated(self, entry: Entry, frame: Frame, today: dt.date) -> list[str]:
